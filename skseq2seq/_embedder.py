@@ -1,0 +1,411 @@
+"""Seq2SeqEmbedder: decoder-state embeddings of sequences."""
+
+import numbers
+
+import numpy as np
+import torch
+from skorch.callbacks import GradientNormClipping, ProgressBar
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._net import Seq2SeqNet, SequenceBatches
+from ._network import MaskedMSELoss, Seq2SeqModule
+from ._validation import check_sequences
+
+__all__ = ["Seq2SeqEmbedder"]
+
+# Largest number of sequences embedded at once by transform-like methods:
+# bounds memory whatever the size of X.
+_INFERENCE_BATCH = 1024
+
+
+class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
+    """Embed sequences with the hidden states of a GRU sequence-to-sequence net.
+
+    A GRU encoder reads each sequence (or its first part) and a GRU decoder,
+    started from the encoder's last state, predicts the following frames
+    (``objective="predict"``, Su & Shlizerman 2020) or regenerates the
+    sequence (``objective="reconstruct"``, Predict & Cluster). The net is
+    trained without labels (MSE, Adam, gradient-norm clipping) through skorch.
+    The decoder's hidden states, one per decoded step, form an embedding in
+    which sequences with similar dynamics lie together.
+
+    Inputs are standardised per channel inside the estimator (statistics over
+    all valid frames of ``fit``'s ``X``); constant channels are dropped, as
+    they carry no dynamics. Set ``standardize=False`` to feed raw values.
+
+    Parameters
+    ----------
+    hidden_size : int, default=128
+        Size of the encoder's and decoder's GRU states.
+    num_layers : int, default=1
+        Stacked GRU layers in encoder and decoder.
+    objective : {"predict", "reconstruct"}, default="predict"
+        ``"predict"``: the encoder reads the first ``T - prediction_length``
+        steps and the decoder predicts the last ``prediction_length``.
+        ``"reconstruct"``: the encoder reads all ``T`` steps and the decoder
+        regenerates them.
+    prediction_length : int, default=None
+        Steps the decoder predicts (``objective="predict"``). None means half
+        of the shortest sequence seen in ``fit``.
+    decoder_input : {"previous_output", "teacher", "zeros"}, default="previous_output"
+        What the decoder reads at each step: its own previous output, starting
+        from the last observed frame (free-running, as in the paper; frames are
+        residual: ``input + linear(state)``), the true previous frame, or zeros.
+    decoder_strategy : {None, "fixed_state", "fixed_weights"}, default=None
+        Predict & Cluster strategies that make the encoder do the work:
+        ``"fixed_state"`` feeds the encoder's final state at every decoder
+        step; ``"fixed_weights"`` leaves the decoder GRU untrained.
+    bidirectional_encoder : bool, default=False
+        Read sequences in both directions; a linear map joins both final
+        states into the decoder's initial state.
+    embedding : {"decoder", "encoder", "both"}, default="decoder"
+        What :meth:`transform` returns: decoder states pooled over steps, the
+        encoder's final state, or both concatenated.
+    pooling : {"mean", "last", "concat"}, default="mean"
+        How decoder states are pooled per sequence: their mean, the last
+        step's state, or both concatenated.
+    standardize : bool, default=True
+        Standardise channels and drop constant ones (see above).
+    lr : float, default=1e-3
+        Adam learning rate.
+    batch_size : int, default=64
+        Sequences per training batch.
+    max_epochs : int, default=20
+        Training epochs.
+    gradient_clipping : float or None, default=1.0
+        Maximum gradient norm; None disables clipping.
+    callbacks : list of skorch callbacks, default=None
+        Extra callbacks for the skorch net (e.g.
+        :class:`skseq2seq.callbacks.EmbeddingQuality`).
+    device : str, default="auto"
+        Torch device; ``"auto"`` picks ``"cuda"`` when available.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation and batch order; an int makes CPU results
+        repeatable.
+    verbose : int, default=0
+        ``> 0`` shows skorch's progress bar and epoch table.
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained encoder-decoder.
+    net_ : skorch.NeuralNet
+        The skorch net that trained it.
+    history_ : skorch.History
+        Per-epoch training record (``train_loss``, ``dur``, ...).
+    n_features_in_ : int
+        Channels per time step seen in ``fit``.
+    prediction_length_ : int
+        Steps the decoder predicts (``objective="predict"``).
+    scaler_ : StandardScaler or None
+        Per-channel statistics used to standardise inputs.
+    features_kept_ : ndarray of shape (n_features_in_,), dtype bool
+        Channels fed to the net (non-constant ones).
+
+    See Also
+    --------
+    Seq2SeqClusterer : Clusters sequences in this embedding.
+
+    Examples
+    --------
+    >>> from skseq2seq import Seq2SeqEmbedder
+    >>> from skseq2seq.datasets import make_motion_sequences
+    >>> X, y = make_motion_sequences(n_sequences=40, n_timesteps=20, random_state=0)
+    >>> embedder = Seq2SeqEmbedder(hidden_size=16, max_epochs=2, random_state=0)
+    >>> embedder.fit_transform(X).shape
+    (40, 16)
+    >>> embedder.transform_states(X).shape
+    (40, 10, 16)
+    """
+
+    _parameter_constraints = {
+        "hidden_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "num_layers": [Interval(numbers.Integral, 1, None, closed="left")],
+        "objective": [StrOptions({"predict", "reconstruct"})],
+        "prediction_length": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "decoder_input": [StrOptions({"previous_output", "teacher", "zeros"})],
+        "decoder_strategy": [StrOptions({"fixed_state", "fixed_weights"}), None],
+        "bidirectional_encoder": ["boolean"],
+        "embedding": [StrOptions({"decoder", "encoder", "both"})],
+        "pooling": [StrOptions({"mean", "last", "concat"})],
+        "standardize": ["boolean"],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(numbers.Integral, 0, None, closed="left")],
+        "gradient_clipping": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "callbacks": [list, None],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self, hidden_size=128, num_layers=1, objective="predict", prediction_length=None,
+        decoder_input="previous_output", decoder_strategy=None, bidirectional_encoder=False,
+        embedding="decoder", pooling="mean", standardize=True, lr=1e-3, batch_size=64,
+        max_epochs=20, gradient_clipping=1.0, callbacks=None, device="auto",
+        random_state=None, verbose=0,
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.objective = objective
+        self.prediction_length = prediction_length
+        self.decoder_input = decoder_input
+        self.decoder_strategy = decoder_strategy
+        self.bidirectional_encoder = bidirectional_encoder
+        self.embedding = embedding
+        self.pooling = pooling
+        self.standardize = standardize
+        self.lr = lr
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.gradient_clipping = gradient_clipping
+        self.callbacks = callbacks
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the encoder-decoder on sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Training sequences (2D: univariate; list: variable lengths).
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : Seq2SeqEmbedder
+            The fitted embedder.
+        """
+        data, lengths = check_sequences(X)
+        self.n_features_in_ = data.shape[2]
+        self.prediction_length_ = self._resolve_prediction_length(lengths)
+        self._check_lengths(lengths)
+        self._fit_scaler(data, lengths)
+
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        device = self._resolve_device()
+        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+            torch.manual_seed(seed)
+            self.net_ = self._make_net(int(self.features_kept_.sum()), device)
+            self.net_.initialize()
+            dataset = SequenceBatches(self._to_tensor(data), torch.from_numpy(lengths))
+            self.net_.fit(dataset, None)
+        self.module_ = self.net_.module_
+        self.history_ = self.net_.history
+        return self
+
+    def _resolve_prediction_length(self, lengths):
+        if self.objective != "predict":
+            return None
+        return self.prediction_length or int(lengths.min()) // 2
+
+    def _check_lengths(self, lengths):
+        """Every sequence must leave the encoder at least one step."""
+        if self.objective == "predict" and lengths.min() < self.prediction_length_ + 1:
+            raise ValueError(
+                f"Sequences must have at least prediction_length + 1 = "
+                f"{self.prediction_length_ + 1} time steps; the shortest has {lengths.min()}."
+            )
+
+    def _resolve_device(self):
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        return torch.device(self.device)
+
+    def _fit_scaler(self, data, lengths):
+        if not self.standardize:
+            self.scaler_ = None
+            self.features_kept_ = np.ones(self.n_features_in_, dtype=bool)
+            return
+        valid = np.arange(data.shape[1])[None, :] < lengths[:, None]
+        self.scaler_ = StandardScaler().fit(data[valid])
+        spread = np.sqrt(self.scaler_.var_)
+        kept = spread > 1e-8 * np.maximum(1.0, np.abs(self.scaler_.mean_))
+        # All channels constant: keep them (the net then sees zeros) rather than none.
+        self.features_kept_ = kept if kept.any() else np.ones_like(kept)
+
+    def _to_tensor(self, data):
+        """Standardised float32 tensor of the kept channels."""
+        data = data[..., self.features_kept_]
+        if self.scaler_ is not None:
+            kept = self.features_kept_
+            data = (data - self.scaler_.mean_[kept]) / self.scaler_.scale_[kept]
+        return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32))
+
+    def _make_net(self, n_channels, device):
+        callbacks = list(self.callbacks or [])
+        if self.gradient_clipping is not None:
+            callbacks.append(("clip", GradientNormClipping(self.gradient_clipping)))
+        if self.verbose:
+            callbacks.append(("progress", ProgressBar()))
+        net = Seq2SeqNet(
+            module=Seq2SeqModule,
+            module__n_features=n_channels,
+            module__hidden_size=self.hidden_size,
+            module__num_layers=self.num_layers,
+            module__objective=self.objective,
+            module__prediction_length=self.prediction_length_,
+            module__decoder_input=self.decoder_input,
+            module__decoder_strategy=self.decoder_strategy,
+            module__bidirectional_encoder=self.bidirectional_encoder,
+            criterion=MaskedMSELoss,
+            optimizer=torch.optim.Adam,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=None,  # unsupervised: all data trains
+            callbacks=callbacks,
+            device=str(device),
+            verbose=int(self.verbose),
+        )
+        net.embedder = self  # lets callbacks embed monitor data mid-training
+        return net
+
+    # -- inference -------------------------------------------------------
+
+    def _forward_batches(self, X):
+        """Yield the module's outputs on X, batch by batch, without autograd."""
+        check_is_fitted(self, "module_")
+        min_length = 2 if self.objective == "reconstruct" else self.prediction_length_ + 1
+        data, lengths = check_sequences(
+            X, min_length=min_length, n_features=self.n_features_in_
+        )
+        device = next(self.module_.parameters()).device
+        self.module_.eval()
+        with torch.inference_mode():
+            for start in range(0, len(data), _INFERENCE_BATCH):
+                stop = start + _INFERENCE_BATCH
+                batch_lengths = lengths[start:stop]
+                batch = self._to_tensor(data[start:stop, : batch_lengths.max()])
+                lengths_t = torch.from_numpy(batch_lengths).to(device)
+                yield self.module_(batch.to(device), lengths_t)
+
+    def _embed(self, output):
+        _, _, mask, states, code = output
+        mask = mask[:, :, None].to(states.dtype)
+        parts = []
+        if self.embedding in ("decoder", "both"):
+            if self.pooling in ("mean", "concat"):
+                parts.append((states * mask).sum(1) / mask.sum(1))
+            if self.pooling in ("last", "concat"):
+                last = mask[:, :, 0].sum(1).long() - 1
+                parts.append(states[torch.arange(len(states)), last])
+        if self.embedding in ("encoder", "both"):
+            parts.append(code)
+        return torch.cat(parts, dim=1)
+
+    def transform(self, X):
+        """Embed sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences to embed.
+
+        Returns
+        -------
+        embedding : ndarray of shape (n_samples, n_embedding), dtype float32
+            Pooled decoder states, encoder state, or both (see ``embedding``).
+        """
+        parts = [self._embed(out).cpu().numpy() for out in self._forward_batches(X)]
+        return np.concatenate(parts) if parts else np.empty((0, 0), np.float32)
+
+    def transform_states(self, X):
+        """Decoder hidden states, one per decoded step: the interpretable embedding.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences to embed.
+
+        Returns
+        -------
+        states : ndarray of shape (n_samples, n_steps, hidden_size), dtype float32
+            ``n_steps`` is ``prediction_length_`` (predict) or the longest
+            sequence (reconstruct); steps past a sequence's end are NaN.
+        """
+        return self._stack_steps(lambda out: out[3], X)
+
+    def forecast(self, X):
+        """The decoder's predicted frames, in the units of ``X``.
+
+        For ``objective="predict"``, the encoder reads each sequence but its
+        last ``prediction_length_`` steps and this returns its prediction of
+        those steps (compare with ``X[:, -prediction_length_:]``). For
+        ``"reconstruct"``, the reconstruction of the whole sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences.
+
+        Returns
+        -------
+        frames : ndarray of shape (n_samples, n_steps, n_features_in_)
+            Predicted frames; constant channels hold their constant; steps
+            past a sequence's end are NaN.
+        """
+        frames = self._stack_steps(lambda out: out[0], X)
+        full = np.empty(frames.shape[:2] + (self.n_features_in_,), dtype=np.float64)
+        kept = self.features_kept_
+        if self.scaler_ is None:
+            full[..., kept] = frames
+        else:
+            full[..., kept] = frames * self.scaler_.scale_[kept] + self.scaler_.mean_[kept]
+            full[..., ~kept] = self.scaler_.mean_[~kept]
+        full[np.isnan(frames[..., 0])] = np.nan
+        return full
+
+    def score_samples(self, X):
+        """Negative mean squared prediction error of each sequence.
+
+        Errors are in standardised units; higher means the sequence's dynamics
+        are better explained by the model (a novelty score).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
+        scores = []
+        for output, target, mask, _, _ in self._forward_batches(X):
+            mask = mask.to(output.dtype)
+            error = ((output - target) ** 2).mean(2)
+            scores.append(-((error * mask).sum(1) / mask.sum(1)).cpu().numpy())
+        return np.concatenate(scores).astype(np.float64)
+
+    def _stack_steps(self, pick, X):
+        """Per-step outputs of every batch, padded with NaN to a common length."""
+        chunks = [(pick(out), out[2]) for out in self._forward_batches(X)]
+        n_steps = max(values.shape[1] for values, _ in chunks)
+        blocks = []
+        for values, mask in chunks:
+            block = np.full((len(values), n_steps, values.shape[2]), np.nan, np.float32)
+            block[:, : values.shape[1]] = values.cpu().numpy()
+            block[:, : values.shape[1]][~mask.cpu().numpy()] = np.nan
+            blocks.append(block)
+        return np.concatenate(blocks)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float32"]  # the net computes in float32
+        return tags

@@ -1,0 +1,37 @@
+"""scikit-learn's estimator checks over both estimators."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder
+
+# A 2D array is a batch of univariate sequences: its second axis is time, so
+# n_features_in_ (channels) is 1, not X.shape[1], and sequences of another
+# length are valid input rather than a feature mismatch.
+_SEQUENCE_AXIS_REASON = (
+    "2D input holds univariate sequences: n_features_in_ counts channels (1), not "
+    "X.shape[1] (time steps), and sequences of another length are valid input."
+)
+_SEQUENCE_AXIS = {
+    check: _SEQUENCE_AXIS_REASON
+    for check in (
+        "check_n_features_in",
+        "check_n_features_in_after_fitting",
+        "check_transformer_general",  # only its final feature-count assertion
+    )
+}
+
+
+def _expected_failures(estimator):
+    return _SEQUENCE_AXIS
+
+
+def _small_embedder():
+    return Seq2SeqEmbedder(hidden_size=8, max_epochs=3, batch_size=16, random_state=0)
+
+
+@parametrize_with_checks(
+    [_small_embedder(), Seq2SeqClusterer(n_clusters=3, embedder=_small_embedder(), random_state=0)],
+    expected_failed_checks=_expected_failures,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
