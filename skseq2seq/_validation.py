@@ -24,14 +24,8 @@ def _as_2d_sequence(seq, index):
         )
     except ValueError as exc:
         raise ValueError(f"Sequence {index}: {exc}") from exc
-    if seq.ndim == 1:  # a univariate sequence
-        seq = seq[:, None]
-    if seq.ndim != 2:
-        raise ValueError(
-            f"Sequence {index} has {seq.ndim} dimensions; each sequence of a "
-            "list must be 1D (univariate) or 2D (n_timesteps, n_features)."
-        )
-    return seq
+    # check_array has refused other dimensions already.
+    return seq[:, None] if seq.ndim == 1 else seq
 
 
 def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):

@@ -1,0 +1,201 @@
+"""Seq2SeqEmbedder: shapes, options, variable lengths, repeatability, bad input."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.cluster import KMeans
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skseq2seq import Seq2SeqEmbedder
+from skseq2seq.datasets import make_motion_sequences
+
+
+def small(**params):
+    defaults = dict(hidden_size=8, max_epochs=2, batch_size=16, random_state=0)
+    return Seq2SeqEmbedder(**{**defaults, **params})
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_motion_sequences(n_sequences=48, n_timesteps=16, n_features=3, random_state=0)
+    return X, y
+
+
+@pytest.mark.parametrize(
+    "params, n_steps",
+    [
+        ({}, 8),
+        ({"decoder_input": "teacher"}, 8),
+        ({"decoder_input": "zeros", "prediction_length": 5}, 5),
+        ({"objective": "reconstruct", "decoder_input": "zeros"}, 16),
+        ({"decoder_strategy": "fixed_state", "bidirectional_encoder": True}, 8),
+        ({"decoder_strategy": "fixed_weights", "num_layers": 2}, 8),
+    ],
+)
+def test_options_give_documented_shapes(data, params, n_steps):
+    X, _ = data
+    embedder = small(**params).fit(X)
+    assert embedder.transform(X).shape == (48, 8)
+    assert embedder.transform_states(X).shape == (48, n_steps, 8)
+    assert embedder.forecast(X).shape == (48, n_steps, 3)
+    assert embedder.score_samples(X).shape == (48,)
+    assert embedder.n_features_in_ == 3
+
+
+@pytest.mark.parametrize(
+    "embedding, pooling, width",
+    [("decoder", "mean", 8), ("decoder", "last", 8), ("decoder", "concat", 16),
+     ("encoder", "mean", 8), ("both", "mean", 16)],
+)
+def test_embedding_choices(data, embedding, pooling, width):
+    X, _ = data
+    Z = small(embedding=embedding, pooling=pooling).fit_transform(X)
+    assert Z.shape == (48, width) and Z.dtype == np.float32
+
+
+def test_bidirectional_encoder_embedding_has_both_directions(data):
+    X, _ = data
+    assert small(embedding="encoder", bidirectional_encoder=True).fit_transform(X).shape == (48, 16)
+
+
+def test_fixed_weights_leaves_decoder_untrained(data):
+    X, _ = data
+    untrained = small(decoder_strategy="fixed_weights", max_epochs=0).fit(X)
+    trained = small(decoder_strategy="fixed_weights", max_epochs=3).fit(X)
+    # Same seed, same initial weights: training moved the encoder, not the decoder.
+    for p0, p1 in zip(untrained.module_.decoder.parameters(), trained.module_.decoder.parameters()):
+        torch.testing.assert_close(p0, p1)
+    assert not torch.allclose(untrained.module_.encoder.weight_ih_l0,
+                              trained.module_.encoder.weight_ih_l0)
+
+
+def test_training_lowers_the_loss(data):
+    X, _ = data
+    history = small(max_epochs=8, hidden_size=16).fit(X).history_
+    losses = history[:, "train_loss"]
+    assert losses[-1] < 0.8 * losses[0]
+
+
+def test_same_random_state_same_embedding_and_different_seed_differs(data):
+    X, _ = data
+    a = small(random_state=3).fit_transform(X)
+    b = small(random_state=3).fit_transform(X)
+    c = small(random_state=4).fit_transform(X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_fit_leaves_global_torch_rng_alone(data):
+    X, _ = data
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    small().fit(X)
+    torch.testing.assert_close(torch.rand(3), expected)
+
+
+def test_clone_and_pickle_round_trip(data):
+    X, _ = data
+    embedder = small().fit(X)
+    assert clone(embedder).get_params() == embedder.get_params()
+    restored = pickle.loads(pickle.dumps(embedder))
+    np.testing.assert_array_equal(restored.transform(X), embedder.transform(X))
+
+
+def test_variable_length_padding_does_not_leak():
+    rng = np.random.RandomState(0)
+    seqs = [rng.randn(n, 2) for n in (12, 20, 15, 30, 12, 25)]
+    embedder = small(prediction_length=4).fit(seqs)
+    together = embedder.transform(seqs)
+    alone = np.concatenate([embedder.transform([s]) for s in seqs])
+    np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-6)
+    # The prediction objective reads each sequence's own last steps.
+    assert embedder.forecast(seqs).shape == (6, 4, 2)
+
+
+def test_reconstruct_variable_length_pads_states_with_nan():
+    rng = np.random.RandomState(0)
+    seqs = [rng.randn(n, 2) for n in (6, 10, 8)]
+    embedder = small(objective="reconstruct", decoder_input="zeros").fit(seqs)
+    states = embedder.transform_states(seqs)
+    assert states.shape == (3, 10, 8)
+    assert np.isnan(states[0, 6:]).all() and not np.isnan(states[0, :6]).any()
+    assert not np.isnan(embedder.transform(seqs)).any()
+
+
+def test_univariate_2d_and_list_inputs_agree(data):
+    X, _ = data
+    U = X[:, :, 0]
+    embedder = small().fit(U)
+    assert embedder.n_features_in_ == 1
+    np.testing.assert_allclose(embedder.transform(U), embedder.transform(list(U)), rtol=1e-6)
+    np.testing.assert_allclose(embedder.transform(U), embedder.transform(U[:, :, None]), rtol=1e-6)
+
+
+def test_standardisation_drops_constant_channels_and_forecast_restores_units(data):
+    X, _ = data
+    X = np.concatenate([X * 50 + 7, np.full(X.shape[:2] + (1,), 3.5)], axis=2)
+    embedder = small().fit(X)
+    assert embedder.features_kept_.tolist() == [True, True, True, False]
+    frames = embedder.forecast(X)
+    np.testing.assert_allclose(frames[..., 3], 3.5)
+    # Predictions are in the units of X, not standardised ones.
+    assert abs(frames[..., :3].mean() - X[..., :3].mean()) < 30
+
+
+def test_score_samples_flags_unfamiliar_dynamics():
+    X, _ = make_motion_sequences(n_sequences=96, n_timesteps=20, n_features=3, noise=0.05,
+                                 random_state=0)
+    embedder = small(max_epochs=15, hidden_size=16, decoder_input="teacher").fit(X)
+    noise = np.random.RandomState(1).randn(20, 20, 3) * X.std()
+    assert np.median(embedder.score_samples(X)) > np.median(embedder.score_samples(noise))
+
+
+def test_pipeline_with_scaler_and_kmeans(data):
+    X, _ = data
+    pipe = make_pipeline(small(), StandardScaler(), KMeans(3, n_init=2, random_state=0))
+    labels = pipe.fit_predict(X)
+    assert labels.shape == (48,) and set(labels) <= {0, 1, 2}
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.full((4, 10, 2), np.nan), "NaN"),
+        (np.full((4, 10, 2), np.inf), "infinity"),
+        (np.zeros((0, 10, 2)), "0 sample"),
+        (np.zeros(10), "Reshape your data"),
+        (np.zeros((2, 3, 4, 5)), "4 dimension"),
+        (np.zeros((4, 1, 2)), "at least 2 time steps"),
+        (np.array([["a", "b"], ["c", "d"]]), "could not convert"),
+        ([np.zeros((5, 2)), np.zeros((5, 3))], "same number of features"),
+        ([np.zeros((5, 2)), np.zeros((5, 2, 2))], "Sequence 1: Found array with dim 3"),
+    ],
+)
+def test_bad_input_raises_clear_value_error(X, message):
+    with pytest.raises(ValueError, match=message):
+        small().fit(X)
+
+
+def test_sequences_too_short_for_prediction_length():
+    with pytest.raises(ValueError, match="prediction_length \\+ 1 = 6"):
+        small(prediction_length=5).fit(np.zeros((4, 5, 2)))
+
+
+def test_transform_checks_features_and_length(data):
+    X, _ = data
+    embedder = small().fit(X)
+    with pytest.raises(ValueError, match="X has 2 features per time step.*3"):
+        embedder.transform(X[:, :, :2])
+    with pytest.raises(ValueError, match="at least 9 time steps"):
+        embedder.transform(X[:, :8])
+
+
+def test_invalid_parameter_is_rejected(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="objective"):
+        small(objective="forecast").fit(X)
