@@ -199,3 +199,12 @@ def test_invalid_parameter_is_rejected(data):
     X, _ = data
     with pytest.raises(ValueError, match="objective"):
         small(objective="forecast").fit(X)
+
+
+def test_verbose_shows_the_epoch_table(data, capsys):
+    X, _ = data
+    small(verbose=1, max_epochs=2).fit(X)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "epoch" in out
+    small(verbose=0).fit(X)
+    assert capsys.readouterr().out == ""

@@ -1,0 +1,17 @@
+"""The demo command: metrics table and embedding plot (with a small net)."""
+
+import functools
+
+import skseq2seq.__main__ as cli
+from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder
+
+
+def test_demo_prints_metrics_and_saves_plot(tmp_path, monkeypatch, capsys):
+    small = functools.partial(
+        Seq2SeqClusterer, embedder=Seq2SeqEmbedder(hidden_size=8, max_epochs=2)
+    )
+    monkeypatch.setattr(cli, "Seq2SeqClusterer", small)
+    assert cli.main(["demo", "--output", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Seq2SeqClusterer (defaults)" in out and "k-means on per-window mean/std" in out
+    assert (tmp_path / "embedding.png").stat().st_size > 10_000
