@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._net import Seq2SeqNet, SequenceBatches
+from ._net import GLOBAL_RNG_LOCK, AcceleratedSeq2SeqNet, Seq2SeqNet, SequenceBatches, autocast
 from ._network import MaskedMSELoss, Seq2SeqModule
 from ._validation import check_sequences
 
@@ -88,6 +88,16 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         repeatable.
     verbose : int, default=0
         ``> 0`` shows skorch's progress bar and epoch table.
+    mixed_precision : bool, default=False
+        Run the net's forward passes (training and every transform-like
+        method) under bfloat16 ``torch.autocast``; the loss, backward pass and
+        weights stay float32 and outputs are returned as float32. Speeds up
+        Ampere-or-newer GPUs; on CPU it mostly costs accuracy.
+    accelerate : bool, default=False
+        Train through Hugging Face Accelerate (skorch's ``AccelerateMixin``):
+        run the script with ``accelerate launch`` for data-parallel training
+        on several GPUs or machines (see the scaling guide). Requires the
+        ``accelerate`` package.
 
     Attributes
     ----------
@@ -141,6 +151,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "mixed_precision": ["boolean"],
+        "accelerate": ["boolean"],
     }
 
     def __init__(
@@ -148,7 +160,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         decoder_input="previous_output", decoder_strategy=None, bidirectional_encoder=False,
         embedding="decoder", pooling="mean", standardize=True, lr=1e-3, batch_size=64,
         max_epochs=20, gradient_clipping=1.0, callbacks=None, device="auto",
-        random_state=None, verbose=0,
+        random_state=None, verbose=0, mixed_precision=False, accelerate=False,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -168,6 +180,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.mixed_precision = mixed_precision
+        self.accelerate = accelerate
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -194,12 +208,16 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
 
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         device = self._resolve_device()
-        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        dataset = SequenceBatches(self._to_tensor(data), torch.from_numpy(lengths))
+        # Weights and the batch-order seed come from torch's process-wide
+        # generator: seed it under a lock so parallel threads stay reproducible.
+        with GLOBAL_RNG_LOCK, torch.random.fork_rng(
+            devices=[device] if device.type == "cuda" else []
+        ):
             torch.manual_seed(seed)
             self.net_ = self._make_net(int(self.features_kept_.sum()), device)
             self.net_.initialize()
-            dataset = SequenceBatches(self._to_tensor(data), torch.from_numpy(lengths))
-            self.net_.fit(dataset, None)
+        self.net_.partial_fit(dataset, None)  # already initialized: no second init
         self.module_ = self.net_.module_
         self.history_ = self.net_.history
         return self
@@ -248,7 +266,17 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             callbacks.append(("clip", GradientNormClipping(self.gradient_clipping)))
         if self.verbose:
             callbacks.append(("progress", ProgressBar()))
-        net = Seq2SeqNet(
+        net_class, placement = Seq2SeqNet, {
+            "device": str(device), "mixed_precision": self.mixed_precision,
+        }
+        if self.accelerate:  # the accelerator places the net and casts
+            from accelerate import Accelerator
+
+            net_class, placement = AcceleratedSeq2SeqNet, {"device": None, "accelerator": Accelerator(
+                cpu=self.device == "cpu" or device.type == "cpu",
+                mixed_precision="bf16" if self.mixed_precision else "no",
+            )}
+        net = net_class(
             module=Seq2SeqModule,
             module__n_features=n_channels,
             module__hidden_size=self.hidden_size,
@@ -265,8 +293,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             batch_size=self.batch_size,
             train_split=None,  # unsupervised: all data trains
             callbacks=callbacks,
-            device=str(device),
             verbose=int(self.verbose),
+            **placement,
         )
         net.embedder = self  # lets callbacks embed monitor data mid-training
         return net
@@ -288,7 +316,9 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
                 batch_lengths = lengths[start:stop]
                 batch = self._to_tensor(data[start:stop, : batch_lengths.max()])
                 lengths_t = torch.from_numpy(batch_lengths).to(device)
-                yield self.module_(batch.to(device), lengths_t)
+                with autocast(device, self.mixed_precision):
+                    output = self.module_(batch.to(device), lengths_t)
+                yield tuple(t.float() if t.is_floating_point() else t for t in output)
 
     def _embed(self, output):
         _, _, mask, states, code = output
@@ -320,6 +350,41 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         """
         parts = [self._embed(out).cpu().numpy() for out in self._forward_batches(X)]
         return np.concatenate(parts) if parts else np.empty((0, 0), np.float32)
+
+    def transform_iter(self, chunks):
+        """Embed an iterable of sequence chunks lazily, one chunk at a time.
+
+        For collections that do not fit in memory: feed slices of a
+        ``numpy.memmap``, files read one by one, or the blocks of a dask array;
+        only one chunk and its embedding are held at a time. Concatenating the
+        results equals ``transform`` of the concatenated chunks.
+
+        Parameters
+        ----------
+        chunks : iterable of array-like
+            Each item is anything :meth:`transform` accepts.
+
+        Yields
+        ------
+        embedding : ndarray of shape (n_chunk_samples, n_embedding), dtype float32
+            The embedding of each chunk, in order.
+        """
+        for chunk in chunks:
+            yield self.transform(chunk)
+
+    def __getstate__(self):
+        # module_ and history_ are the net's own: pickle them once, inside net_,
+        # whose skorch pickling maps CUDA tensors to the CPU where CUDA is absent.
+        state = super().__getstate__()
+        if "net_" in state:
+            state = {k: v for k, v in state.items() if k not in ("module_", "history_")}
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "net_" in state:
+            self.module_ = self.net_.module_
+            self.history_ = self.net_.history
 
     def transform_states(self, X):
         """Decoder hidden states, one per decoded step: the interpretable embedding.

@@ -48,8 +48,15 @@ class Seq2SeqModule(nn.Module):
 
     def encode(self, X, lengths):
         """Final encoder state: (decoder initial state, code)."""
-        packed = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        _, h = self.encoder(packed)
+        lengths = lengths.cpu()
+        n_steps = int(lengths[0])
+        if bool((lengths == n_steps).all()):
+            # Equal lengths (fixed windows): the padded GRU call gives the same
+            # states as a packed one, ~2x faster to train on CPU.
+            _, h = self.encoder(X[:, :n_steps])
+        else:
+            packed = pack_padded_sequence(X, lengths, batch_first=True, enforce_sorted=False)
+            _, h = self.encoder(packed)
         if self.bridge is None:
             return h, h[-1]
         batch = X.shape[0]
