@@ -48,6 +48,14 @@ class SequenceBatches(torch.utils.data.Dataset):
         X = self.X[index, : int(lengths.max())]
         return {"X": X, "lengths": lengths}, lengths
 
+    # DataLoader's fetcher hands a batch sampler's whole index list to this.
+    __getitems__ = __getitem__
+
+
+def _whole_batch(batch):
+    """collate_fn: the dataset already returned the stacked batch."""
+    return batch
+
 
 class Seq2SeqNet(NeuralNet):
     """``NeuralNet`` whose loss comes from the module's own targets.
@@ -95,10 +103,13 @@ class Seq2SeqNet(NeuralNet):
         else:
             sampler = SequentialSampler(dataset)
         batches = BatchSampler(sampler, self.batch_size, drop_last=False)
-        # batch_size=None: the dataset returns whole batches (see SequenceBatches).
+        # The dataset returns whole batches (SequenceBatches.__getitems__); a
+        # batch_sampler (not a sampler of lists) is what Accelerate can shard.
         # A private generator for the loader's (unused, no workers) base seed,
         # which it would otherwise draw from torch's global generator.
-        return DataLoader(dataset, sampler=batches, batch_size=None, generator=torch.Generator())
+        return DataLoader(
+            dataset, batch_sampler=batches, collate_fn=_whole_batch, generator=torch.Generator()
+        )
 
 
 class AcceleratedSeq2SeqNet(AccelerateMixin, Seq2SeqNet):
