@@ -52,17 +52,17 @@ class EmbeddingQuality(Callback):
     best, which skorch's epoch table highlights (``verbose=1``). Epochs that
     are not monitored record ``None`` (a blank cell).
 
-    ==================== ======================================= ==========
-    name                 what it measures                        better
-    ==================== ======================================= ==========
-    ``silhouette``       separation of the k-means clusters      higher
-    ``calinski_harabasz`` between / within cluster dispersion    higher
-    ``davies_bouldin``   mean similarity of each cluster to its  lower
-                         closest one
-    ``ari``              adjusted Rand index vs ``y_monitor``    higher
-    ``nmi``              normalized mutual information vs        higher
-                         ``y_monitor``
-    ==================== ======================================= ==========
+    ======================== ======================================== ======
+    name                     what it measures                         better
+    ======================== ======================================== ======
+    ``"silhouette"``         separation of the k-means clusters       higher
+    ``"calinski_harabasz"``  between- / within-cluster dispersion     higher
+    ``"davies_bouldin"``     mean similarity of each cluster to its   lower
+                             closest one
+    ``"ari"``                adjusted Rand index with ``y_monitor``   higher
+    ``"nmi"``                normalized mutual information with       higher
+                             ``y_monitor``
+    ======================== ======================================== ======
 
     Scoring does not touch the random number generators used for training,
     so a net trained with this callback (without ``keep_best``) ends with the
@@ -264,6 +264,7 @@ class EmbeddingQuality(Callback):
         embedder = getattr(net, "embedder", None)
         device = next(module.parameters()).device
         was_training = module.training
+        mixed = bool(getattr(net, "mixed_precision", False))
         module.eval()
         parts = []
         try:
@@ -271,7 +272,10 @@ class EmbeddingQuality(Callback):
                 for start in range(0, len(self.X_tensor_), _BATCH):
                     lengths = self.lengths_tensor_[start:start + _BATCH]
                     batch = self.X_tensor_[start:start + _BATCH, : int(lengths.max())]
-                    output = module(batch.to(device), lengths.to(device))
+                    # as the net computes (bfloat16 autocast with mixed_precision)
+                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=mixed):
+                        output = module(batch.to(device), lengths.to(device))
+                    output = tuple(t.float() if t.is_floating_point() else t for t in output)
                     if embedder is not None:
                         parts.append(embedder._embed(output).cpu().numpy())
                     else:  # a plain skorch net: mean decoder state

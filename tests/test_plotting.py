@@ -158,3 +158,13 @@ def test_training_bad_inputs():
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="must hold 2 axes"):
         plot_training([{"epoch": 1, "train_loss": 1.0, "nmi": 0.1}], axes=[ax])
+
+
+def test_style_keywords_override_label_colours():
+    states = np.random.RandomState(0).normal(size=(4, 5, 6))
+    ax = plot_embedding(states, labels=[0, 0, 1, 1], kind="trajectories", color="red",
+                        linewidth=2)
+    assert {line.get_color() for line in ax.lines} == {"red"}
+    assert {line.get_linewidth() for line in ax.lines} == {2}
+    ax = plot_embedding(states[:, 0], labels=[0, 0, 1, 1], color="blue", s=30)
+    assert all(list(c.get_sizes()) == [30] for c in ax.collections)

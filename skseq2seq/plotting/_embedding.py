@@ -147,14 +147,14 @@ def plot_embedding(
             name = str(label_names[value] if label_names is not None else value)
         if kind == "points":
             points = projected[members][valid[members]]
-            ax.scatter(*points.T, color=colour, label=name, **{"s": 8, **kwargs})
+            ax.scatter(*points.T, label=name, **{"color": colour, "s": 8, **kwargs})
             continue
         for j, path in enumerate(projected[members]):
             path = path[~np.isnan(path[:, 0])]
-            ax.plot(*path.T, color=colour, label=name if j == 0 else None,
-                    **{"linewidth": 0.8, "alpha": 0.8, **kwargs})
+            style = {"color": colour, "linewidth": 0.8, "alpha": 0.8, **kwargs}
+            ax.plot(*path.T, label=name if j == 0 else None, **style)
         starts = np.array([path[~np.isnan(path[:, 0])][0] for path in projected[members]])
-        ax.scatter(*starts.T, color=colour, s=10)
+        ax.scatter(*starts.T, color=kwargs.get("color", colour), s=10)
     ratio = pca.explained_variance_ratio_
     ax.set_xlabel(f"PC1 ({ratio[0]:.0%})")
     ax.set_ylabel(f"PC2 ({ratio[1]:.0%})")
