@@ -1,0 +1,132 @@
+"""Timeline view of a temporal segmentation (Su & Shlizerman 2020, Fig. 6)."""
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.metrics.cluster import contingency_matrix
+from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+__all__ = ["plot_segmentation"]
+
+
+def _runs(labels):
+    """(start, length, label) of each run of equal labels."""
+    cuts = np.flatnonzero(labels[1:] != labels[:-1]) + 1
+    starts = np.r_[0, cuts]
+    stops = np.r_[cuts, len(labels)]
+    return starts, stops - starts, labels[starts]
+
+
+def _match_colors(labels_true, labels_pred):
+    """(colour index of each predicted label, sorted true classes).
+
+    A predicted label takes the index of its Hungarian-matched true class.
+    """
+    classes, true_idx = np.unique(labels_true, return_inverse=True)
+    clusters, pred_idx = np.unique(labels_pred, return_inverse=True)
+    counts = contingency_matrix(true_idx, pred_idx)
+    rows, cols = linear_sum_assignment(counts, maximize=True)
+    colour = {}
+    for r, c in zip(rows, cols):
+        colour[clusters[c]] = r
+    spare = len(classes)
+    for cluster in clusters:  # unmatched clusters get colours of their own
+        if cluster not in colour:
+            colour[cluster] = spare
+            spare += 1
+    return colour, classes
+
+
+def plot_segmentation(
+    labels_true, labels_pred=None, *, fps=None, label_names=None, ax=None, cmap="tab20",
+    match=True,
+):
+    """Draw ground-truth and predicted segmentations as coloured timeline bars.
+
+    Each row is a recording's frames in time order, coloured by label (the
+    paper's comparison of annotated and recovered actions). With
+    ``match=True`` every predicted cluster takes the colour of the true
+    action it is matched with by the Hungarian algorithm, so agreeing rows
+    look alike; unmatched clusters get colours of their own.
+
+    Parameters
+    ----------
+    labels_true : array-like of shape (n_frames,)
+        Ground-truth action of each frame (or, with ``labels_pred=None``, the
+        only segmentation to draw).
+    labels_pred : array-like of shape (n_frames,), default=None
+        Predicted labels, drawn as a second row.
+    fps : float, default=None
+        Frames per second; the time axis is in seconds when given, in frames
+        otherwise.
+    label_names : list of str, default=None
+        Names of the true labels, indexed by their sorted values, shown in a
+        legend.
+    ax : matplotlib Axes, default=None
+        Axes to draw on; a new figure when None.
+    cmap : str, default="tab20"
+        Colormap of the labels.
+    match : bool, default=True
+        Colour predicted clusters by their matched true action.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skseq2seq.plotting import plot_segmentation
+    >>> ax = plot_segmentation([0] * 50 + [1] * 50, [1] * 45 + [0] * 55, fps=10)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['true', 'predicted']
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    labels_true = column_or_1d(labels_true)
+    if len(labels_true) == 0:
+        raise ValueError("labels_true must hold at least one frame; got 0.")
+    rows = [("true", labels_true)]
+    if labels_pred is not None:
+        labels_pred = column_or_1d(labels_pred)
+        check_consistent_length(labels_true, labels_pred)
+        rows.append(("predicted", labels_pred))
+
+    pred_colour, classes = _match_colors(
+        labels_true, labels_pred if labels_pred is not None else labels_true
+    )
+    true_colour = {label: i for i, label in enumerate(classes)}
+    if labels_pred is not None and not match:
+        pred_colour = {c: i for i, c in enumerate(np.unique(labels_pred))}
+    colours = plt.get_cmap(cmap)
+    n_colours = getattr(colours, "N", 20)
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 0.6 + 0.5 * len(rows)))
+    scale = 1.0 / fps if fps else 1.0
+    for row, (name, labels) in enumerate(rows):
+        mapping = true_colour if name == "true" else pred_colour
+        starts, lengths, values = _runs(labels)
+        ax.broken_barh(
+            [(s * scale, n * scale) for s, n in zip(starts, lengths)],
+            (row - 0.4, 0.8),
+            facecolors=[colours(mapping[v] % n_colours) for v in values],
+        )
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([name for name, _ in rows])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, len(labels_true) * scale)
+    ax.set_xlabel("time (s)" if fps else "frame")
+    if label_names is not None:
+        if len(label_names) < len(classes):
+            raise ValueError(
+                f"label_names has {len(label_names)} names for {len(classes)} true labels."
+            )
+        handles = [
+            Patch(color=colours(true_colour[c] % n_colours), label=str(label_names[i]))
+            for i, c in enumerate(classes)
+        ]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    return ax

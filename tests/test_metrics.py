@@ -1,0 +1,91 @@
+"""Tests of the clustering and segmentation metrics."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skseq2seq.metrics import boundaries, clustering_accuracy, segmentation_report
+
+KEYS = {
+    "accuracy", "ari", "nmi", "boundary_precision", "boundary_recall", "boundary_f1",
+    "n_boundaries_true", "n_boundaries_pred",
+}
+
+label_lists = st.lists(st.integers(0, 3), min_size=2, max_size=60)
+
+
+def test_clustering_accuracy_permutation():
+    assert clustering_accuracy([0, 0, 1, 1, 2], [2, 2, 0, 0, 1]) == 1.0
+    assert clustering_accuracy([0, 0, 1, 1], [0, 0, 0, 1]) == 0.75
+    with pytest.raises(ValueError):
+        clustering_accuracy([], [])
+
+
+def test_boundaries():
+    assert boundaries([0, 0, 1, 1, 1, 0]).tolist() == [2, 5]
+    assert boundaries([3, 3, 3]).tolist() == []
+
+
+def test_segmentation_report_known_values():
+    true = [0] * 10 + [1] * 10 + [0] * 10
+    pred = [4] * 12 + [9] * 10 + [4] * 8
+    report = segmentation_report(true, pred, tolerance=2)
+    assert set(report) == KEYS
+    assert report["accuracy"] == pytest.approx(26 / 30)
+    assert report["boundary_precision"] == 1.0 and report["boundary_recall"] == 1.0
+    strict = segmentation_report(true, pred, tolerance=1)
+    assert strict["boundary_precision"] == 0.0 and strict["boundary_f1"] == 0.0
+
+
+def test_boundary_matching_is_one_to_one():
+    true = [0] * 10 + [1] * 10
+    pred = [0] * 9 + [1] + [0] + [1] * 9  # three predicted cuts near one true cut
+    report = segmentation_report(true, pred, tolerance=2)
+    assert report["n_boundaries_pred"] == 3
+    assert report["boundary_precision"] == pytest.approx(1 / 3)
+    assert report["boundary_recall"] == 1.0
+
+
+def test_no_boundaries_conventions():
+    report = segmentation_report([1] * 5, [2] * 5)
+    assert report["boundary_precision"] == 1.0 and report["boundary_recall"] == 1.0
+
+
+@pytest.mark.parametrize("tolerance", [-1, 1.5, True])
+def test_bad_tolerance(tolerance):
+    with pytest.raises(ValueError, match="tolerance"):
+        segmentation_report([0, 1], [0, 1], tolerance=tolerance)
+
+
+def test_length_mismatch():
+    with pytest.raises(ValueError):
+        segmentation_report([0, 1, 1], [0, 1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(labels=label_lists, tolerance=st.integers(0, 5))
+def test_identical_labels_score_perfectly(labels, tolerance):
+    report = segmentation_report(labels, labels, tolerance=tolerance)
+    assert report["accuracy"] == 1.0
+    assert report["boundary_precision"] == 1.0 and report["boundary_recall"] == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), tolerance=st.integers(0, 5))
+def test_report_invariants(data, tolerance):
+    true = data.draw(label_lists)
+    pred = data.draw(st.lists(st.integers(0, 3), min_size=len(true), max_size=len(true)))
+    report = segmentation_report(true, pred, tolerance=tolerance)
+    for key in ("accuracy", "boundary_precision", "boundary_recall", "boundary_f1", "nmi"):
+        assert 0.0 <= report[key] <= 1.0 + 1e-12
+    # Renaming the clusters changes nothing.
+    renamed = (np.asarray(pred) + 7) * 3
+    assert segmentation_report(true, renamed, tolerance=tolerance) == pytest.approx(report)
+    # Swapping the roles swaps precision and recall.
+    swapped = segmentation_report(pred, true, tolerance=tolerance)
+    assert swapped["boundary_precision"] == pytest.approx(report["boundary_recall"])
+    assert swapped["boundary_recall"] == pytest.approx(report["boundary_precision"])
+    # A larger tolerance never matches fewer boundaries.
+    looser = segmentation_report(true, pred, tolerance=tolerance + 3)
+    assert looser["boundary_recall"] >= report["boundary_recall"] - 1e-12

@@ -1,0 +1,194 @@
+"""Tests of TemporalSegmenter, the subject-86 loader and plot_segmentation."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.utils.validation import check_is_fitted
+
+from skseq2seq import TemporalSegmenter
+from skseq2seq.metrics import clustering_accuracy, segmentation_report
+
+FPS = 30
+# Small net, few epochs: the whole file runs in seconds.
+FAST = dict(fps=FPS, working_fps=FPS, hidden_size=16, max_epochs=4, random_state=0)
+
+
+def make_recording(order=(0, 1, 2, 0, 1), seconds=4.0, n_features=4, noise=0.05, seed=0):
+    """Concatenated regimes with known switch points: (X, y).
+
+    Regime r oscillates every channel at its own frequency with its own
+    phase lags, plus a regime-specific posture offset on one channel.
+    """
+    rng = np.random.default_rng(seed)
+    freqs = [0.5, 1.5, 3.0]
+    n = int(seconds * FPS)
+    parts, labels = [], []
+    for r in order:
+        t = np.arange(n) / FPS + rng.uniform(0, 1)
+        lags = np.linspace(0, np.pi * (r + 1) / 2, n_features)
+        seg = np.sin(2 * np.pi * freqs[r] * t[:, None] + lags[None, :])
+        seg[:, r % n_features] += 1.0
+        parts.append(seg + noise * rng.standard_normal(seg.shape))
+        labels.append(np.full(n, r))
+    return np.concatenate(parts), np.concatenate(labels)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = make_recording()
+    seg = TemporalSegmenter(n_clusters=3, **FAST).fit(X)
+    return seg, X, y
+
+
+def test_recovers_known_switch_points(fitted):
+    seg, X, y = fitted
+    assert seg.labels_.shape == (len(X),)
+    assert clustering_accuracy(y, seg.labels_) >= 0.9
+    report = segmentation_report(y, seg.labels_, tolerance=FPS)
+    assert report["boundary_recall"] >= 0.75
+
+
+def test_fitted_attributes(fitted):
+    seg, X, _ = fitted
+    check_is_fitted(seg)
+    assert seg.n_features_in_ == X.shape[1]
+    assert set(np.unique(seg.labels_)) <= set(range(3))
+    assert seg.prediction_error_.shape == (len(X),)
+    observed = seg.observed_length_ * seg.downsample_
+    assert np.isnan(seg.prediction_error_[:observed]).all()
+    assert np.isfinite(seg.prediction_error_[observed:]).all()
+    cuts = seg.change_points_
+    assert cuts.dtype.kind == "i" and np.all(np.diff(cuts) > 0)
+    assert cuts.min(initial=0) >= 0 and cuts.max(initial=0) < len(X)
+    assert seg.frame_embedding_.shape == (len(X) // seg.downsample_, 16)
+    assert seg.cluster_centers_.shape[0] == 3
+
+
+def test_init_stores_params_only():
+    seg = TemporalSegmenter(n_clusters=4, stride=3)
+    assert seg.get_params()["stride"] == 3
+    assert not hasattr(seg, "labels_")
+    assert clone(seg).get_params() == seg.get_params()
+
+
+def test_repeatable_with_random_state():
+    X, _ = make_recording(order=(0, 1), seed=1)
+    a = TemporalSegmenter(n_clusters=2, **FAST).fit_predict(X)
+    b = TemporalSegmenter(n_clusters=2, **FAST).fit_predict(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_list_of_recordings_labelled_consistently():
+    X1, y1 = make_recording(order=(0, 1, 2), seed=2)
+    X2, y2 = make_recording(order=(2, 0, 1), seed=3)
+    seg = TemporalSegmenter(n_clusters=3, **FAST)
+    labels = seg.fit_predict([X1, X2])
+    assert isinstance(labels, list) and len(labels) == 2
+    assert labels[0].shape == (len(X1),) and labels[1].shape == (len(X2),)
+    # One matching of clusters to regimes fits both recordings.
+    assert clustering_accuracy(np.r_[y1, y2], np.concatenate(labels)) >= 0.9
+    assert isinstance(seg.prediction_error_, list) and isinstance(seg.change_points_, list)
+
+
+@pytest.mark.parametrize("n_frames", [301, 302, 303])
+def test_downsampling_labels_every_frame(n_frames):
+    X, _ = make_recording(order=(0, 1, 2), seed=4)
+    seg = TemporalSegmenter(
+        n_clusters=2, fps=60, working_fps=30, hidden_size=8, max_epochs=1, random_state=0
+    )
+    labels = seg.fit_predict(X[:n_frames])
+    assert seg.downsample_ == 2
+    assert labels.shape == (n_frames,)
+    assert seg.prediction_error_.shape == (n_frames,)
+
+
+def test_constant_channels_are_ignored():
+    X, y = make_recording(order=(0, 1, 2, 0, 1))
+    X = np.hstack([X, np.full((len(X), 2), 3.0)])
+    labels = TemporalSegmenter(n_clusters=3, **FAST).fit_predict(X)
+    assert clustering_accuracy(y, labels) >= 0.9
+
+
+def test_no_smoothing_option():
+    X, _ = make_recording(order=(0, 1))
+    seg = TemporalSegmenter(n_clusters=2, min_duration_seconds=0, **FAST).fit(X)
+    assert seg.labels_.shape == (len(X),)
+
+
+@pytest.mark.parametrize(
+    "X, kwargs, match",
+    [
+        (np.zeros((10, 3)), {}, "at least"),  # shorter than one window
+        (np.full((200, 3), np.nan), {}, "NaN"),
+        (np.zeros((200, 3, 2)), {}, "2D array"),
+        (np.zeros(200), {}, "2D array"),
+        (np.random.default_rng(0).normal(size=(30, 3)), {"n_clusters": 50}, "number of windows"),
+        (np.zeros((200, 3)), {"context_seconds": ()}, "context_seconds"),
+        ([np.zeros((200, 3)), np.zeros((200, 4))], {}, "same number of channels"),
+        ([np.zeros((200, 3)), np.zeros((5, 3))], {}, "Recording 1"),
+    ],
+)
+def test_bad_input_raises_value_error(X, kwargs, match):
+    params = {**FAST, "max_epochs": 1, "n_clusters": 2, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        TemporalSegmenter(**params).fit(X)
+
+
+def test_invalid_parameter_raises_value_error():
+    with pytest.raises(ValueError):
+        TemporalSegmenter(n_clusters=0).fit(np.zeros((400, 3)))
+    with pytest.raises(ValueError):
+        TemporalSegmenter(n_clusters=2, fps=-1).fit(np.zeros((400, 3)))
+
+
+def test_plot_segmentation_returns_axes():
+    import matplotlib.pyplot as plt
+
+    from skseq2seq.plotting import plot_segmentation
+
+    y = np.repeat([0, 1, 2], 20)
+    ax = plot_segmentation(y, np.repeat([2, 0, 1], 20), fps=FPS, label_names=["a", "b", "c"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["true", "predicted"]
+    assert ax.get_xlim() == (0.0, 2.0)
+    assert ax.get_legend() is not None
+    fig, given = plt.subplots()
+    assert plot_segmentation(y, ax=given) is given
+    with pytest.raises(ValueError):
+        plot_segmentation(y, y[:-1])
+    plt.close("all")
+
+
+# -- real data -----------------------------------------------------------
+
+
+def test_load_cmu_subject86(cmu_data_home):
+    from skseq2seq.datasets import load_cmu_subject86
+
+    X, y, names = load_cmu_subject86(1, data_home=cmu_data_home)
+    assert X.shape == (4579, 96) and y.shape == (4579,)
+    assert names == ["walk", "jump_forward", "punch", "leg_kick"]  # walking -> walk
+    # Segments change at the "best transition" frames.
+    assert (np.flatnonzero(np.diff(y)) + 1).tolist() == [550, 1150, 1980, 2500, 3200, 4065]
+    _, y5, names5 = load_cmu_subject86("05", data_home=str(cmu_data_home))
+    assert len(names5) == 9 and names5.count("walk") == 1
+    assert y5[-1] == names5.index("walk")
+
+
+def test_load_cmu_subject86_missing(tmp_path):
+    from skseq2seq.datasets import load_cmu_subject86
+
+    with pytest.raises(FileNotFoundError, match="subject86"):
+        load_cmu_subject86(1, data_home=tmp_path)
+    (tmp_path / "subject86").mkdir()
+    with pytest.raises(FileNotFoundError, match="99.mat"):
+        load_cmu_subject86(99, data_home=tmp_path)
+
+
+def test_segments_real_trial(cmu_data_home):
+    from skseq2seq.datasets import load_cmu_subject86
+
+    X, y, names = load_cmu_subject86(1, data_home=cmu_data_home)
+    seg = TemporalSegmenter(n_clusters=len(names), random_state=0)  # defaults: ~10 s
+    labels = seg.fit_predict(X)
+    assert labels.shape == y.shape
+    assert clustering_accuracy(y, labels) >= 0.75
