@@ -3,9 +3,11 @@ Segmenting a long recording into actions
 ========================================
 
 CMU subject 86 performs a series of actions in one take (walk, jump,
-punch, kick, ...). Sliding a window over the recording, embedding every
-window with the decoder states and clustering the windows assigns an action
-cluster to every moment; the ground-truth transitions give a reference.
+punch, kick, ...). :class:`~skseq2seq.TemporalSegmenter` slides windows
+over the recording, trains a sequence-to-sequence GRU to predict each
+window's end, gives every frame the decoder states that predicted it and
+clusters the frames into actions, with temporal smoothing. The
+ground-truth transitions give a reference.
 
 Without the data (``$SKSEQ2SEQ_CMU_DATA`` or ``../../shared/data/cmu_mocap``
 from this folder), generated regimes joined end to end stand in.
@@ -19,64 +21,61 @@ from pathlib import Path
 
 import numpy as np
 
-from skseq2seq.datasets import load_cmu_subject86, make_motion_sequences, sliding_windows
+from skseq2seq.datasets import load_cmu_subject86, make_motion_sequences
 
 data_home = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", "../../shared/data/cmu_mocap"))
 if (data_home / "subject86").is_dir():
     frames, frame_labels, names = load_cmu_subject86(1, data_home=data_home)
-    frames, frame_labels = frames[::4], frame_labels[::4]  # 120 -> 30 frames per second
+    fps = 120
 else:
     parts, regimes = make_motion_sequences(n_sequences=8, n_timesteps=150, n_features=6,
                                            n_regimes=4, random_state=0)
     frames = np.concatenate(parts)
     frame_labels = np.repeat(regimes, 150)
     names = [f"regime {i}" for i in range(4)]
-print(f"{len(frames)} frames x {frames.shape[1]} channels; actions: {names}")
+    fps = 30
+print(f"{len(frames)} frames ({len(frames) / fps:.0f} s) x {frames.shape[1]} channels; "
+      f"actions: {names}")
 
 # %%
-# Windows, embedding, clusters
-# ----------------------------
-# One-second windows every 3 frames; each window's cluster is given to the
-# frames nearest its centre.
-from sklearn.metrics import adjusted_rand_score
+# Segmentation
+# ------------
+# The number of actions is given; everything else is learned without
+# labels. A small net (hidden size 64) keeps this example fast.
+from skseq2seq import TemporalSegmenter
+from skseq2seq.metrics import segmentation_report
 
-from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder
-from skseq2seq.metrics import clustering_accuracy
-
-width, stride = 30, 3
-windows, window_labels = sliding_windows(frames, width, stride, y=frame_labels,
-                                         label="center")
-clusterer = Seq2SeqClusterer(
-    n_clusters=len(names),
-    embedder=Seq2SeqEmbedder(hidden_size=64, max_epochs=15, random_state=0),
-    random_state=0,
-).fit(windows)
-
-centres = np.arange(len(windows)) * stride + width // 2
-nearest = np.abs(np.arange(len(frames))[:, None] - centres[None, :]).argmin(axis=1)
-segments = clusterer.labels_[nearest]
-print(f"frame accuracy {clustering_accuracy(frame_labels, segments):.2f}, "
-      f"ARI {adjusted_rand_score(frame_labels, segments):.2f}")
+segmenter = TemporalSegmenter(n_clusters=len(names), fps=fps, working_fps=min(fps, 30),
+                              hidden_size=64, max_epochs=10, random_state=0)
+segments = segmenter.fit_predict(frames)
+report = segmentation_report(frame_labels, segments, tolerance=fps // 2)
+print({key: round(float(value), 2) for key, value in report.items()})
 
 # %%
-# Ground truth against the clusters found (colours of the clusters are
-# arbitrary; accuracy matches them to actions), and the path the recording
-# takes through the embedding, coloured by true action.
+# Ground truth against the actions found (clusters take the colour of the
+# action they are matched with), the net's prediction error over time
+# (it peaks where the dynamics change), and the recording's path through
+# the per-frame decoder-state embedding.
 import matplotlib.pyplot as plt
 
-from skseq2seq.plotting import plot_embedding
+from skseq2seq.plotting import plot_embedding, plot_segmentation
 
-fig = plt.figure(figsize=(10, 6))
-top = fig.add_subplot(2, 1, 1)
-top.imshow(np.vstack([frame_labels, segments]), aspect="auto", cmap="tab10",
-           interpolation="nearest", vmin=0, vmax=9)
-top.set_yticks([0, 1], ["ground truth", "clusters"])
-top.set_xlabel("frame (30 per second)")
-left = fig.add_subplot(2, 2, 3)
-embedding = clusterer.embedding_[None]  # one trajectory through time
-plot_embedding(embedding, kind="trajectories", ax=left, color="0.6")
-left.set_title("the recording's path through the embedding")
-right = fig.add_subplot(2, 2, 4)
-plot_embedding(clusterer.embedding_, labels=window_labels, label_names=names, ax=right)
-right.set_title("windows, by true action")
+fig = plt.figure(figsize=(10, 7.5))
+ax = fig.add_subplot(3, 1, 1)
+plot_segmentation(frame_labels, segments, fps=fps, label_names=names, ax=ax)
+ax = fig.add_subplot(3, 1, 2)
+ax.plot(np.arange(len(frames)) / fps, segmenter.prediction_error_, linewidth=0.8)
+for cut in segmenter.change_points_:
+    ax.axvline(cut / fps, color="0.5", linestyle=":", linewidth=1)
+ax.set_ylabel("prediction error")
+ax.set_xlabel("time (s)")
+ax = fig.add_subplot(3, 2, 5)
+plot_embedding(segmenter.frame_embedding_[None], kind="trajectories", ax=ax, color="0.5")
+ax.set_title("path through the embedding", fontsize="medium")
+ax = fig.add_subplot(3, 2, 6)
+step = segmenter.downsample_
+working_labels = frame_labels[::step][: len(segmenter.frame_embedding_)]
+plot_embedding(segmenter.frame_embedding_[: len(working_labels)], labels=working_labels,
+               label_names=names, ax=ax, s=3)
+ax.set_title("frames, by true action", fontsize="medium")
 fig.tight_layout()

@@ -51,10 +51,13 @@ print(f"best silhouette at epoch {best}; the restored weights have "
 # Loss and quality against epochs
 # -------------------------------
 # Each panel marks its best epoch with a dotted line.
+from matplotlib.ticker import NullFormatter
+
 from skseq2seq.plotting import plot_training
 
 axes = plot_training(embedder, metrics=["silhouette", "calinski_harabasz", "ari", "nmi"])
 axes[0].set_yscale("log")
+axes[0].yaxis.set_minor_formatter(NullFormatter())
 axes[0].figure.set_size_inches(6.4, 8)
 
 # %%
