@@ -1,5 +1,17 @@
 """Data loaders, generators and windowing for sequence clustering."""
 
+from ._cmu import load_cmu_actions, load_cmu_subject86
+from ._fetch import fetch_cmu_actions, get_data_home
 from ._synthetic import make_motion_sequences
+from ._windows import SlidingWindows, make_concatenated_actions, sliding_windows
 
-__all__ = ["make_motion_sequences"]
+__all__ = [
+    "SlidingWindows",
+    "fetch_cmu_actions",
+    "get_data_home",
+    "load_cmu_actions",
+    "load_cmu_subject86",
+    "make_concatenated_actions",
+    "make_motion_sequences",
+    "sliding_windows",
+]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load_cmu_subject86"]
+__all__ = ["load_cmu_actions", "load_cmu_subject86"]
 
 _ENV_DATA_HOME = "SKSEQ2SEQ_CMU_DATA"
 
@@ -141,3 +141,71 @@ def load_cmu_subject86(trial, data_home=None):
         y[start:stop] = names.index(name)
         start = stop
     return X, y, names
+
+
+def _natural_key(path):
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
+
+
+def load_cmu_actions(data_home=None, *, return_X_y=False):
+    """Load the CMU action recordings (7 actions, 32 recordings, 117 channels).
+
+    The layout is ``actions/<action>/<action>_<i>.txt``, each file a CSV with
+    one frame per line (exponential-map joint angles and root position, as
+    published by Li et al. 2018 and clustered by Su & Shlizerman 2020).
+    Actions are sorted by name, recordings by their number.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        The folder containing ``actions/`` (e.g. ``.../data/cmu_mocap``), as
+        for :func:`load_cmu_subject86`; the ``actions`` folder itself is
+        accepted too. None reads the ``SKSEQ2SEQ_CMU_DATA`` environment
+        variable.
+    return_X_y : bool, default=False
+        Return ``(recordings, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``recordings``: list of float64 arrays of shape (T_i, 117);
+        ``target``: ndarray of shape (n_recordings,), action index of each
+        recording; ``target_names``: action names, in index order;
+        ``filenames``: path of each recording.
+    (recordings, target) : tuple
+        When ``return_X_y`` is True.
+
+    Raises
+    ------
+    FileNotFoundError
+        When no ``actions/`` folder (with action subfolders) is found.
+
+    Examples
+    --------
+    >>> from skseq2seq.datasets import load_cmu_actions
+    >>> recordings, y = load_cmu_actions("/data/cmu_mocap", return_X_y=True)  # doctest: +SKIP
+    >>> len(recordings), recordings[0].shape[1]  # doctest: +SKIP
+    (32, 117)
+    """
+    from sklearn.utils import Bunch
+
+    if data_home is not None and Path(data_home).name == "actions" and Path(data_home).is_dir():
+        folder = Path(data_home)
+    else:
+        folder = _resolve_data_home(data_home, "actions")
+    actions = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    if not actions:
+        raise FileNotFoundError(f"No action folders in {folder}.")
+    recordings, target, filenames = [], [], []
+    for index, action in enumerate(actions):
+        for path in sorted((folder / action).glob(f"{action}_*.txt"), key=_natural_key):
+            recordings.append(np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2))
+            target.append(index)
+            filenames.append(str(path))
+    target = np.asarray(target, dtype=np.int64)
+    if return_X_y:
+        return recordings, target
+    return Bunch(
+        recordings=recordings, target=target, target_names=np.asarray(actions),
+        filenames=filenames,
+    )
