@@ -35,7 +35,7 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext"}
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py", "**.md5",
+exclude_patterns = ["_build", "sg_execution_times.rst", "auto_examples/*.ipynb", "auto_examples/*.py", "**.md5",
                     "**.codeobj.json", "**.zip"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
@@ -126,6 +126,8 @@ sphinx_gallery_conf = {
     "reference_url": {"skseq2seq": None},
     "backreferences_dir": str(DOCS / "gen_modules" / "backreferences"),
     "min_reported_time": 1,
+    # no sg_execution_times.rst in the source tree (each page shows its time)
+    "write_computation_times": False,
 }
 
 # -- benchmark tables ----------------------------------------------------------
