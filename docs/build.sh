@@ -3,6 +3,9 @@
 # needs the "docs" extra (pip install -e ".[docs]") in the active Python.
 # Runs every gallery example (about two minutes on 2 CPU cores).
 #   PYTHON=/path/to/python bash docs/build.sh
+# Offline by default (no intersphinx); SKSEQ2SEQ_DOCS_OFFLINE=0 links to the
+# numpy/sklearn/skorch/torch docs. Gallery examples read the CMU data from
+# $SKSEQ2SEQ_CMU_DATA or ../shared/data/cmu_mocap and fall back to generated data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python}"
