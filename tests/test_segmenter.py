@@ -115,6 +115,13 @@ def test_no_smoothing_option():
     assert seg.labels_.shape == (len(X),)
 
 
+def test_states_only_view():
+    X, y = make_recording()
+    seg = TemporalSegmenter(n_clusters=3, features="states", **FAST).fit(X)
+    assert clustering_accuracy(y, seg.labels_) >= 0.9
+    assert seg.cluster_centers_.shape == (3, 2 * 16)
+
+
 @pytest.mark.parametrize(
     "X, kwargs, match",
     [

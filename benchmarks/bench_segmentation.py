@@ -1,0 +1,318 @@
+"""Unsupervised action segmentation of CMU subject 86: TemporalSegmenter vs baselines.
+
+One command::
+
+    python benchmarks/bench_segmentation.py                 # ~5-10 min on 2 cores
+    python benchmarks/bench_segmentation.py --seeds 0 --no-ablation --skip-timing
+
+runs the development trials 01, 03 and 05 of subject 86 (``--data``: the
+folder containing ``subject86/``, default ``../shared/data/cmu_mocap``
+relative to the repository root) and writes
+``benchmarks/results/segmentation.{md,json}``.
+
+Each trial is segmented into k = its number of distinct actions, with
+:class:`skseq2seq.TemporalSegmenter`'s defaults (no per-trial tuning; one run
+per seed in ``--seeds``) and, in the same run, classical baselines on the
+same raw 96-channel exp-map frames (constant channels dropped, channels
+standardised):
+
+* ``kmeans_frames``: k-means on single frames;
+* ``kmeans_window``: k-means on the mean and standard deviation of every
+  channel over a centred 1 s window;
+* ``gaussian_hmm``: a k-state diagonal-Gaussian HMM on the first 20 principal
+  components (GaussianMixture initialisation, sticky transitions, EM, then
+  Viterbi); hmmlearn's ``GaussianHMM`` when it is installed, else the short
+  implementation below;
+* ``TS(states only)``: TemporalSegmenter(features="states"), the decoder
+  states alone (ablation of the frame view; ``--no-ablation`` skips it);
+* ``ward_window``: Ward hierarchical clustering of the same 1.5 s window
+  mean/std features (the temporal context and linkage that TemporalSegmenter
+  uses, on raw frames instead of decoder states), to show what the learned
+  embedding adds over the context alone.
+
+Scores: Hungarian frame accuracy and adjusted Rand index (plus boundary
+precision/recall within 60 frames, 0.5 s). Runtimes: wall-clock and process
+CPU time of ``fit`` per trial, and of one fit on a 10,000-frame recording
+(trials 03 and 05 joined), with ``torch.set_num_threads(--threads)``.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+from scipy.special import logsumexp
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.decomposition import PCA
+from sklearn.mixture import GaussianMixture
+from sklearn.preprocessing import StandardScaler
+
+ROOT = Path(__file__).resolve().parents[1]
+FPS = 120
+
+
+# -- baselines -------------------------------------------------------------
+
+
+def standardised_frames(X):
+    X = X[:, X.std(0) > 1e-8]
+    return StandardScaler().fit_transform(X)
+
+
+def window_features(Z, seconds):
+    """Mean and std of every channel over a centred window, standardised."""
+    size = max(1, int(round(seconds * FPS)))
+    mean = uniform_filter1d(Z, size, axis=0, mode="nearest")
+    square = uniform_filter1d(Z ** 2, size, axis=0, mode="nearest")
+    feats = np.hstack([mean, np.sqrt(np.maximum(square - mean ** 2, 0))])
+    return StandardScaler().fit_transform(feats)
+
+
+def kmeans_frames(X, k, seed):
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(standardised_frames(X))
+
+
+def kmeans_window(X, k, seed):
+    feats = window_features(standardised_frames(X), 1.0)
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(feats)
+
+
+def ward_window(X, k, seed, step=4):
+    feats = window_features(standardised_frames(X), 1.5)
+    labels = AgglomerativeClustering(k, linkage="ward").fit_predict(feats[::step])
+    return np.repeat(labels, step)[: len(X)]
+
+
+def _viterbi_log(log_start, log_trans, log_emission):
+    n, k = log_emission.shape
+    score = log_start + log_emission[0]
+    back = np.empty((n, k), dtype=np.int64)
+    for t in range(1, n):
+        cand = score[:, None] + log_trans
+        back[t] = cand.argmax(0)
+        score = cand.max(0) + log_emission[t]
+    path = np.empty(n, dtype=np.int64)
+    path[-1] = score.argmax()
+    for t in range(n - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    return path
+
+
+def _diag_gaussian_loglik(Z, means, variances):
+    return -0.5 * (
+        np.log(2 * np.pi * variances).sum(1)[None, :]
+        + (((Z[:, None, :] - means[None]) ** 2) / variances[None]).sum(2)
+    )
+
+
+def own_gaussian_hmm(Z, k, seed, n_iter=25, stay=0.99, var_floor=1e-3):
+    """Diagonal-Gaussian HMM: GaussianMixture init, scaled forward-backward EM, Viterbi."""
+    gm = GaussianMixture(k, covariance_type="diag", random_state=seed, n_init=2).fit(Z)
+    means, variances = gm.means_.copy(), gm.covariances_ + var_floor
+    start = np.full(k, 1.0 / k)
+    trans = np.full((k, k), (1 - stay) / max(k - 1, 1))
+    np.fill_diagonal(trans, stay if k > 1 else 1.0)
+    n = len(Z)
+    for _ in range(n_iter):
+        log_b = _diag_gaussian_loglik(Z, means, variances)
+        shift = log_b.max(1, keepdims=True)
+        b = np.exp(log_b - shift)
+        alpha = np.empty((n, k))
+        scale = np.empty(n)
+        alpha[0] = start * b[0]
+        scale[0] = alpha[0].sum()
+        alpha[0] /= scale[0]
+        for t in range(1, n):
+            alpha[t] = (alpha[t - 1] @ trans) * b[t]
+            scale[t] = alpha[t].sum()
+            alpha[t] /= scale[t]
+        beta = np.empty((n, k))
+        beta[-1] = 1.0
+        for t in range(n - 2, -1, -1):
+            beta[t] = trans @ (b[t + 1] * beta[t + 1]) / scale[t + 1]
+        gamma = alpha * beta
+        gamma /= gamma.sum(1, keepdims=True)
+        xi = (alpha[:-1].T @ (b[1:] * beta[1:] / scale[1:, None])) * trans
+        start = gamma[0] + 1e-12
+        start /= start.sum()
+        trans = xi / xi.sum(1, keepdims=True)
+        weight = gamma.sum(0)[:, None] + 1e-12
+        means = gamma.T @ Z / weight
+        variances = gamma.T @ Z ** 2 / weight - means ** 2 + var_floor
+        variances = np.maximum(variances, var_floor)
+    log_b = _diag_gaussian_loglik(Z, means, variances)
+    return _viterbi_log(np.log(start), np.log(trans + 1e-300), log_b)
+
+
+def gaussian_hmm(X, k, seed):
+    Z = PCA(20, random_state=seed).fit_transform(standardised_frames(X))
+    try:
+        from hmmlearn.hmm import GaussianHMM
+    except ImportError:
+        return own_gaussian_hmm(Z, k, seed)
+    model = GaussianHMM(k, covariance_type="diag", n_iter=25, random_state=seed)
+    return model.fit(Z).predict(Z)
+
+
+BASELINES = {
+    "kmeans_frames": kmeans_frames,
+    "kmeans_window": kmeans_window,
+    "gaussian_hmm": gaussian_hmm,
+    "ward_window": ward_window,
+}
+
+
+# -- runs -----------------------------------------------------------------
+
+
+def timed(fn):
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def scores(y, labels):
+    from skseq2seq.metrics import segmentation_report
+
+    report = segmentation_report(y, labels, tolerance=60)
+    return {key: round(float(report[key]), 4) for key in
+            ("accuracy", "ari", "nmi", "boundary_precision", "boundary_recall")}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "cmu_mocap"),
+                        help="folder containing subject86/")
+    parser.add_argument("--trials", nargs="+", default=["01", "03", "05"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2],
+                        help="random_state of each TemporalSegmenter run")
+    parser.add_argument("--threads", type=int, default=2, help="torch/BLAS threads")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "segmentation"))
+    parser.add_argument("--no-ablation", dest="ablation", action="store_false",
+                        help="skip TemporalSegmenter(features='states')")
+    parser.add_argument("--skip-timing", action="store_true", help="skip the 10,000-frame run")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from skseq2seq import TemporalSegmenter, __version__
+    from skseq2seq.datasets import load_cmu_subject86
+
+    results = {"trials": {}, "config": {
+        "threads": args.threads, "seeds": args.seeds, "python": sys.version.split()[0],
+        "torch": torch.__version__, "skseq2seq": __version__, "machine": platform.machine(),
+        "cpu_count": os.cpu_count(), "defaults": TemporalSegmenter().get_params(),
+    }}
+    for trial in args.trials:
+        X, y, names = load_cmu_subject86(trial, data_home=args.data)
+        k = len(names)
+        entry = {"n_frames": len(X), "k": k, "actions": names, "methods": {}}
+        runs = []
+        for seed in args.seeds:
+            seg = TemporalSegmenter(n_clusters=k, random_state=seed)
+            labels, wall, cpu = timed(lambda: seg.fit_predict(X))
+            runs.append({"seed": seed, **scores(y, labels), "fit_wall_s": round(wall, 2),
+                         "fit_cpu_s": round(cpu, 2)})
+            print(f"trial {trial} ours seed {seed}: {runs[-1]}", flush=True)
+        entry["methods"]["TemporalSegmenter"] = {"runs": runs, **_summary(runs)}
+        if args.ablation:  # the paper's embedding alone (features="states")
+            runs = []
+            for seed in args.seeds:
+                seg = TemporalSegmenter(n_clusters=k, features="states", random_state=seed)
+                labels, wall, cpu = timed(lambda: seg.fit_predict(X))
+                runs.append({"seed": seed, **scores(y, labels), "fit_wall_s": round(wall, 2),
+                             "fit_cpu_s": round(cpu, 2)})
+                print(f"trial {trial} states-only seed {seed}: {runs[-1]}", flush=True)
+            entry["methods"]["TS(states only)"] = {"runs": runs, **_summary(runs)}
+        for name, fn in BASELINES.items():
+            labels, wall, cpu = timed(lambda: fn(X, k, 0))
+            run = {"seed": 0, **scores(y, labels), "fit_wall_s": round(wall, 2),
+                   "fit_cpu_s": round(cpu, 2)}
+            entry["methods"][name] = {"runs": [run], **_summary([run])}
+            print(f"trial {trial} {name}: {run}", flush=True)
+        results["trials"][trial] = entry
+
+    if not args.skip_timing:
+        X3, _, _ = load_cmu_subject86("03", data_home=args.data)
+        X5, _, _ = load_cmu_subject86("05", data_home=args.data)
+        X = np.concatenate([X3, X5])[:10_000]
+        seg = TemporalSegmenter(n_clusters=8, random_state=0)
+        _, wall, cpu = timed(lambda: seg.fit(X))
+        results["timing_10000_frames"] = {"fit_wall_s": round(wall, 2), "fit_cpu_s": round(cpu, 2)}
+        print(f"10,000 frames: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(results, indent=2))
+    out.with_suffix(".md").write_text(_markdown(results))
+    print(_markdown(results))
+
+
+def _summary(runs):
+    acc = [r["accuracy"] for r in runs]
+    ari = [r["ari"] for r in runs]
+    return {"accuracy_mean": round(float(np.mean(acc)), 4), "accuracy_std": round(float(np.std(acc)), 4),
+            "ari_mean": round(float(np.mean(ari)), 4),
+            "fit_wall_s_mean": round(float(np.mean([r["fit_wall_s"] for r in runs])), 2)}
+
+
+def _markdown(results):
+    methods = list(next(iter(results["trials"].values()))["methods"])
+    cfg = results["config"]
+    lines = [
+        "# Action segmentation of CMU subject 86 (dev trials)",
+        "",
+        "Generated by `python benchmarks/bench_segmentation.py`. k = number of distinct "
+        "actions per trial; TemporalSegmenter with its defaults (mean over seeds "
+        f"{cfg['seeds']}, std in brackets); baselines once (seed 0). "
+        f"{cfg['threads']} torch thread(s), torch {cfg['torch']}, {cfg['cpu_count']} CPUs "
+        "(shared machine: wall times are indicative).",
+        "",
+        "## Hungarian frame accuracy / ARI",
+        "",
+        "| trial | frames | k | " + " | ".join(methods) + " |",
+        "|---|---|---|" + "---|" * len(methods),
+    ]
+    means = {m: [] for m in methods}
+    aris = {m: [] for m in methods}
+    for trial, entry in results["trials"].items():
+        cells = []
+        for m in methods:
+            s = entry["methods"][m]
+            std = f" (±{s['accuracy_std']:.3f})" if len(s["runs"]) > 1 else ""
+            cells.append(f"{s['accuracy_mean']:.3f}{std} / {s['ari_mean']:.3f}")
+            means[m].append(s["accuracy_mean"])
+            aris[m].append(s["ari_mean"])
+        lines.append(f"| {trial} | {entry['n_frames']} | {entry['k']} | " + " | ".join(cells) + " |")
+    lines.append("| **mean** | | | " + " | ".join(
+        f"**{np.mean(means[m]):.3f}** / {np.mean(aris[m]):.3f}" for m in methods) + " |")
+    lines += ["", "## Boundary precision / recall (±60 frames), TemporalSegmenter", "",
+              "| trial | seed | precision | recall |", "|---|---|---|---|"]
+    for trial, entry in results["trials"].items():
+        for r in entry["methods"]["TemporalSegmenter"]["runs"]:
+            lines.append(f"| {trial} | {r['seed']} | {r['boundary_precision']:.2f} | "
+                         f"{r['boundary_recall']:.2f} |")
+    lines += ["", "## Fit runtime (wall-clock s; CPU s in brackets)", "",
+              "| trial | " + " | ".join(methods) + " |", "|---|" + "---|" * len(methods)]
+    for trial, entry in results["trials"].items():
+        cells = []
+        for m in methods:
+            runs = entry["methods"][m]["runs"]
+            cells.append(f"{np.mean([r['fit_wall_s'] for r in runs]):.1f} "
+                         f"({np.mean([r['fit_cpu_s'] for r in runs]):.1f})")
+        lines.append(f"| {trial} | " + " | ".join(cells) + " |")
+    if "timing_10000_frames" in results:
+        t = results["timing_10000_frames"]
+        lines += ["", f"10,000-frame recording (trials 03+05 joined, k=8), TemporalSegmenter "
+                      f"defaults: **{t['fit_wall_s']:.1f} s** wall-clock, {t['fit_cpu_s']:.1f} s CPU."]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
