@@ -38,7 +38,7 @@ source_suffix = {".rst": "restructuredtext"}
 exclude_patterns = ["_build", "sg_execution_times.rst", "auto_examples/*.ipynb", "auto_examples/*.py", "**.md5",
                     "**.codeobj.json", "**.zip"]
 templates_path = ["_templates"]
-html_static_path = ["_static"]
+html_static_path = []
 html_theme = "pydata_sphinx_theme"
 html_title = f"skseq2seq {release}"
 html_theme_options = {
