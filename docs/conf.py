@@ -35,7 +35,7 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext"}
-exclude_patterns = ["_build", "sg_execution_times.rst", "auto_examples/*.ipynb", "auto_examples/*.py", "**.md5",
+exclude_patterns = ["_build", "examples", "sg_execution_times.rst", "auto_examples/*.ipynb", "auto_examples/*.py", "**.md5",
                     "**.codeobj.json", "**.zip"]
 templates_path = ["_templates"]
 html_static_path = []
@@ -111,7 +111,7 @@ if os.environ.get("SKSEQ2SEQ_DOCS_OFFLINE", "1") == "1":
 
 # -- gallery -----------------------------------------------------------------
 sphinx_gallery_conf = {
-    "examples_dirs": str(ROOT / "examples"),
+    "examples_dirs": str(DOCS / "examples"),
     "gallery_dirs": str(DOCS / "auto_examples"),
     "filename_pattern": r"/plot_",
     "within_subsection_order": "FileNameSortKey",

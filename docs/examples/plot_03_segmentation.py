@@ -9,7 +9,7 @@ window's end, gives every frame the decoder states that predicted it and
 clusters the frames into actions, with temporal smoothing. The
 ground-truth transitions give a reference.
 
-Without the data (``$SKSEQ2SEQ_CMU_DATA`` or ``../../shared/data/cmu_mocap``
+Without the data (``$SKSEQ2SEQ_CMU_DATA`` or ``../../../shared/data/cmu_mocap``
 from this folder), generated regimes joined end to end stand in.
 """
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from skseq2seq.datasets import load_cmu_subject86, make_motion_sequences
 
-data_home = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", "../../shared/data/cmu_mocap"))
+data_home = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", "../../../shared/data/cmu_mocap"))
 if (data_home / "subject86").is_dir():
     frames, frame_labels, names = load_cmu_subject86(1, data_home=data_home)
     fps = 120
