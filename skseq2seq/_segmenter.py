@@ -287,14 +287,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         self._check_contexts()
         window = self.observed_length_ + self.prediction_length_
         work = [self._downsample(r) for r in recordings]
-        for i, (rec, w) in enumerate(zip(recordings, work)):
-            if len(w) < window:
-                raise ValueError(
-                    f"{'Recording %d' % i if is_list else 'X'} has {len(rec)} frames; at least "
-                    f"{window * self.downsample_} are needed for one window of "
-                    f"{self.observed_seconds + self.predicted_seconds:g} s at fps={self.fps:g} "
-                    "(lower observed_seconds/predicted_seconds or pass a longer recording)."
-                )
+        self._check_lengths(recordings, work, is_list)
         train = [self._windows(w, window, self.stride_)[0] for w in work]
         n_windows = sum(len(t) for t in train)
         if self.n_clusters > n_windows:
@@ -349,6 +342,58 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         """
         return self.fit(X).labels_
 
+    def _check_lengths(self, recordings, work, is_list):
+        window = self.observed_length_ + self.prediction_length_
+        for i, (rec, w) in enumerate(zip(recordings, work)):
+            if len(w) < window:
+                raise ValueError(
+                    f"{'Recording %d' % i if is_list else 'X'} has {len(rec)} frames; at least "
+                    f"{window * self.downsample_} are needed for one window of "
+                    f"{self.observed_seconds + self.predicted_seconds:g} s at fps={self.fps:g} "
+                    "(lower observed_seconds/predicted_seconds or pass a longer recording)."
+                )
+
+    def predict(self, X):
+        """Label the frames of new recordings with the fitted net and actions.
+
+        Each frame's context statistics (middle length of
+        ``context_seconds``) are compared with ``cluster_centers_`` and the
+        switching-penalty Viterbi pass of ``fit`` picks the labels. On the
+        training recordings this reproduces ``labels_`` when the fit's
+        smoothing pass converged.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_frames, n_features), or list of such arrays
+            Recordings with the channels seen in ``fit``, at the same ``fps``.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_frames,), or list of ndarray
+            Action of every frame (a list when ``X`` is a list).
+        """
+        check_is_fitted(self, "embedder_")
+        recordings, is_list = self._check_recordings(X)
+        if recordings[0].shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {recordings[0].shape[1]} features per frame, but TemporalSegmenter "
+                f"was fitted with {self.n_features_in_}."
+            )
+        work = [self._downsample(r) for r in recordings]
+        self._check_lengths(recordings, work, is_list)
+        labels = []
+        for rec, w in zip(recordings, work):
+            states, _ = self._frame_states(w)
+            views = [states] + ([self._standardised(w)] if self.features == "states+frames" else [])
+            parts = []
+            for view, (mean, scale) in zip(views, self._view_stats):
+                _, both = self._context_features(view, self._middle_context)
+                parts.append((both - mean) / scale / np.sqrt(both.shape[1]))
+            features = np.hstack(parts)
+            cost = ((features[:, None, :] - self.cluster_centers_[None]) ** 2).sum(2)
+            labels.append(np.repeat(_viterbi(cost, self._penalty), self.downsample_)[: len(rec)])
+        return labels if is_list else labels[0]
+
     def _check_contexts(self):
         contexts = np.asarray(self.context_seconds, dtype=float)
         if contexts.ndim != 1 or len(contexts) == 0 or not np.all(contexts > 0):
@@ -365,32 +410,39 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
             return work[:, kept]
         return (work[:, kept] - scaler.mean_[kept]) / scaler.scale_[kept]
 
-    def _frame_states(self, work):
-        """Per-working-frame mean decoder state and prediction error."""
-        observed, pred = self.observed_length_, self.prediction_length_
-        windows, starts = self._windows(work, observed + pred, 1)
-        states = self.embedder_.transform_states(windows).astype(np.float64)
-        forecast = self.embedder_.forecast(windows)
-        kept = self.embedder_.features_kept_
-        scale = self.embedder_.scaler_.scale_[kept] if self.embedder_.scaler_ else 1.0
-        target = windows[:, observed:, kept]
-        sq_err = (((forecast[..., kept] - target) / scale) ** 2).mean(2)  # (m, pred)
+    def _frame_states(self, work, chunk=2048):
+        """Per-working-frame mean decoder state and prediction error.
 
+        Every window (stride 1) predicts ``prediction_length_`` frames; a frame
+        gets the mean of the states and squared errors of the windows that
+        predict it. Windows are embedded ``chunk`` at a time to bound memory.
+        """
+        observed, pred = self.observed_length_, self.prediction_length_
+        kept = self.embedder_.features_kept_
+        scaler = self.embedder_.scaler_
+        scale = scaler.scale_[kept] if scaler is not None else 1.0
         n = len(work)
-        total = np.zeros((n, states.shape[2]))
+        n_windows = n - observed - pred + 1
+        total = np.zeros((n, self.hidden_size))
         err = np.zeros(n)
         count = np.zeros(n)
-        for step in range(pred):  # frame starts + observed + step, for every window
-            frames = starts + observed + step
-            np.add.at(total, frames, states[:, step])
-            np.add.at(err, frames, sq_err[:, step])
-            np.add.at(count, frames, 1)
+        for first in range(0, n_windows, chunk):
+            last = min(first + chunk, n_windows)  # windows start at first..last-1
+            segment = work[first: last + observed + pred - 1]
+            windows, _ = self._windows(segment, observed + pred, 1)
+            states = self.embedder_.transform_states(windows)
+            forecast = self.embedder_.forecast(windows)[..., kept]
+            sq_err = (((forecast - windows[:, observed:, kept]) / scale) ** 2).mean(2)
+            for step in range(pred):  # window i predicts frame i + observed + step
+                frames = slice(first + observed + step, last + observed + step)
+                total[frames] += states[:, step]
+                err[frames] += sq_err[:, step]
+                count[frames] += 1
         seen = count > 0
         total[seen] /= count[seen, None]
         err[seen] /= count[seen]
         err[~seen] = np.nan
-        first = np.flatnonzero(seen)[0]
-        total[:first] = total[first]  # frames no window predicts: nearest state
+        total[: np.argmax(seen)] = total[np.argmax(seen)]  # unpredicted frames: nearest state
         return total, err
 
     def _context_features(self, states, context):
@@ -412,19 +464,21 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         k = self.n_clusters
         partitions = []
         middle = sorted(contexts)[len(contexts) // 2]
-        refine = []
+        refine, self._view_stats, self._middle_context = [], [], middle
         for view in views:
             for context in contexts:
                 means, both = zip(*(self._context_features(s, context) for s in view))
                 for kind, feats in (("mean", np.concatenate(means)), ("both", np.concatenate(both))):
-                    scale = feats.std(0)
-                    feats = (feats - feats.mean(0)) / np.where(scale > 0, scale, 1.0)
+                    center, scale = feats.mean(0), feats.std(0)
+                    scale = np.where(scale > 0, scale, 1.0)
+                    feats = (feats - center) / scale
                     sample = feats[::step]
                     for method, metric in _LINKAGES:
                         tree = linkage(sample, method, metric=metric)
                         partitions.append(fcluster(tree, k, "maxclust"))
                     if context == middle and kind == "both":
                         refine.append(feats / np.sqrt(feats.shape[1]))
+                        self._view_stats.append((center, scale))
         refine_features = np.hstack(refine)
         partitions = np.asarray(partitions)
         n_sample = partitions.shape[1]
@@ -442,7 +496,9 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         duration = self.min_duration_seconds * working
         bounds = np.cumsum([0] + lengths)
         pieces = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
-        labels, centers = _segmental_kmeans(refine_features, labels, k, duration, pieces)
+        labels, centers, self._penalty = _segmental_kmeans(
+            refine_features, labels, k, duration, pieces
+        )
         return [labels[piece] for piece in pieces], centers
 
     def _change_points(self, error, min_gap):
@@ -487,7 +543,8 @@ def _segmental_kmeans(features, labels, k, duration, pieces, n_iter=10):
     """Alternate centroids and switching-penalty Viterbi paths (per recording)."""
     centers = _centers(features, labels, k)
     if duration <= 0:
-        return labels, centers
+        return labels, centers, 0.0
+    penalty = 0.0
     for _ in range(n_iter):
         cost = ((features[:, None, :] - centers[None]) ** 2).sum(2)
         if k > 1:
@@ -500,7 +557,7 @@ def _segmental_kmeans(features, labels, k, duration, pieces, n_iter=10):
             break
         labels = new
         centers = _centers(features, labels, k, previous=centers)
-    return labels, centers
+    return labels, centers, penalty
 
 
 def _centers(features, labels, k, previous=None):

@@ -64,6 +64,22 @@ def test_fitted_attributes(fitted):
     assert seg.cluster_centers_.shape[0] == 3
 
 
+def test_predict_new_recording(fitted):
+    seg, X, y = fitted
+    np.testing.assert_array_equal(seg.predict(X), seg.labels_)
+    X_new, y_new = make_recording(order=(2, 1, 0), seed=5)
+    assert clustering_accuracy(y_new, seg.predict(X_new)) >= 0.9
+    with pytest.raises(ValueError, match="features per frame"):
+        seg.predict(X[:, :2])
+
+
+def test_predict_before_fit():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        TemporalSegmenter().predict(np.zeros((300, 3)))
+
+
 def test_init_stores_params_only():
     seg = TemporalSegmenter(n_clusters=4, stride=3)
     assert seg.get_params()["stride"] == 3
