@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._net import GLOBAL_RNG_LOCK, AcceleratedSeq2SeqNet, Seq2SeqNet, SequenceBatches, autocast
 from ._network import MaskedMSELoss, Seq2SeqModule
@@ -348,8 +348,17 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         embedding : ndarray of shape (n_samples, n_embedding), dtype float32
             Pooled decoder states, encoder state, or both (see ``embedding``).
         """
-        parts = [self._embed(out).cpu().numpy() for out in self._forward_batches(X)]
-        return np.concatenate(parts) if parts else np.empty((0, 0), np.float32)
+        # Fill one preallocated array rather than concatenating kept chunks:
+        # small chunk results kept between the large per-chunk temporaries
+        # fragment glibc's heap and made peak RSS grow with n_samples.
+        embedding, stop = None, 0
+        for out in self._forward_batches(X):
+            part = self._embed(out).cpu().numpy()
+            if embedding is None:
+                embedding = np.empty((_num_samples(X), part.shape[1]), dtype=np.float32)
+            embedding[stop : stop + len(part)] = part
+            stop += len(part)
+        return embedding if embedding is not None else np.empty((0, 0), np.float32)
 
     def transform_iter(self, chunks):
         """Embed an iterable of sequence chunks lazily, one chunk at a time.
