@@ -90,9 +90,10 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         ``> 0`` shows skorch's progress bar and epoch table.
     mixed_precision : bool, default=False
         Run the net's forward passes (training and every transform-like
-        method) under bfloat16 ``torch.autocast``; the loss, backward pass and
-        weights stay float32 and outputs are returned as float32. Speeds up
-        Ampere-or-newer GPUs; on CPU it mostly costs accuracy.
+        method) under ``torch.autocast``: float16 with loss scaling
+        (``GradScaler``) on CUDA, bfloat16 on CPU. Weights, loss and optimizer
+        stay float32 and outputs are returned as float32. Meant for GPUs; on
+        CPU it mostly costs accuracy.
     accelerate : bool, default=False
         Train through Hugging Face Accelerate (skorch's ``AccelerateMixin``):
         run the script with ``accelerate launch`` for data-parallel training
@@ -274,7 +275,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
 
             net_class, placement = AcceleratedSeq2SeqNet, {"device": None, "accelerator": Accelerator(
                 cpu=self.device == "cpu" or device.type == "cpu",
-                mixed_precision="bf16" if self.mixed_precision else "no",
+                mixed_precision=("fp16" if device.type == "cuda" else "bf16")
+                if self.mixed_precision else "no",
             )}
         net = net_class(
             module=Seq2SeqModule,

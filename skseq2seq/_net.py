@@ -5,6 +5,7 @@ import threading
 
 import torch
 from skorch import NeuralNet
+from skorch.dataset import unpack_data
 from skorch.hf import AccelerateMixin
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler
 
@@ -16,16 +17,23 @@ __all__ = ["AcceleratedSeq2SeqNet", "GLOBAL_RNG_LOCK", "Seq2SeqNet", "SequenceBa
 GLOBAL_RNG_LOCK = threading.RLock()
 
 
-def autocast(device, enabled):
-    """bfloat16 autocast on ``device`` (a torch.device or its type), or a no-op.
+def amp_dtype(device, dtype=None):
+    """The autocast dtype: float16 on CUDA, bfloat16 elsewhere, unless given.
 
-    bfloat16 needs no loss scaling (same exponent range as float32) and is
-    supported by every CPU and by Ampere-or-newer GPUs.
+    On CUDA, cuDNN's GRU runs in float16 under autocast whatever dtype is
+    asked for, so float16 with loss scaling is the consistent choice there;
+    on CPU bfloat16 needs no loss scaling (float32's exponent range).
     """
+    if dtype is not None:
+        return getattr(torch, dtype) if isinstance(dtype, str) else dtype
+    return torch.float16 if torch.device(device).type == "cuda" else torch.bfloat16
+
+
+def autocast(device, enabled, dtype=None):
+    """Mixed-precision autocast on ``device`` (see :func:`amp_dtype`), or a no-op."""
     if not enabled:
         return contextlib.nullcontext()
-    device_type = torch.device(device).type
-    return torch.autocast(device_type, dtype=torch.bfloat16)
+    return torch.autocast(torch.device(device).type, dtype=amp_dtype(device, dtype))
 
 
 class SequenceBatches(torch.utils.data.Dataset):
@@ -65,16 +73,25 @@ class Seq2SeqNet(NeuralNet):
     Parameters (beyond skorch's)
     ----------------------------
     mixed_precision : bool, default=False
-        Run the forward pass (training and inference) under bfloat16
-        ``torch.autocast``; the loss and the backward pass stay in float32.
+        Run the forward pass (training and inference) under
+        ``torch.autocast``; weights, loss and optimizer stay float32. float16
+        with a ``GradScaler`` on CUDA, bfloat16 (no scaling) on CPU.
+    amp_dtype : {None, "float16", "bfloat16"}, default=None
+        Overrides that choice of autocast dtype; float16 always comes with
+        loss scaling.
     """
 
-    def __init__(self, *args, mixed_precision=False, **kwargs):
+    def __init__(self, *args, mixed_precision=False, amp_dtype=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.mixed_precision = mixed_precision
+        self.amp_dtype = amp_dtype
 
     def initialize(self):
         super().initialize()
+        device = self._module_device()
+        scaled = self.mixed_precision and amp_dtype(device, self.amp_dtype) == torch.float16
+        # float16 gradients underflow without loss scaling.
+        self.grad_scaler_ = torch.amp.GradScaler(device.type) if scaled else None
         # Batch order comes from the net's own generator, seeded from torch's
         # default one now (under the caller's seed), not drawn from the
         # process-wide generator during training.
@@ -89,8 +106,32 @@ class Seq2SeqNet(NeuralNet):
             return torch.device(self.device or "cpu")
 
     def infer(self, x, **fit_params):
-        with autocast(self._module_device(), self.mixed_precision):
+        with autocast(self._module_device(), self.mixed_precision, self.amp_dtype):
             return super().infer(x, **fit_params)
+
+    def train_step_single(self, batch, **fit_params):
+        scaler = getattr(self, "grad_scaler_", None)
+        if scaler is None:
+            return super().train_step_single(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        scaler.scale(loss).backward()
+        # True gradients for on_grad_computed callbacks (gradient clipping).
+        for name in self._optimizers:
+            scaler.unscale_(getattr(self, name + "_"))
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _step_optimizer(self, step_fn):
+        scaler = getattr(self, "grad_scaler_", None)
+        if scaler is None:
+            return super()._step_optimizer(step_fn)
+        step_fn()  # GradScaler.step takes no closure
+        for name in self._optimizers:
+            scaler.step(getattr(self, name + "_"))  # skipped on inf/nan gradients
+        scaler.update()
+        return None
 
     def get_loss(self, y_pred, y_true=None, X=None, training=False):
         output, target, mask = y_pred[:3]

@@ -206,3 +206,35 @@ def test_accelerate_route_single_process_cpu(X):
     assert Z.shape == (len(X), 8) and np.isfinite(Z).all()
     again = pickle.loads(pickle.dumps(embedder))
     np.testing.assert_array_equal(again.transform(X), Z)
+
+
+def test_float16_autocast_uses_loss_scaling_and_trains():
+    """The CUDA recipe (float16 + GradScaler), exercised on the CPU."""
+    from skorch.callbacks import GradientNormClipping
+
+    from skseq2seq._net import SequenceBatches
+    from skseq2seq._network import MaskedMSELoss
+
+    rng = np.random.default_rng(0)
+    X = torch.from_numpy(rng.standard_normal((64, 16, 3)).cumsum(1).astype(np.float32))
+    X = (X - X.mean()) / X.std()
+    torch.manual_seed(0)
+    net = Seq2SeqNet(
+        Seq2SeqModule, module__n_features=3, module__hidden_size=8, module__prediction_length=4,
+        criterion=MaskedMSELoss, optimizer=torch.optim.Adam, lr=1e-2, max_epochs=5,
+        batch_size=16, train_split=None, callbacks=[("clip", GradientNormClipping(1.0))],
+        device="cpu", mixed_precision=True, amp_dtype="float16",
+    ).initialize()
+    assert net.grad_scaler_ is not None
+    seen = []
+    hook = net.module_.readout.register_forward_hook(lambda m, i, o: seen.append(o.dtype))
+    net.partial_fit(SequenceBatches(X, torch.full((64,), 16)), None)
+    hook.remove()
+    assert set(seen) == {torch.float16}
+    losses = net.history[:, "train_loss"]
+    assert np.isfinite(losses).all() and losses[-1] < 0.7 * losses[0]
+    assert all(torch.isfinite(p).all() for p in net.module_.parameters())
+    # bfloat16 (the CPU default) needs no scaler
+    bf16 = Seq2SeqNet(Seq2SeqModule, module__n_features=3, criterion=MaskedMSELoss,
+                      device="cpu", mixed_precision=True).initialize()
+    assert bf16.grad_scaler_ is None
