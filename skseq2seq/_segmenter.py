@@ -226,7 +226,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
                 raise ValueError(
                     f"{name} must be a 2D array of shape (n_frames, n_features) or a list of "
                     f"such arrays; got {np.ndim(arr)} dimension(s) with shape "
-                    f"{np.shape(arr)}. Use X.reshape(-1, 1) for a single channel."
+                    f"{np.shape(arr)}. Reshape your data: X.reshape(-1, 1) for a single channel."
                 )
             recordings.append(check_array(
                 arr, dtype=[np.float64, np.float32], ensure_all_finite=True,
@@ -347,7 +347,8 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         for i, (rec, w) in enumerate(zip(recordings, work)):
             if len(w) < window:
                 raise ValueError(
-                    f"{'Recording %d' % i if is_list else 'X'} has {len(rec)} frames; at least "
+                    f"{'Recording %d' % i if is_list else 'X'} has {len(rec)} frames "
+                    f"(n_samples={len(rec)}); at least "
                     f"{window * self.downsample_} are needed for one window of "
                     f"{self.observed_seconds + self.predicted_seconds:g} s at fps={self.fps:g} "
                     "(lower observed_seconds/predicted_seconds or pass a longer recording)."
@@ -376,8 +377,8 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         recordings, is_list = self._check_recordings(X)
         if recordings[0].shape[1] != self.n_features_in_:
             raise ValueError(
-                f"X has {recordings[0].shape[1]} features per frame, but TemporalSegmenter "
-                f"was fitted with {self.n_features_in_}."
+                f"X has {recordings[0].shape[1]} features, but TemporalSegmenter is expecting "
+                f"{self.n_features_in_} features as input (channels per frame)."
             )
         work = [self._downsample(r) for r in recordings]
         self._check_lengths(recordings, work, is_list)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
 from skseq2seq import TemporalSegmenter
@@ -69,7 +70,7 @@ def test_predict_new_recording(fitted):
     np.testing.assert_array_equal(seg.predict(X), seg.labels_)
     X_new, y_new = make_recording(order=(2, 1, 0), seed=5)
     assert clustering_accuracy(y_new, seg.predict(X_new)) >= 0.9
-    with pytest.raises(ValueError, match="features per frame"):
+    with pytest.raises(ValueError, match="expecting 4 features"):
         seg.predict(X[:, :2])
 
 
@@ -78,6 +79,27 @@ def test_predict_before_fit():
 
     with pytest.raises(NotFittedError):
         TemporalSegmenter().predict(np.zeros((300, 3)))
+
+
+# Frames are ordered samples: shuffling or subsetting them changes a
+# segmentation, and i.i.d. blobs have no temporal structure to recover.
+_TEMPORAL = "frames are ordered in time: labels depend on their order and neighbours"
+_EXPECTED_FAILURES = {
+    "check_methods_sample_order_invariance": _TEMPORAL,
+    "check_methods_subset_invariance": _TEMPORAL,
+    "check_clustering": _TEMPORAL + " (i.i.d. blobs have no temporal structure)",
+}
+
+
+@parametrize_with_checks(
+    [TemporalSegmenter(
+        n_clusters=2, fps=10, working_fps=10, observed_seconds=0.2, predicted_seconds=0.2,
+        hidden_size=4, max_epochs=1, context_seconds=(0.5,), random_state=0,
+    )],
+    expected_failed_checks=lambda est: _EXPECTED_FAILURES,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
 
 
 def test_init_stores_params_only():
