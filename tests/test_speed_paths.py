@@ -238,3 +238,16 @@ def test_float16_autocast_uses_loss_scaling_and_trains():
     bf16 = Seq2SeqNet(Seq2SeqModule, module__n_features=3, criterion=MaskedMSELoss,
                       device="cpu", mixed_precision=True).initialize()
     assert bf16.grad_scaler_ is None
+
+
+def test_transform_over_several_inference_chunks():
+    """More sequences than one inference chunk (1024): filled in order, nothing lost."""
+    from skseq2seq._embedder import _INFERENCE_BATCH
+
+    n = 2 * _INFERENCE_BATCH + 37
+    X = np.random.default_rng(0).standard_normal((n, 6, 2)).cumsum(1)
+    embedder = small(hidden_size=4, max_epochs=0).fit(X[:64])
+    Z = embedder.transform(X)
+    assert Z.shape == (n, 4) and Z.dtype == np.float32
+    parts = [embedder.transform(X[i : i + _INFERENCE_BATCH]) for i in range(0, n, _INFERENCE_BATCH)]
+    np.testing.assert_array_equal(Z, np.concatenate(parts))
