@@ -2,7 +2,8 @@
 
 One command::
 
-    python benchmarks/bench_segmentation.py                 # ~5-10 min on 2 cores
+    python benchmarks/bench_segmentation.py                 # ~5 min on 1 core
+    python benchmarks/bench_segmentation.py --sensitivity   # + ~5 min
     python benchmarks/bench_segmentation.py --seeds 0 --no-ablation --skip-timing
 
 runs the development trials 01, 03 and 05 of subject 86 (``--data``: the
@@ -167,6 +168,20 @@ BASELINES = {
 }
 
 
+# One change of the defaults at a time (--sensitivity), to show that the
+# result does not hinge on a finely tuned value.
+SENSITIVITY = {
+    "defaults": {},
+    "context 0.5/1/1.5 s": {"context_seconds": (0.5, 1.0, 1.5)},
+    "context 1.5/2/3 s": {"context_seconds": (1.5, 2.0, 3.0)},
+    "no Viterbi pass": {"min_duration_seconds": 0.0},
+    "min duration 1 s": {"min_duration_seconds": 1.0},
+    "windows 0.25+0.25 s": {"observed_seconds": 0.25, "predicted_seconds": 0.25},
+    "30 fps": {"working_fps": 30},
+    "20 epochs": {"max_epochs": 20},
+}
+
+
 # -- runs -----------------------------------------------------------------
 
 
@@ -195,6 +210,8 @@ def main(argv=None):
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "segmentation"))
     parser.add_argument("--no-ablation", dest="ablation", action="store_false",
                         help="skip TemporalSegmenter(features='states')")
+    parser.add_argument("--sensitivity", action="store_true",
+                        help="also run one-parameter changes of the defaults (seed 0)")
     parser.add_argument("--skip-timing", action="store_true", help="skip the 10,000-frame run")
     args = parser.parse_args(argv)
 
@@ -237,6 +254,18 @@ def main(argv=None):
             entry["methods"][name] = {"runs": [run], **_summary([run])}
             print(f"trial {trial} {name}: {run}", flush=True)
         results["trials"][trial] = entry
+
+    if args.sensitivity:
+        results["sensitivity"] = {}
+        data = {t: load_cmu_subject86(t, data_home=args.data) for t in args.trials}
+        for name, params in SENSITIVITY.items():
+            accs = {}
+            for trial, (X, y, names) in data.items():
+                seg = TemporalSegmenter(n_clusters=len(names), random_state=0, **params)
+                accs[trial] = scores(y, seg.fit_predict(X))["accuracy"]
+            results["sensitivity"][name] = {"params": params, "accuracy": accs,
+                                            "mean": round(float(np.mean(list(accs.values()))), 4)}
+            print(f"sensitivity {name}: {results['sensitivity'][name]}", flush=True)
 
     if not args.skip_timing:
         X3, _, _ = load_cmu_subject86("03", data_home=args.data)
@@ -307,6 +336,13 @@ def _markdown(results):
             cells.append(f"{np.mean([r['fit_wall_s'] for r in runs]):.1f} "
                          f"({np.mean([r['fit_cpu_s'] for r in runs]):.1f})")
         lines.append(f"| {trial} | " + " | ".join(cells) + " |")
+    if "sensitivity" in results:
+        trials = list(results["trials"])
+        lines += ["", "## Sensitivity: one change of the defaults at a time (seed 0, accuracy)", "",
+                  "| variant | " + " | ".join(trials) + " | mean |", "|---|" + "---|" * (len(trials) + 1)]
+        for name, entry in results["sensitivity"].items():
+            lines.append(f"| {name} | " + " | ".join(f"{entry['accuracy'][t]:.3f}" for t in trials)
+                         + f" | {entry['mean']:.3f} |")
     if "timing_10000_frames" in results:
         t = results["timing_10000_frames"]
         lines += ["", f"10,000-frame recording (trials 03+05 joined, k=8), TemporalSegmenter "
