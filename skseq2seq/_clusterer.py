@@ -4,15 +4,59 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
-from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
+from sklearn.metrics import silhouette_score
 from sklearn.neighbors import NearestCentroid
 from sklearn.preprocessing import normalize
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._embedder import Seq2SeqEmbedder
 
 __all__ = ["Seq2SeqClusterer"]
+
+
+def default_embedder():
+    """The embedder ``Seq2SeqClusterer(embedder=None)`` trains.
+
+    Chosen by ``benchmarks/bench_quality_study.py`` (results in
+    ``benchmarks/results/quality_study.md``): Predict & Cluster's
+    ``fixed_state`` decoder, frames plus their differences as input, and the
+    pooled decoder states joined with the encoder's final state.
+
+    Returns
+    -------
+    embedder : Seq2SeqEmbedder
+    """
+    return Seq2SeqEmbedder(decoder_strategy="fixed_state", with_velocity=True, embedding="both")
+
+
+def _eigengaps(embedding, k_max, n_neighbors=10):
+    """{k: gap between the k-th and (k+1)-th smallest normalised-Laplacian eigenvalues}.
+
+    The graph is the symmetrised ``n_neighbors``-nearest-neighbour graph that
+    ``clustering="spectral"`` cuts; k well-separated groups give k near-zero
+    eigenvalues, then a jump.
+    """
+    from scipy.sparse import identity
+    from scipy.sparse.csgraph import laplacian
+    from scipy.sparse.linalg import eigsh
+    from sklearn.neighbors import kneighbors_graph
+
+    n_samples = len(embedding)
+    graph = kneighbors_graph(embedding, n_neighbors, include_self=True)
+    graph = 0.5 * (graph + graph.T)
+    lap = laplacian(graph, normed=True)
+    n_eig = min(k_max + 1, n_samples)
+    if n_samples <= 500 or n_eig >= n_samples - 1:
+        values = np.linalg.eigvalsh(lap.toarray())[:n_eig]
+    else:  # largest of I - L = smallest of L; converges fast
+        top = eigsh(identity(n_samples) - lap, k=n_eig, which="LA",
+                    v0=np.ones(n_samples), return_eigenvectors=False)
+        values = np.sort(1.0 - top)
+    gaps = np.diff(values)
+    return {k: float(gaps[k - 1]) for k in range(2, len(values))}
 
 
 def _fit_embedder(embedder, X):
@@ -28,13 +72,27 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
 
     Parameters
     ----------
-    n_clusters : int, default=8
+    n_clusters : int or "auto", default=8
         Number of clusters (ignored by a ``clustering`` instance that does not
-        take one).
+        take one). ``"auto"`` picks k in ``2..max_clusters`` from the
+        embedding: for ``clustering="spectral"``, the eigengap heuristic (k
+        before the largest gap between consecutive smallest eigenvalues of the
+        normalised Laplacian of the same 10-nearest-neighbour graph); for the
+        other clusterings, the k of highest mean silhouette (cosine distance
+        for ``"agglomerative"``, Euclidean otherwise; on at most 2,000
+        samples). See ``n_clusters_`` and ``k_scores_``.
+    max_clusters : int, default=10
+        Largest k tried by ``n_clusters="auto"`` (capped at n_samples - 1).
     embedder : Seq2SeqEmbedder, default=None
-        The embedder to train (cloned); None means ``Seq2SeqEmbedder()``.
-        Its parameters are searchable as ``embedder__<name>``.
-    clustering : {"kmeans", "agglomerative"} or estimator, default="kmeans"
+        The embedder to train (cloned); None means
+        ``Seq2SeqEmbedder(decoder_strategy="fixed_state", with_velocity=True,
+        embedding="both")``, the setting that clustered real motion best in
+        ``benchmarks/results/quality_study.md`` (the plain paper recipe is
+        ``Seq2SeqEmbedder()``). Its parameters are searchable as
+        ``embedder__<name>`` once an embedder is given.
+    clustering : {"spectral", "kmeans", "agglomerative"} or estimator, default="spectral"
+        ``"spectral"``: spectral clustering of the L2-normalised embedding's
+        10-nearest-neighbour graph (``cluster_qr`` labels, deterministic).
         ``"kmeans"``: k-means (10 inits). ``"agglomerative"``: average-linkage
         with cosine distance, as in Su & Shlizerman. Any sklearn clusterer
         instance is cloned and given ``n_clusters`` when it has that parameter.
@@ -61,6 +119,12 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         clustering estimator has no ``predict``.
     n_features_in_ : int
         Channels per time step seen in ``fit``.
+    n_clusters_ : int
+        Number of clusters used: ``n_clusters``, or the one chosen by
+        ``n_clusters="auto"``.
+    k_scores_ : dict of {int: float}
+        Score of each k tried by ``n_clusters="auto"`` (eigengap or mean
+        silhouette, the higher the better); empty otherwise.
 
     Examples
     --------
@@ -76,17 +140,20 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "max_clusters": [Interval(numbers.Integral, 2, None, closed="left")],
         "embedder": [HasMethods(["fit", "transform"]), None],
-        "clustering": [StrOptions({"kmeans", "agglomerative"}), HasMethods(["fit"])],
+        "clustering": [StrOptions({"spectral", "kmeans", "agglomerative"}), HasMethods(["fit"])],
         "memory": [str, HasMethods(["cache"]), None],
         "random_state": ["random_state"],
     }
 
     def __init__(
-        self, n_clusters=8, embedder=None, clustering="kmeans", memory=None, random_state=None
+        self, n_clusters=8, embedder=None, clustering="spectral", memory=None, random_state=None,
+        max_clusters=10,
     ):
         self.n_clusters = n_clusters
+        self.max_clusters = max_clusters
         self.embedder = embedder
         self.clustering = clustering
         self.memory = memory
@@ -108,40 +175,78 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         -------
         self : Seq2SeqClusterer
         """
-        embedder = clone(self.embedder) if self.embedder is not None else Seq2SeqEmbedder()
+        embedder = clone(self.embedder) if self.embedder is not None else default_embedder()
         if embedder.get_params().get("random_state", 0) is None and self.random_state is not None:
             embedder.set_params(random_state=self.random_state)
         fit_embedder = check_memory(self.memory).cache(_fit_embedder)
         self.embedder_ = fit_embedder(embedder, X)
         self.n_features_in_ = self.embedder_.n_features_in_
         self.embedding_ = self.embedder_.transform(X)
-        if len(self.embedding_) < self.n_clusters:
-            raise ValueError(
-                f"n_samples={len(self.embedding_)} should be >= n_clusters={self.n_clusters}."
-            )
-        self.clustering_ = self._make_clustering()
-        self.labels_ = self.clustering_.fit_predict(self._prepare(self.embedding_))
+        prepared = self._prepare(self.embedding_)
+        self.k_scores_ = {}
+        if self.n_clusters == "auto":
+            self.n_clusters_ = self._choose_n_clusters(prepared)
+        else:
+            if len(self.embedding_) < self.n_clusters:
+                raise ValueError(
+                    f"n_samples={len(self.embedding_)} should be >= n_clusters={self.n_clusters}."
+                )
+            self.n_clusters_ = self.n_clusters
+        self.clustering_ = self._make_clustering(self.n_clusters_, len(prepared))
+        self.labels_ = self.clustering_.fit_predict(prepared)
+        if "n_clusters" not in self.clustering_.get_params():  # the estimator chose
+            self.n_clusters_ = len(np.unique(self.labels_))
         self.cluster_centers_ = np.stack(
             [self.embedding_[self.labels_ == k].mean(0) for k in np.unique(self.labels_)]
         )
         return self
 
-    def _make_clustering(self):
+    def _choose_n_clusters(self, prepared):
+        """k in 2..max_clusters (eigengap or silhouette); 1 if fewer than 3 samples."""
+        n_samples = len(prepared)
+        k_max = min(self.max_clusters, n_samples - 1)
+        if n_samples < 3:
+            return 1
+        if self.clustering == "spectral":
+            self.k_scores_ = _eigengaps(prepared, k_max, n_neighbors=min(10, n_samples - 1))
+        else:
+            metric = "cosine" if self.clustering == "agglomerative" else "euclidean"
+            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            for k in range(2, k_max + 1):
+                labels = self._make_clustering(k, n_samples).fit_predict(prepared)
+                if len(np.unique(labels)) < 2:
+                    continue
+                self.k_scores_[k] = float(silhouette_score(
+                    prepared, labels, metric=metric, sample_size=min(n_samples, 2000),
+                    random_state=seed,
+                ))
+        if not self.k_scores_:
+            return 1
+        return max(self.k_scores_, key=self.k_scores_.get)
+
+    def _make_clustering(self, n_clusters, n_samples=None):
         if self.clustering == "kmeans":
-            return KMeans(self.n_clusters, n_init=10, random_state=self.random_state)
+            return KMeans(n_clusters, n_init=10, random_state=self.random_state)
         if self.clustering == "agglomerative":
-            return AgglomerativeClustering(self.n_clusters, metric="cosine", linkage="average")
+            return AgglomerativeClustering(n_clusters, metric="cosine", linkage="average")
+        if self.clustering == "spectral":
+            return SpectralClustering(
+                n_clusters, affinity="nearest_neighbors",
+                n_neighbors=10 if n_samples is None else max(1, min(10, n_samples - 1)),
+                assign_labels="cluster_qr", random_state=self.random_state,
+            )
         clustering = clone(self.clustering)
         params = clustering.get_params()
         if "n_clusters" in params:
-            clustering.set_params(n_clusters=self.n_clusters)
+            clustering.set_params(n_clusters=n_clusters)
         if "random_state" in params and params["random_state"] is None:
             clustering.set_params(random_state=self.random_state)
         return clustering
 
     def _prepare(self, embedding):
         # Cosine clustering compares directions: nearest centroid must too.
-        return normalize(embedding) if self.clustering == "agglomerative" else embedding
+        cosine = isinstance(self.clustering, str) and self.clustering in ("agglomerative", "spectral")
+        return normalize(embedding) if cosine else embedding
 
     def fit_predict(self, X, y=None):
         """Fit and return the cluster of each sequence.
@@ -180,5 +285,8 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         embedding = self._prepare(self.embedder_.transform(X))
         if hasattr(self.clustering_, "predict"):
             return self.clustering_.predict(embedding)
+        classes = np.unique(self.labels_)
+        if len(classes) == 1:  # NearestCentroid needs two classes
+            return np.full(len(embedding), classes[0])
         centroids = NearestCentroid().fit(self._prepare(self.embedding_), self.labels_)
         return centroids.predict(embedding)

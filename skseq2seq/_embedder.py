@@ -70,6 +70,13 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         step's state, or both concatenated.
     standardize : bool, default=True
         Standardise channels and drop constant ones (see above).
+    with_velocity : bool, default=False
+        Append each channel's first difference (frame-to-frame change; the
+        first frame repeats the second's) as extra input channels, standardised
+        like the others. The net then reads and predicts ``2 * n_features``
+        channels; :meth:`forecast` returns the original ones. Helps on motion
+        capture, where actions differ by how fast joints move (see
+        ``benchmarks/results/quality_study.md``).
     lr : float, default=1e-3
         Adam learning rate.
     batch_size : int, default=64
@@ -114,8 +121,9 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         Steps the decoder predicts (``objective="predict"``).
     scaler_ : StandardScaler or None
         Per-channel statistics used to standardise inputs.
-    features_kept_ : ndarray of shape (n_features_in_,), dtype bool
-        Channels fed to the net (non-constant ones).
+    features_kept_ : ndarray of shape (n_features_in_,) or (2 * n_features_in_,), dtype bool
+        Channels fed to the net (non-constant ones); with ``with_velocity``,
+        the frames' channels then their differences'.
 
     See Also
     --------
@@ -144,6 +152,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         "embedding": [StrOptions({"decoder", "encoder", "both"})],
         "pooling": [StrOptions({"mean", "last", "concat"})],
         "standardize": ["boolean"],
+        "with_velocity": ["boolean"],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_epochs": [Interval(numbers.Integral, 0, None, closed="left")],
@@ -162,6 +171,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         embedding="decoder", pooling="mean", standardize=True, lr=1e-3, batch_size=64,
         max_epochs=20, gradient_clipping=1.0, callbacks=None, device="auto",
         random_state=None, verbose=0, mixed_precision=False, accelerate=False,
+        with_velocity=False,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -183,6 +193,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         self.verbose = verbose
         self.mixed_precision = mixed_precision
         self.accelerate = accelerate
+        self.with_velocity = with_velocity
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -241,10 +252,19 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         return torch.device(self.device)
 
+    def _inputs(self, data):
+        """The net's input channels: the frames, and their differences if asked."""
+        if not self.with_velocity:
+            return data
+        velocity = np.diff(data, axis=1)
+        velocity = np.concatenate([velocity[:, :1], velocity], axis=1)
+        return np.concatenate([data, velocity], axis=2)
+
     def _fit_scaler(self, data, lengths):
+        data = self._inputs(data)
         if not self.standardize:
             self.scaler_ = None
-            self.features_kept_ = np.ones(self.n_features_in_, dtype=bool)
+            self.features_kept_ = np.ones(data.shape[2], dtype=bool)
             return
         valid = np.arange(data.shape[1])[None, :] < lengths[:, None]
         self.scaler_ = StandardScaler().fit(data[valid])
@@ -255,7 +275,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
 
     def _to_tensor(self, data):
         """Standardised float32 tensor of the kept channels."""
-        data = data[..., self.features_kept_]
+        data = self._inputs(data)[..., self.features_kept_]
         if self.scaler_ is not None:
             kept = self.features_kept_
             data = (data - self.scaler_.mean_[kept]) / self.scaler_.scale_[kept]
@@ -430,20 +450,20 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        frames : ndarray of shape (n_samples, n_steps, n_features_in_)
+        frames : ndarray of shape (n_samples, n_steps, n_features)
             Predicted frames; constant channels hold their constant; steps
             past a sequence's end are NaN.
         """
         frames = self._stack_steps(lambda out: out[0], X)
-        full = np.empty(frames.shape[:2] + (self.n_features_in_,), dtype=np.float64)
         kept = self.features_kept_
+        full = np.empty(frames.shape[:2] + (len(kept),), dtype=np.float64)
         if self.scaler_ is None:
             full[..., kept] = frames
         else:
             full[..., kept] = frames * self.scaler_.scale_[kept] + self.scaler_.mean_[kept]
             full[..., ~kept] = self.scaler_.mean_[~kept]
         full[np.isnan(frames[..., 0])] = np.nan
-        return full
+        return full[..., : self.n_features_in_]  # with_velocity: drop the differences
 
     def score_samples(self, X):
         """Negative mean squared prediction error of each sequence.

@@ -1,0 +1,409 @@
+"""Clustering quality on real and synthetic motion: Seq2SeqClusterer against baselines.
+
+One command runs every method on the same data in the same run and writes
+``benchmarks/results/quality.md`` (markdown tables) and ``quality.json``::
+
+    OMP_NUM_THREADS=1 python benchmarks/bench_quality.py            # full (~30 min, 1 core)
+    OMP_NUM_THREADS=1 python benchmarks/bench_quality.py --quick    # short check (~2 min)
+
+Datasets
+    ``cmu``: CMU 7-action windows (50 frames, stride 10, within recordings:
+    3,237 windows, labels = the recording's action); ``concat``: three
+    recordings each made of 12 random CMU recordings cropped to at most 300
+    frames (:func:`~skseq2seq.datasets.make_concatenated_actions`), cut into
+    50-frame windows with stride 10, labelled by their centre frame;
+    ``synth``: :func:`~skseq2seq.datasets.make_motion_sequences` (400
+    sequences, 4 regimes that differ only in their dynamics). The real-data
+    sets need ``../shared/data/cmu_mocap`` (or ``SKSEQ2SEQ_CMU_DATA``) and
+    are skipped without it.
+
+Methods
+    Seq2SeqClusterer with its defaults and notable options (encoder vs
+    decoder embedding, predict vs reconstruct, Predict & Cluster's
+    fixed_state / fixed_weights, k-means vs cosine average-linkage), and
+    baselines: k-means on flattened standardised windows, PCA (95% variance)
+    + k-means, k-means on standardised per-window mean/std of each channel,
+    and tslearn's DTW k-means and KShape when tslearn is installed (the
+    ``benchmarks`` extra). DTW and KShape are quadratic/slow: they are fitted
+    on a random subsample of windows (``--ts-subsample``, default 300) with
+    time downsampled by ``--ts-downsample`` (default 5), then predict every
+    window; the table says so.
+
+Metrics
+    ARI, NMI, Hungarian accuracy (:func:`skseq2seq.metrics.clustering_accuracy`)
+    of the clusters; ``1-NN``: the Predict & Cluster protocol, accuracy of a
+    1-nearest-neighbour classifier on the method's features (embedding)
+    trained on the windows of half of the recordings and tested on the other
+    half (per action, alternate recordings; synthetic: alternate sequences),
+    with the representation itself learned without labels on all windows;
+    fit time (seconds, this machine, one thread unless OMP_NUM_THREADS says
+    otherwise). Rows marked "shared net" re-use the network trained for the
+    row they name: their fit time is that training plus their clustering.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from sklearn.cluster import AgglomerativeClustering, KMeans  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
+from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
+from sklearn.preprocessing import StandardScaler, normalize  # noqa: E402
+
+from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder  # noqa: E402
+from skseq2seq._clusterer import default_embedder  # noqa: E402
+from skseq2seq.metrics import clustering_accuracy  # noqa: E402
+
+CMU_HOME = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", HERE.parents[1] / "shared" / "data" / "cmu_mocap"))
+
+
+# -- data -------------------------------------------------------------------------
+
+
+def load_datasets(names, quick):
+    """{name: (windows, labels, n_clusters, split)}; split: True = 1-NN training window."""
+    from skseq2seq.datasets import (
+        load_cmu_actions, make_concatenated_actions, make_motion_sequences, sliding_windows,
+    )
+
+    out = {}
+    recordings = None
+    if {"cmu", "concat"} & set(names):
+        if CMU_HOME.is_dir():
+            recordings, target = load_cmu_actions(CMU_HOME, return_X_y=True)
+        else:
+            print(f"CMU data not found at {CMU_HOME}: real-data sets skipped", file=sys.stderr)
+    if "cmu" in names and recordings is not None:
+        W, y, g = sliding_windows(recordings, 50, 10, y=list(target), return_groups=True)
+        # Per action, alternate recordings train / test the 1-NN classifier.
+        rank = np.array([np.sum(target[:i] == target[i]) for i in range(len(target))])
+        split = rank[g] % 2 == 0
+        if quick:  # every 4th window
+            W, y, split = W[::4], y[::4], split[::4]
+        out["cmu"] = (W, y, 7, split)
+    if "concat" in names and recordings is not None:
+        parts = [
+            make_concatenated_actions(recordings, target, n_segments=12, max_segment_length=300,
+                                      random_state=i)
+            for i in range(3)
+        ]
+        W, y, g = sliding_windows([p[0] for p in parts], 50, 10, y=[p[1] for p in parts],
+                                  label="center", return_groups=True)
+        split = g != 2  # recordings 0 and 1 train the 1-NN, recording 2 tests it
+        if quick:
+            W, y, split = W[::2], y[::2], split[::2]
+        out["concat"] = (W, y, len(np.unique(y)), split)
+    if "synth" in names:
+        X, y = make_motion_sequences(n_sequences=200 if quick else 400, random_state=0)
+        out["synth"] = (X, y, 4, np.arange(len(y)) % 2 == 0)
+    return out
+
+
+def _standardise_channels(W):
+    flat = W.reshape(-1, W.shape[2])
+    sd = flat.std(0)
+    keep = sd > 1e-8
+    return (W[..., keep] - flat.mean(0)[keep]) / sd[keep]
+
+
+# -- methods: each returns (labels, features for 1-NN, fit seconds, note) ----------
+
+
+def baseline_kmeans_flat(W, k, seed, args):
+    t = time.perf_counter()
+    F = _standardise_channels(W).reshape(len(W), -1)
+    labels = KMeans(k, n_init=10, random_state=seed).fit_predict(F)
+    return labels, F, time.perf_counter() - t, ""
+
+
+def baseline_pca_kmeans(W, k, seed, args):
+    t = time.perf_counter()
+    F = PCA(n_components=0.95, random_state=seed).fit_transform(
+        _standardise_channels(W).reshape(len(W), -1))
+    labels = KMeans(k, n_init=10, random_state=seed).fit_predict(F)
+    return labels, F, time.perf_counter() - t, f"{F.shape[1]} components"
+
+
+def baseline_meanstd_kmeans(W, k, seed, args):
+    t = time.perf_counter()
+    Z = _standardise_channels(W)
+    F = StandardScaler().fit_transform(np.concatenate([Z.mean(1), Z.std(1)], 1))
+    labels = KMeans(k, n_init=10, random_state=seed).fit_predict(F)
+    return labels, F, time.perf_counter() - t, ""
+
+
+def _tslearn_model(kind, k, seed):
+    from tslearn.clustering import KShape, TimeSeriesKMeans
+
+    if kind == "dtw":
+        return TimeSeriesKMeans(k, metric="dtw", max_iter=10, n_init=1, random_state=seed)
+    return KShape(n_clusters=k, max_iter=20, n_init=1, random_state=seed)
+
+
+def _baseline_tslearn(kind):
+    def method(W, k, seed, args):
+        t = time.perf_counter()
+        Z = _standardise_channels(W)[:, :: args.ts_downsample].astype(np.float64)
+        if kind == "kshape":  # KShape needs z-normalised series
+            from tslearn.preprocessing import TimeSeriesScalerMeanVariance
+
+            Z = TimeSeriesScalerMeanVariance().fit_transform(Z)
+            Z = np.nan_to_num(Z)
+        rng = np.random.RandomState(seed)
+        fit_on = rng.choice(len(Z), min(args.ts_subsample, len(Z)), replace=False)
+        model = _tslearn_model(kind, k, seed).fit(Z[fit_on])
+        labels = model.predict(Z)
+        note = (f"fit on {len(fit_on)} windows, time /{args.ts_downsample}; 1-NN: Euclidean "
+                "on the same downsampled windows")
+        return labels, Z.reshape(len(Z), -1), time.perf_counter() - t, note
+    return method
+
+
+def seq2seq(clusterer_params=None, embedder_params=None):
+    """A Seq2SeqClusterer row; embedder_params=None keeps the default embedder."""
+    def method(W, k, seed, args):
+        params = dict(clusterer_params or {})
+        if embedder_params is not None:
+            params["embedder"] = Seq2SeqEmbedder(**embedder_params)
+        if args.quick:
+            embedder = params.get("embedder") or default_embedder()
+            params["embedder"] = embedder.set_params(max_epochs=min(embedder.max_epochs, 5))
+        clusterer = Seq2SeqClusterer(n_clusters=k, random_state=seed, **params)
+        t = time.perf_counter()
+        labels = clusterer.fit_predict(W)
+        seconds = time.perf_counter() - t
+        return labels, clusterer.embedding_, seconds, clusterer
+    return method
+
+
+def derived(base, embedding=None, clustering=None):
+    """Re-use ``base``'s trained net: another embedding and/or clustering."""
+    def method(W, k, seed, args, cache):
+        clusterer = cache[base]
+        t = time.perf_counter()
+        if embedding is not None:
+            previous = clusterer.embedder_.embedding
+            E = clusterer.embedder_.set_params(embedding=embedding).transform(W)
+            clusterer.embedder_.set_params(embedding=previous)
+        else:
+            E = clusterer.embedding_
+        other = Seq2SeqClusterer(n_clusters=k, clustering=clustering or clusterer.clustering,
+                                 random_state=seed)
+        labels = other._make_clustering(k, len(E)).fit_predict(other._prepare(E))
+        seconds = cache[base + "__seconds"] + time.perf_counter() - t
+        return labels, E, seconds, f"shared net: {base.strip()}"
+    method.derived_from = base
+    return method
+
+
+DEFAULTS = "Seq2SeqClusterer() defaults"
+PAPER = "predict, free-running decoder (paper), k-means"
+_VEL_BOTH = dict(with_velocity=True, embedding="both")
+
+
+def methods():
+    """(row name, callable) in table order."""
+    rows = [
+        (DEFAULTS, seq2seq()),
+        ("  embedding: decoder states only", derived(DEFAULTS, embedding="decoder")),
+        ("  embedding: encoder state only", derived(DEFAULTS, embedding="encoder")),
+        ("  clustering: k-means", derived(DEFAULTS, clustering="kmeans")),
+        ("  clustering: cosine average-linkage", derived(DEFAULTS, clustering="agglomerative")),
+        (PAPER, seq2seq(dict(clustering="kmeans"), {})),  # the previous defaults
+        ("  clustering: cosine average-linkage", derived(PAPER, clustering="agglomerative")),
+        ("  clustering: spectral", derived(PAPER, clustering="spectral")),
+        ("reconstruct, zero decoder input (P&C), +velocity, both, spectral",
+         seq2seq({}, dict(objective="reconstruct", decoder_input="zeros", **_VEL_BOTH))),
+        ("fixed_weights (P&C), +velocity, both, spectral",
+         seq2seq({}, dict(decoder_strategy="fixed_weights", **_VEL_BOTH))),
+        ("fixed_state, no velocity, both, spectral",
+         seq2seq({}, dict(decoder_strategy="fixed_state", embedding="both"))),
+        ("k-means, flattened windows", baseline_kmeans_flat),
+        ("PCA + k-means", baseline_pca_kmeans),
+        ("k-means, per-window mean/std", baseline_meanstd_kmeans),
+        ("tslearn DTW k-means (subsampled)", _baseline_tslearn("dtw")),
+        ("tslearn KShape (subsampled)", _baseline_tslearn("kshape")),
+    ]
+    return rows
+
+
+def one_nn_accuracy(F, y, split):
+    F = np.asarray(F, dtype=np.float64)
+    if F.ndim > 2:
+        F = F.reshape(len(F), -1)
+    if split.all() or not split.any():
+        return float("nan")
+    knn = KNeighborsClassifier(1).fit(F[split], y[split])
+    return float((knn.predict(F[~split]) == y[~split]).mean())
+
+
+def run(args):
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    warnings.filterwarnings("ignore")
+    try:
+        import tslearn  # noqa: F401
+        has_tslearn = True
+    except ImportError:
+        has_tslearn = False
+    datasets = load_datasets(args.datasets.split(","), args.quick)
+    results = []
+    for dname, (W, y, k, split) in datasets.items():
+        cache = {}
+        for row, method in methods():
+            if "tslearn" in row and not has_tslearn:
+                continue
+            wanted = not args.only or any(s in row for s in args.only.split(","))
+            if not wanted and getattr(method, "derived_from", None) not in cache:
+                continue
+            if hasattr(method, "derived_from"):
+                if method.derived_from not in cache:
+                    continue
+                labels, F, seconds, note = method(W, k, args.seed, args, cache)
+            else:
+                labels, F, seconds, note = method(W, k, args.seed, args)
+                if not isinstance(note, str):  # a fitted clusterer
+                    cache[row], cache[row + "__seconds"] = note, seconds
+                    note = _describe(note)
+            r = dict(
+                dataset=dname, method=row.strip(), ari=float(adjusted_rand_score(y, labels)),
+                nmi=float(normalized_mutual_info_score(y, labels)),
+                acc=clustering_accuracy(y, labels), nn1=one_nn_accuracy(F, y, split),
+                fit_s=float(seconds), n_samples=len(W), n_clusters=k, note=note,
+            )
+            results.append(r)
+            print(f"{dname:7s} {row:45s} ARI {r['ari']:.3f} NMI {r['nmi']:.3f} "
+                  f"ACC {r['acc']:.3f} 1-NN {r['nn1']:.3f} fit {seconds:7.1f}s", flush=True)
+        if DEFAULTS in cache:
+            results.append(auto_k_row(dname, cache[DEFAULTS].embedding_, k, args.seed,
+                                      cache[DEFAULTS].clustering))
+    if "synth" in datasets and not args.only:
+        from skseq2seq.datasets import make_motion_sequences
+
+        for seed in (1, 2, 3):  # more synthetic draws: full fits with n_clusters="auto"
+            X, y = make_motion_sequences(n_sequences=200 if args.quick else 400, random_state=seed)
+            params = {}
+            if args.quick:
+                params["embedder"] = default_embedder().set_params(max_epochs=5)
+            model = Seq2SeqClusterer(n_clusters="auto", random_state=seed, **params).fit(X)
+            results.append(dict(dataset="synth", method="auto_k", seed=seed, true_k=4,
+                                chosen_k=int(model.n_clusters_),
+                                scores={int(a): b for a, b in model.k_scores_.items()},
+                                ari=float(adjusted_rand_score(y, model.labels_))))
+    for r in results:
+        if r["method"] == "auto_k":
+            print(f"auto k {r['dataset']:7s} seed {r['seed']}: chose {r['chosen_k']} "
+                  f"(true {r['true_k']})", flush=True)
+    return results, datasets
+
+
+def auto_k_row(dname, embedding, k, seed, clustering):
+    """k that n_clusters="auto" picks on a trained default clusterer's embedding."""
+    auto = Seq2SeqClusterer(n_clusters="auto", clustering=clustering, random_state=seed)
+    auto.k_scores_ = {}
+    chosen = auto._choose_n_clusters(auto._prepare(embedding))
+    return dict(dataset=dname, method="auto_k", seed=seed, true_k=k, chosen_k=int(chosen),
+                scores={int(a): b for a, b in auto.k_scores_.items()})
+
+
+def _describe(clusterer):
+    e = clusterer.embedder_
+    return (f"embedding={e.embedding}, objective={e.objective}, clustering={clusterer.clustering}, "
+            f"epochs={e.max_epochs}")
+
+
+def write(results, datasets, args, seconds):
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "_quick" if args.quick else ""
+    meta = dict(
+        command=" ".join(["python benchmarks/bench_quality.py"] + sys.argv[1:]),
+        quick=args.quick, seed=args.seed, machine=platform.processor() or platform.machine(),
+        threads=int(os.environ.get("OMP_NUM_THREADS", "1")), total_s=seconds,
+        date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    )
+    (out / f"quality{suffix}.json").write_text(json.dumps(dict(meta=meta, results=results), indent=1))
+    lines = [
+        "# Clustering quality: Seq2SeqClusterer vs baselines",
+        "",
+        f"Generated by `{meta['command']}` on {meta['date']} "
+        f"({meta['threads']} thread(s), {seconds / 60:.1f} min in all; seed {args.seed}). "
+        "ARI / NMI / ACC (Hungarian accuracy) of the clusters with k = true number of classes; "
+        "1-NN: Predict & Cluster protocol (1-nearest-neighbour accuracy on the features, train "
+        "on half of the recordings, test on the others); fit: seconds to fit (features + "
+        "clustering). Best per column in bold.",
+        "",
+    ]
+    for dname, (W, y, k, split) in datasets.items():
+        rows = [r for r in results if r["dataset"] == dname and r["method"] != "auto_k"]
+        if not rows:
+            continue
+        desc = {
+            "cmu": "CMU 7-action windows (50 frames, stride 10, within recordings)",
+            "concat": "concatenated CMU recordings, windowed (50, stride 10), centre-frame labels",
+            "synth": "make_motion_sequences (dynamics-only regimes)",
+        }[dname]
+        lines += [f"## {dname}: {desc}; {len(W)} windows of shape {W.shape[1:]}, k = {k}", ""]
+        lines += ["| method | ARI | NMI | ACC | 1-NN | fit (s) | note |", "|---|---|---|---|---|---|---|"]
+        best = {m: max(r[m] for r in rows if r[m] == r[m]) for m in ("ari", "nmi", "acc", "nn1")}
+
+        def cell(r, m):
+            v = f"{r[m]:.3f}"
+            return f"**{v}**" if r[m] == best[m] else v
+        for r in rows:
+            lines.append(f"| {r['method']} | {cell(r, 'ari')} | {cell(r, 'nmi')} | {cell(r, 'acc')} "
+                         f"| {cell(r, 'nn1')} | {r['fit_s']:.1f} | {r['note']} |")
+        lines.append("")
+    auto = [r for r in results if r["method"] == "auto_k"]
+    if auto:
+        hits = sum(r["chosen_k"] == r["true_k"] for r in auto)
+        lines += [
+            "## Automatic k: `Seq2SeqClusterer(n_clusters=\"auto\")`",
+            "",
+            "Eigengap of the spectral clustering's 10-NN graph over k = 2..10 on the default "
+            "embedding; CMU and concat: the "
+            "embedding trained above; synth: the seed-0 embedding above plus full fits on three "
+            f"more synthetic draws. Found the true k in **{hits} of {len(auto)}** cases.",
+            "",
+            "| dataset | data seed | true k | chosen k | eigengap by k |",
+            "|---|---|---|---|---|",
+        ]
+        for r in auto:
+            scores = ", ".join(f"{a}: {b:.4f}" for a, b in sorted(r["scores"].items()))
+            lines.append(f"| {r['dataset']} | {r['seed']} | {r['true_k']} | {r['chosen_k']} | {scores} |")
+        lines.append("")
+    (out / f"quality{suffix}.md").write_text("\n".join(lines))
+    print(f"wrote {out / f'quality{suffix}.md'}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="subsampled data, at most 5 epochs: a smoke run of a minute or two")
+    parser.add_argument("--datasets", default="cmu,concat,synth")
+    parser.add_argument("--only", default="", help="comma-separated substrings of row names")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ts-subsample", type=int, default=300)
+    parser.add_argument("--ts-downsample", type=int, default=5)
+    parser.add_argument("--out-dir", default=str(HERE / "results"))
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    results, datasets = run(args)
+    write(results, datasets, args, time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    main()
