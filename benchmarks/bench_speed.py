@@ -28,6 +28,11 @@ transform  Peak memory of transforming 100,000 windows of 50x30 (subprocess,
            peak RSS above the input), windows/s vs a bare no-grad forward.
 scaling    fit (1 epoch) and transform time vs number of sequences and
            sequence length, next to tslearn's DTW k-means (subsampled).
+amp        mixed_precision=True vs float32: fit and transform time, embedding
+           difference (bfloat16 on CPU, float16 + GradScaler on CUDA).
+
+``--only SECTION ...`` reruns some sections and keeps the others from the
+existing results file.
 """
 
 import argparse
@@ -381,7 +386,8 @@ def markdown(res):
               f"`{meta['command']}` — {meta['date']} — torch {meta['torch']}, "
               f"{meta['cpu_threads']} CPU thread(s), device: {meta['device_name']}. "
               f"Times: {'wall-clock (synchronised)' if gpu else 'process CPU time'}; "
-              "ratios are medians of interleaved repeats in one process.", ""]
+              "ratios are medians of interleaved repeats in one process."
+              + "".join(f" Rerun: `{r}`." for r in meta.get("rerun", [])), ""]
     if "overhead" in res:
         o = res["overhead"]
         c = o["config"]
@@ -462,10 +468,12 @@ def markdown(res):
                   "(results go to `speed_cuda.md`/`.json`).", ""]
     if "amp" in res:
         a = res["amp"]
-        lines += ["## Mixed precision (bfloat16 autocast)", "",
-                  f"fit: float32 {fmt(a['fit_fp32_s'])} s, bf16 {fmt(a['fit_bf16_s'])} s "
+        kind = "float16 + GradScaler" if gpu else "bfloat16"
+        lines += [f"## Mixed precision (`mixed_precision=True`: {kind} autocast)", "",
+                  f"batch 256, 1 epoch on {a['n_fit']} windows; "
+                  f"fit: float32 {fmt(a['fit_fp32_s'])} s, mixed {fmt(a['fit_bf16_s'])} s "
                   f"({a['fit_speedup']:.2f}x); transform of {a['n_transform']} windows: float32 "
-                  f"{fmt(a['transform_fp32_s'])} s, bf16 {fmt(a['transform_bf16_s'])} s "
+                  f"{fmt(a['transform_fp32_s'])} s, mixed {fmt(a['transform_bf16_s'])} s "
                   f"({a['transform_speedup']:.2f}x); max |embedding difference| "
                   f"{a['max_abs_diff']:.3g}.", ""]
     return "\n".join(lines)
@@ -499,7 +507,8 @@ def main(argv=None):
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
-    parser.add_argument("--only", nargs="*", choices=list(SECTIONS), help="sections to run")
+    parser.add_argument("--only", nargs="*", choices=list(SECTIONS),
+                        help="sections to run; the others are kept from an existing results file")
     parser.add_argument("--out", type=Path, default=None, help="results stem (default: "
                         "benchmarks/results/speed or speed_cuda)")
     parser.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
@@ -510,7 +519,7 @@ def main(argv=None):
         parser.error("--device cuda: CUDA is not available")
     torch.set_num_threads(args.threads)
     gpu = args.device == "cuda"
-    sections = args.only or [s for s in SECTIONS if gpu or s != "amp"]
+    sections = args.only or list(SECTIONS)
     clock = Clock(args.device)
     res = {"meta": {
         "command": "python benchmarks/bench_speed.py " + " ".join(sys.argv[1:] if argv is None
@@ -521,12 +530,16 @@ def main(argv=None):
         platform.machine(), "cpu_count": os.cpu_count(),
         "timer": "wall (cuda-synchronised)" if gpu else "process_time",
     }}
+    stem = args.out or RESULTS / ("speed_cuda" if gpu else "speed")
+    if args.only and stem.with_suffix(".json").exists():  # rerun some sections, keep the rest
+        old = json.loads(stem.with_suffix(".json").read_text())
+        rerun = old["meta"].get("rerun", []) + [f"{res['meta']['command']} ({res['meta']['date']})"]
+        res = {**old, "meta": {**old["meta"], "rerun": rerun}}
     for name in sections:
         start = time.perf_counter()
         print(f"[{name}] ...", flush=True)
         res[name] = SECTIONS[name](args, clock)
         print(f"[{name}] {time.perf_counter() - start:.0f} s", flush=True)
-    stem = args.out or RESULTS / ("speed_cuda" if gpu else "speed")
     stem.parent.mkdir(parents=True, exist_ok=True)
     stem.with_suffix(".json").write_text(json.dumps(res, indent=2))
     stem.with_suffix(".md").write_text(markdown(res))
