@@ -344,7 +344,7 @@ def write(results, datasets, args, seconds):
         "ARI / NMI / ACC (Hungarian accuracy) of the clusters with k = true number of classes; "
         "1-NN: Predict & Cluster protocol (1-nearest-neighbour accuracy on the features, train "
         "on half of the recordings, test on the others); fit: seconds to fit (features + "
-        "clustering). Best per column in bold.",
+        "clustering; on a shared machine other jobs inflate them). Best per column in bold.",
         "",
     ]
     for dname, (W, y, k, split) in datasets.items():
