@@ -161,3 +161,12 @@ class AcceleratedSeq2SeqNet(AccelerateMixin, Seq2SeqNet):
     across the processes started by ``accelerate launch``, device placement,
     mixed precision) and unwraps the module after training.
     """
+
+    # pylint: disable=unused-argument
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        # The prepared (e.g. DistributedDataParallel) module was replaced by the
+        # unwrapped one: point the owning embedder's module_ at it too.
+        embedder = getattr(self, "embedder", None)
+        if embedder is not None and hasattr(embedder, "module_"):
+            embedder.module_ = self.module_

@@ -199,6 +199,7 @@ def test_accelerate_route_single_process_cpu(X):
     assert isinstance(embedder.net_, AcceleratedSeq2SeqNet)
     # unwrapped after training: a plain module, on the CPU
     assert type(embedder.module_) is Seq2SeqModule
+    assert embedder.module_ is embedder.net_.module_
     assert next(embedder.module_.parameters()).device.type == "cpu"
     losses = embedder.history_[:, "train_loss"]
     assert np.isfinite(losses).all()
