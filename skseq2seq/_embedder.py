@@ -229,9 +229,10 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             torch.manual_seed(seed)
             self.net_ = self._make_net(int(self.features_kept_.sum()), device)
             self.net_.initialize()
-        self.net_.partial_fit(dataset, None)  # already initialized: no second init
+        # Set before training so callbacks can call transform mid-training.
         self.module_ = self.net_.module_
         self.history_ = self.net_.history
+        self.net_.partial_fit(dataset, None)  # already initialized: no second init
         return self
 
     def _resolve_prediction_length(self, lengths):
