@@ -123,7 +123,6 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "reset_modules": ("matplotlib",),
     "doc_module": ("skseq2seq",),
-    "reference_url": {"skseq2seq": None},
     "backreferences_dir": str(DOCS / "gen_modules" / "backreferences"),
     "min_reported_time": 1,
     # no sg_execution_times.rst in the source tree (each page shows its time)
