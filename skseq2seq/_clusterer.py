@@ -1,6 +1,7 @@
 """Seq2SeqClusterer: clustering in the decoder-state embedding."""
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
@@ -193,7 +194,11 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
                 )
             self.n_clusters_ = self.n_clusters
         self.clustering_ = self._make_clustering(self.n_clusters_, len(prepared))
-        self.labels_ = self.clustering_.fit_predict(prepared)
+        with warnings.catch_warnings():
+            # Well-separated groups make the k-NN graph disconnected: its
+            # components are then the clusters, not a problem to warn about.
+            warnings.filterwarnings("ignore", "Graph is not fully connected", UserWarning)
+            self.labels_ = self.clustering_.fit_predict(prepared)
         if "n_clusters" not in self.clustering_.get_params():  # the estimator chose
             self.n_clusters_ = len(np.unique(self.labels_))
         self.cluster_centers_ = np.stack(
