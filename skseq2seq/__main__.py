@@ -30,8 +30,8 @@ def _load(data, random_state):
             n_sequences=400, n_timesteps=40, n_features=6, n_regimes=4, random_state=random_state
         )
         return X, y, "generated sequences, 4 regimes differing only in dynamics"
-    recordings, actions = datasets.load_cmu_actions(data)
-    X, y = datasets.sliding_windows(recordings, width=50, stride=10, labels=actions)
+    recordings, actions = datasets.load_cmu_actions(data, return_X_y=True)
+    X, y = datasets.sliding_windows(recordings, width=50, stride=10, y=actions)
     return X, y, f"CMU actions from {data}: 50-frame windows, stride 10"
 
 
