@@ -33,8 +33,10 @@ Metrics
     ARI, NMI, Hungarian accuracy (:func:`skseq2seq.metrics.clustering_accuracy`)
     of the clusters; ``1-NN``: the Predict & Cluster protocol, accuracy of a
     1-nearest-neighbour classifier on the method's features (embedding)
-    trained on the windows of half of the recordings and tested on the other
-    half (per action, alternate recordings; synthetic: alternate sequences),
+    trained on the windows of some recordings and tested on others (CMU: per
+    action, alternate recordings; concat: two concatenations train, the third,
+    drawn from the other source recordings, tests; synthetic: alternate
+    sequences),
     with the representation itself learned without labels on all windows;
     fit time (seconds, this machine, one thread unless OMP_NUM_THREADS says
     otherwise). Rows marked "shared net" re-use the network trained for the
@@ -54,13 +56,12 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
 
-from sklearn.cluster import AgglomerativeClustering, KMeans  # noqa: E402
+from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
-from sklearn.preprocessing import StandardScaler, normalize  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder  # noqa: E402
 from skseq2seq._clusterer import default_embedder  # noqa: E402
@@ -83,25 +84,30 @@ def load_datasets(names, quick):
     if {"cmu", "concat"} & set(names):
         if CMU_HOME.is_dir():
             recordings, target = load_cmu_actions(CMU_HOME, return_X_y=True)
+            # Per action, alternate recordings train / test the 1-NN classifier.
+            rank = np.array([np.sum(target[:i] == target[i]) for i in range(len(target))])
+            pool = rank % 2 == 0
         else:
             print(f"CMU data not found at {CMU_HOME}: real-data sets skipped", file=sys.stderr)
     if "cmu" in names and recordings is not None:
         W, y, g = sliding_windows(recordings, 50, 10, y=list(target), return_groups=True)
-        # Per action, alternate recordings train / test the 1-NN classifier.
-        rank = np.array([np.sum(target[:i] == target[i]) for i in range(len(target))])
-        split = rank[g] % 2 == 0
+        split = pool[g]
         if quick:  # every 4th window
             W, y, split = W[::4], y[::4], split[::4]
         out["cmu"] = (W, y, 7, split)
     if "concat" in names and recordings is not None:
+        # Recordings 0 and 1 train the 1-NN, recording 2 tests it: drawn from
+        # disjoint halves of the source recordings, so no test frame was seen.
         parts = [
-            make_concatenated_actions(recordings, target, n_segments=12, max_segment_length=300,
-                                      random_state=i)
+            make_concatenated_actions(
+                [r for r, p in zip(recordings, pool) if p == (i < 2)], target[pool == (i < 2)],
+                n_segments=12, max_segment_length=300, random_state=i,
+            )
             for i in range(3)
         ]
         W, y, g = sliding_windows([p[0] for p in parts], 50, 10, y=[p[1] for p in parts],
                                   label="center", return_groups=True)
-        split = g != 2  # recordings 0 and 1 train the 1-NN, recording 2 tests it
+        split = g != 2
         if quick:
             W, y, split = W[::2], y[::2], split[::2]
         out["concat"] = (W, y, len(np.unique(y)), split)
@@ -261,13 +267,18 @@ def run(args):
         has_tslearn = False
     datasets = load_datasets(args.datasets.split(","), args.quick)
     results = []
+
+    def wanted(row):
+        return not args.only or any(s in row for s in args.only.split(","))
+
+    # A selected row derived from another needs that one's trained net.
+    needed_bases = {getattr(m, "derived_from", None) for row, m in methods() if wanted(row)}
     for dname, (W, y, k, split) in datasets.items():
         cache = {}
         for row, method in methods():
             if "tslearn" in row and not has_tslearn:
                 continue
-            wanted = not args.only or any(s in row for s in args.only.split(","))
-            if not wanted and getattr(method, "derived_from", None) not in cache:
+            if not (wanted(row) or row in needed_bases):
                 continue
             if hasattr(method, "derived_from"):
                 if method.derived_from not in cache:
@@ -279,7 +290,8 @@ def run(args):
                     cache[row], cache[row + "__seconds"] = note, seconds
                     note = _describe(note)
             r = dict(
-                dataset=dname, method=row.strip(), ari=float(adjusted_rand_score(y, labels)),
+                dataset=dname, method=row.strip(), base=getattr(method, "derived_from", None),
+                ari=float(adjusted_rand_score(y, labels)),
                 nmi=float(normalized_mutual_info_score(y, labels)),
                 acc=clustering_accuracy(y, labels), nn1=one_nn_accuracy(F, y, split),
                 fit_s=float(seconds), n_samples=len(W), n_clusters=k, note=note,
@@ -343,7 +355,9 @@ def write(results, datasets, args, seconds):
         f"({meta['threads']} thread(s), {seconds / 60:.1f} min in all; seed {args.seed}). "
         "ARI / NMI / ACC (Hungarian accuracy) of the clusters with k = true number of classes; "
         "1-NN: Predict & Cluster protocol (1-nearest-neighbour accuracy on the features, train "
-        "on half of the recordings, test on the others); fit: seconds to fit (features + "
+        "on some recordings, test on others never seen: cmu, alternate recordings of each "
+        "action; concat, two concatenations train, one made of the other source recordings "
+        "tests; synth, alternate sequences); fit: seconds to fit (features + "
         "clustering; on a shared machine other jobs inflate them). Best per column in bold.",
         "",
     ]

@@ -292,10 +292,88 @@ def cmd_cluster(args):
     Path(args.out).write_text(json.dumps(results))
 
 
+def _spectral(E, k, n_neighbors=10, assign="cluster_qr"):
+    from sklearn.cluster import SpectralClustering
+
+    return SpectralClustering(k, affinity="nearest_neighbors", n_neighbors=n_neighbors,
+                              assign_labels=assign, random_state=0).fit_predict(E)
+
+
+def _self_tuning(E, k, n_neighbors):
+    """Spectral clustering with local scaling (Zelnik-Manor & Perona) on a k-NN graph."""
+    from scipy.sparse import csr_matrix
+    from sklearn.cluster import SpectralClustering
+    from sklearn.neighbors import NearestNeighbors
+
+    dist, ind = NearestNeighbors(n_neighbors=n_neighbors + 1).fit(E).kneighbors(E)
+    sigma = dist[:, min(7, n_neighbors)]
+    rows = np.repeat(np.arange(len(E)), n_neighbors + 1)
+    weights = np.exp(-dist.ravel() ** 2 / (sigma[rows] * sigma[ind.ravel()] + 1e-12))
+    A = csr_matrix((weights, (rows, ind.ravel())), shape=(len(E), len(E)))
+    return SpectralClustering(k, affinity="precomputed", assign_labels="cluster_qr",
+                              random_state=0).fit_predict(0.5 * (A + A.T))
+
+
+def _over_cluster_merge(E, k, factor):
+    """Spectral into factor * k clusters, then cosine average-linkage of their centroids."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    fine = np.unique(_spectral(E, k, 10) if factor == 1 else _spectral(E, int(round(factor * k))),
+                     return_inverse=True)[1]
+    centroids = np.array([E[fine == c].mean(0) for c in range(fine.max() + 1)])
+    return AgglomerativeClustering(k, metric="cosine", linkage="average").fit_predict(centroids)[fine]
+
+
+def cmd_variants(args):
+    """Other clustering stages on the default embedding (fixed_state + velocity, both)."""
+    import warnings
+
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.decomposition import PCA
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.neighbors import kneighbors_graph
+    from sklearn.preprocessing import StandardScaler, normalize
+
+    warnings.filterwarnings("ignore")
+    variants = {
+        "default: spectral 10-NN, L2-normalised, cluster_qr": lambda E, k: _spectral(normalize(E), k),
+        "centred before L2": lambda E, k: _spectral(normalize(E - E.mean(0)), k),
+        "standardised before L2": lambda E, k: _spectral(
+            normalize(StandardScaler().fit_transform(E)), k),
+        "PCA(32)-whitened before L2": lambda E, k: _spectral(
+            normalize(PCA(32, whiten=True, random_state=0).fit_transform(E)), k),
+        "assign_labels=discretize": lambda E, k: _spectral(normalize(E), k, assign="discretize"),
+        "assign_labels=kmeans": lambda E, k: _spectral(normalize(E), k, assign="kmeans"),
+        "self-tuning affinity, 10-NN": lambda E, k: _self_tuning(normalize(E), k, 10),
+        "self-tuning affinity, 20-NN": lambda E, k: _self_tuning(normalize(E), k, 20),
+        "over-cluster x1.5, merge centroids": lambda E, k: _over_cluster_merge(normalize(E), k, 1.5),
+        "over-cluster x2, merge centroids": lambda E, k: _over_cluster_merge(normalize(E), k, 2),
+    }
+    for link in ("ward", "average", "complete"):
+        variants[f"agglomerative {link}, 10-NN connectivity"] = functools.partial(
+            lambda E, k, link: AgglomerativeClustering(
+                k, linkage=link, connectivity=kneighbors_graph(normalize(E), 10),
+            ).fit_predict(normalize(E)), link=link)
+    sets = {}
+    for path in sorted(Path(args.folder).glob("emb_*.npz")):
+        data = np.load(path)
+        for key in sorted({name.rsplit("__", 1)[0] for name in data.files}):
+            dataset, config, _ = key.split("__")
+            if config == "pred_fixstate_vel":
+                E = np.hstack([data[key + "__dec_mean"], data[key + "__enc"]]).astype(np.float64)
+                sets.setdefault(dataset, []).append((E, data[key + "__y"]))
+    names = sorted(sets)
+    print("| clustering stage | " + " | ".join(f"{n} (mean of {len(sets[n])})" for n in names) + " |")
+    print("|---|" + "---|" * len(names))
+    for name, cluster in variants.items():
+        means = [np.mean([adjusted_rand_score(y, cluster(E, len(np.unique(y)))) for E, y in sets[n]])
+                 for n in names]
+        print(f"| {name} | " + " | ".join(f"{m:.3f}" for m in means) + " |", flush=True)
+
+
 # -- grids ------------------------------------------------------------------
 
 def _configs(grid):
-    P = "predict"
     R = dict(objective="reconstruct", decoder_input="zeros")
     if grid == "screen":
         base = {
@@ -449,10 +527,13 @@ def main(argv=None):
     clu.add_argument("folder")
     clu.add_argument("--neighbors", type=int, nargs="+", default=[5, 7, 10, 15, 30])
     clu.add_argument("--out", default=str(HERE / "results" / "quality_study_clusterings.json"))
+    var = sub.add_parser("variants")
+    var.add_argument("folder")
     summ = sub.add_parser("summarize")
     summ.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
-    {"run": cmd_run, "summarize": cmd_summarize, "embed": cmd_embed, "cluster": cmd_cluster}[args.cmd](args)
+    {"run": cmd_run, "summarize": cmd_summarize, "embed": cmd_embed, "cluster": cmd_cluster,
+     "variants": cmd_variants}[args.cmd](args)
 
 
 if __name__ == "__main__":

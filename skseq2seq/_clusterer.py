@@ -6,8 +6,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
 from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
-from sklearn.metrics import silhouette_score
-from sklearn.neighbors import NearestCentroid
+from sklearn.metrics import pairwise_distances_argmin, silhouette_score
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -16,6 +15,14 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from ._embedder import Seq2SeqEmbedder
 
 __all__ = ["Seq2SeqClusterer"]
+
+# Neighbours in the graph of clustering="spectral": 10 was best across the
+# datasets of benchmarks/results/quality_study.md (table D).
+_N_NEIGHBORS = 10
+
+
+def _n_neighbors(n_samples):
+    return max(1, min(_N_NEIGHBORS, n_samples - 1))
 
 
 def default_embedder():
@@ -33,10 +40,10 @@ def default_embedder():
     return Seq2SeqEmbedder(decoder_strategy="fixed_state", with_velocity=True, embedding="both")
 
 
-def _eigengaps(embedding, k_max, n_neighbors=10):
+def _eigengaps(embedding, k_max):
     """{k: gap between the k-th and (k+1)-th smallest normalised-Laplacian eigenvalues}.
 
-    The graph is the symmetrised ``n_neighbors``-nearest-neighbour graph that
+    The graph is the symmetrised 10-nearest-neighbour graph that
     ``clustering="spectral"`` cuts; k well-separated groups give k near-zero
     eigenvalues, then a jump.
     """
@@ -46,7 +53,7 @@ def _eigengaps(embedding, k_max, n_neighbors=10):
     from sklearn.neighbors import kneighbors_graph
 
     n_samples = len(embedding)
-    graph = kneighbors_graph(embedding, n_neighbors, include_self=True)
+    graph = kneighbors_graph(embedding, _n_neighbors(n_samples), include_self=True)
     graph = 0.5 * (graph + graph.T)
     lap = laplacian(graph, normed=True)
     n_eig = min(k_max + 1, n_samples)
@@ -58,6 +65,12 @@ def _eigengaps(embedding, k_max, n_neighbors=10):
         values = np.sort(1.0 - top)
     gaps = np.diff(values)
     return {k: float(gaps[k - 1]) for k in range(2, len(values))}
+
+
+def _centroids(embedding, labels):
+    """(classes, mean embedding of each class)."""
+    classes = np.unique(labels)
+    return classes, np.stack([embedding[labels == k].mean(0) for k in classes])
 
 
 def _fit_embedder(embedder, X):
@@ -201,9 +214,7 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
             self.labels_ = self.clustering_.fit_predict(prepared)
         if "n_clusters" not in self.clustering_.get_params():  # the estimator chose
             self.n_clusters_ = len(np.unique(self.labels_))
-        self.cluster_centers_ = np.stack(
-            [self.embedding_[self.labels_ == k].mean(0) for k in np.unique(self.labels_)]
-        )
+        _, self.cluster_centers_ = _centroids(self.embedding_, self.labels_)
         return self
 
     def _choose_n_clusters(self, prepared):
@@ -213,7 +224,7 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         if n_samples < 3:
             return 1
         if self.clustering == "spectral":
-            self.k_scores_ = _eigengaps(prepared, k_max, n_neighbors=min(10, n_samples - 1))
+            self.k_scores_ = _eigengaps(prepared, k_max)
         else:
             metric = "cosine" if self.clustering == "agglomerative" else "euclidean"
             seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
@@ -229,7 +240,7 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
             return 1
         return max(self.k_scores_, key=self.k_scores_.get)
 
-    def _make_clustering(self, n_clusters, n_samples=None):
+    def _make_clustering(self, n_clusters, n_samples):
         if self.clustering == "kmeans":
             return KMeans(n_clusters, n_init=10, random_state=self.random_state)
         if self.clustering == "agglomerative":
@@ -237,7 +248,7 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         if self.clustering == "spectral":
             return SpectralClustering(
                 n_clusters, affinity="nearest_neighbors",
-                n_neighbors=10 if n_samples is None else max(1, min(10, n_samples - 1)),
+                n_neighbors=_n_neighbors(n_samples),
                 assign_labels="cluster_qr", random_state=self.random_state,
             )
         clustering = clone(self.clustering)
@@ -290,8 +301,5 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         embedding = self._prepare(self.embedder_.transform(X))
         if hasattr(self.clustering_, "predict"):
             return self.clustering_.predict(embedding)
-        classes = np.unique(self.labels_)
-        if len(classes) == 1:  # NearestCentroid needs two classes
-            return np.full(len(embedding), classes[0])
-        centroids = NearestCentroid().fit(self._prepare(self.embedding_), self.labels_)
-        return centroids.predict(embedding)
+        classes, centers = _centroids(self._prepare(self.embedding_), self.labels_)
+        return classes[pairwise_distances_argmin(embedding, centers)]

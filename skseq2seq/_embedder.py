@@ -11,7 +11,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
-from ._net import GLOBAL_RNG_LOCK, AcceleratedSeq2SeqNet, Seq2SeqNet, SequenceBatches, autocast
+from ._net import (
+    GLOBAL_RNG_LOCK, AcceleratedSeq2SeqNet, Seq2SeqNet, SequenceBatches, batch_bounds,
+    forward_batches,
+)
 from ._network import MaskedMSELoss, Seq2SeqModule
 from ._validation import check_sequences
 
@@ -19,7 +22,6 @@ __all__ = ["Seq2SeqEmbedder"]
 
 # Largest number of sequences embedded at once by transform-like methods:
 # bounds memory whatever the size of X.
-_INFERENCE_BATCH = 1024
 
 
 class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
@@ -331,17 +333,12 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         data, lengths = check_sequences(
             X, min_length=min_length, n_features=self.n_features_in_
         )
-        device = next(self.module_.parameters()).device
-        self.module_.eval()
-        with torch.inference_mode():
-            for start in range(0, len(data), _INFERENCE_BATCH):
-                stop = start + _INFERENCE_BATCH
-                batch_lengths = lengths[start:stop]
-                batch = self._to_tensor(data[start:stop, : batch_lengths.max()])
-                lengths_t = torch.from_numpy(batch_lengths).to(device)
-                with autocast(device, self.mixed_precision):
-                    output = self.module_(batch.to(device), lengths_t)
-                yield tuple(t.float() if t.is_floating_point() else t for t in output)
+        batches = (
+            (self._to_tensor(data[start:stop, : lengths[start:stop].max()]),
+             torch.from_numpy(lengths[start:stop]))
+            for start, stop in batch_bounds(len(data))
+        )
+        return forward_batches(self.module_, batches, self.mixed_precision)
 
     def _embed(self, output):
         _, _, mask, states, code = output

@@ -9,7 +9,10 @@ from skorch.dataset import unpack_data
 from skorch.hf import AccelerateMixin
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler
 
-__all__ = ["AcceleratedSeq2SeqNet", "GLOBAL_RNG_LOCK", "Seq2SeqNet", "SequenceBatches", "autocast"]
+__all__ = [
+    "AcceleratedSeq2SeqNet", "GLOBAL_RNG_LOCK", "Seq2SeqNet", "SequenceBatches", "autocast",
+    "batch_bounds", "forward_batches",
+]
 
 # torch's default generator is process-wide: estimators seeding it and drawing
 # initial weights from it hold this lock, so fits running in parallel threads
@@ -34,6 +37,33 @@ def autocast(device, enabled, dtype=None):
     if not enabled:
         return contextlib.nullcontext()
     return torch.autocast(torch.device(device).type, dtype=amp_dtype(device, dtype))
+
+
+INFERENCE_BATCH = 1024
+
+
+def batch_bounds(n_samples, batch_size=INFERENCE_BATCH):
+    """(start, stop) of each inference batch: bounded memory, fused GRU calls."""
+    return ((start, min(start + batch_size, n_samples)) for start in range(0, n_samples, batch_size))
+
+
+def forward_batches(module, batches, mixed_precision=False, dtype=None):
+    """Yield ``module``'s float32 outputs on ``(X, lengths)`` tensor batches.
+
+    Inference only: no autograd, the module in eval mode (its training mode is
+    restored afterwards), under the same autocast as training.
+    """
+    device = next(module.parameters()).device
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.inference_mode():
+            for X, lengths in batches:
+                with autocast(device, mixed_precision, dtype):
+                    output = module(X.to(device), lengths.to(device))
+                yield tuple(t.float() if t.is_floating_point() else t for t in output)
+    finally:
+        module.train(was_training)
 
 
 class SequenceBatches(torch.utils.data.Dataset):

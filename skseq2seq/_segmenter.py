@@ -8,11 +8,13 @@ from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
 from scipy.spatial.distance import squareform
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
+from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._embedder import Seq2SeqEmbedder
+from .datasets import sliding_windows
 
 __all__ = ["TemporalSegmenter"]
 
@@ -256,12 +258,6 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         padded = np.concatenate([rec, np.repeat(rec[-1:], pad, axis=0)]) if pad else rec
         return padded.reshape(n_blocks, f, rec.shape[1]).mean(1)
 
-    @staticmethod
-    def _windows(rec, length, step):
-        starts = np.arange(0, len(rec) - length + 1, step)
-        view = np.lib.stride_tricks.sliding_window_view(rec, length, axis=0)
-        return np.ascontiguousarray(view[starts].transpose(0, 2, 1)), starts
-
     # -- fit -------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -288,8 +284,8 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         window = self.observed_length_ + self.prediction_length_
         work = [self._downsample(r) for r in recordings]
         self._check_lengths(recordings, work, is_list)
-        train = [self._windows(w, window, self.stride_)[0] for w in work]
-        n_windows = sum(len(t) for t in train)
+        train = sliding_windows(work, window, self.stride_)  # never across recordings
+        n_windows = len(train)
         if self.n_clusters > n_windows:
             raise ValueError(
                 f"n_clusters={self.n_clusters} is larger than the number of windows "
@@ -302,7 +298,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
             prediction_length=self.prediction_length_, decoder_input="previous_output",
             lr=self.lr, batch_size=self.batch_size, max_epochs=self.max_epochs,
             device=self.device, random_state=seed, verbose=self.verbose,
-        ).fit(np.concatenate(train))
+        ).fit(train)
 
         states, errors = zip(*(self._frame_states(w) for w in work))
         contexts = [max(1, int(round(c * working))) for c in self.context_seconds]
@@ -391,7 +387,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
                 _, both = self._context_features(view, self._middle_context)
                 parts.append((both - mean) / scale / np.sqrt(both.shape[1]))
             features = np.hstack(parts)
-            cost = ((features[:, None, :] - self.cluster_centers_[None]) ** 2).sum(2)
+            cost = euclidean_distances(features, self.cluster_centers_, squared=True)
             labels.append(np.repeat(_viterbi(cost, self._penalty), self.downsample_)[: len(rec)])
         return labels if is_list else labels[0]
 
@@ -430,7 +426,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         for first in range(0, n_windows, chunk):
             last = min(first + chunk, n_windows)  # windows start at first..last-1
             segment = work[first: last + observed + pred - 1]
-            windows, _ = self._windows(segment, observed + pred, 1)
+            windows = sliding_windows(segment, observed + pred)
             states = self.embedder_.transform_states(windows)
             forecast = self.embedder_.forecast(windows)[..., kept]
             sq_err = (((forecast - windows[:, observed:, kept]) / scale) ** 2).mean(2)
@@ -547,7 +543,7 @@ def _segmental_kmeans(features, labels, k, duration, pieces, n_iter=10):
         return labels, centers, 0.0
     penalty = 0.0
     for _ in range(n_iter):
-        cost = ((features[:, None, :] - centers[None]) ** 2).sum(2)
+        cost = euclidean_distances(features, centers, squared=True)
         if k > 1:
             ordered = np.sort(cost, axis=1)
             penalty = duration * float(np.median(ordered[:, 1] - ordered[:, 0]))

@@ -24,6 +24,7 @@ from sklearn.metrics import (
     silhouette_score,
 )
 
+from ._net import batch_bounds, forward_batches
 from ._validation import check_sequences
 
 __all__ = ["EmbeddingQuality"]
@@ -38,7 +39,6 @@ _METRICS = {
 }
 _UNSUPERVISED_DEFAULT = ("silhouette", "calinski_harabasz")
 _SUPERVISED_DEFAULT = ("ari", "nmi")
-_BATCH = 1024
 
 
 class EmbeddingQuality(Callback):
@@ -260,31 +260,24 @@ class EmbeddingQuality(Callback):
     # -- scoring -----------------------------------------------------------
 
     def _embed(self, net):
-        module = net.module_
         embedder = getattr(net, "embedder", None)
-        device = next(module.parameters()).device
-        was_training = module.training
-        mixed = bool(getattr(net, "mixed_precision", False))
-        module.eval()
-        parts = []
-        try:
-            with torch.inference_mode():
-                for start in range(0, len(self.X_tensor_), _BATCH):
-                    lengths = self.lengths_tensor_[start:start + _BATCH]
-                    batch = self.X_tensor_[start:start + _BATCH, : int(lengths.max())]
-                    # as the net computes (bfloat16 autocast with mixed_precision)
-                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=mixed):
-                        output = module(batch.to(device), lengths.to(device))
-                    output = tuple(t.float() if t.is_floating_point() else t for t in output)
-                    if embedder is not None:
-                        parts.append(embedder._embed(output).cpu().numpy())
-                    else:  # a plain skorch net: mean decoder state
-                        _, _, mask, states, _ = output
-                        mask = mask[:, :, None].to(states.dtype)
-                        parts.append(((states * mask).sum(1) / mask.sum(1)).cpu().numpy())
-        finally:
-            module.train(was_training)
-        return np.concatenate(parts).astype(np.float64)
+        batches = (
+            (self.X_tensor_[start:stop, : int(self.lengths_tensor_[start:stop].max())],
+             self.lengths_tensor_[start:stop])
+            for start, stop in batch_bounds(len(self.X_tensor_))
+        )
+        outputs = forward_batches(
+            net.module_, batches, getattr(net, "mixed_precision", False),
+            getattr(net, "amp_dtype", None),
+        )
+        if embedder is not None:  # the embedding its transform returns
+            parts = [embedder._embed(output) for output in outputs]
+        else:  # a plain skorch net: mean decoder state
+            parts = []
+            for _, _, mask, states, _ in outputs:
+                mask = mask[:, :, None].to(states.dtype)
+                parts.append((states * mask).sum(1) / mask.sum(1))
+        return torch.cat(parts).cpu().numpy().astype(np.float64)
 
     def _score(self, embedding):
         if not np.all(np.isfinite(embedding)):

@@ -31,9 +31,12 @@ def test_clustering_options_label_every_sequence(data, clustering):
     assert labels.shape == (60,) and len(np.unique(labels)) == 3
     assert model.embedding_.shape == (60, 8)
     assert model.cluster_centers_.shape == (3, 8)
-    # New sequences land in the learned clusters; training data gets its own labels back.
-    np.testing.assert_array_equal(model.predict(X), labels) if clustering == "kmeans" else None
-    assert set(model.predict(X[:10])) <= set(labels)
+    # Training sequences mostly get their own clusters back from predict
+    # (exactly for k-means, whose predict is the nearest centre it fitted).
+    predicted = model.predict(X)
+    if clustering == "kmeans":
+        np.testing.assert_array_equal(predicted, labels)
+    assert np.mean(predicted == labels) > 0.7
 
 
 def test_predict_without_clusterer_predict_uses_nearest_centre(data):
@@ -76,4 +79,7 @@ def test_grid_search_trains_once_per_embedder_setting_and_fold(data, tmp_path, m
     ).fit(X, y)
     # 2 hidden sizes x 2 folds + the refit: k never retrains the network.
     assert len(calls) == 5
-    assert search.best_estimator_.n_clusters in (2, 3, 4)
+    # The refit is the best setting, trained on all of X.
+    assert search.best_estimator_.get_params()["embedder__hidden_size"] == \
+        search.best_params_["embedder__hidden_size"]
+    assert len(search.best_estimator_.labels_) == len(X)

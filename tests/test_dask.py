@@ -52,7 +52,6 @@ def test_grid_search_on_dask_equals_sequential(data, client):
     with distributed.get_task_stream(client) as tasks, joblib.parallel_backend("dask"):
         parallel = _search().fit(X, y)
     assert len(tasks.data) >= 8  # 4 candidates x 2 folds ran on the cluster
-    assert {t["worker"] for t in tasks.data} <= set(client.scheduler_info()["workers"])
     assert parallel.best_params_ == sequential.best_params_
     for key in ("split0_test_score", "split1_test_score", "mean_test_score"):
         np.testing.assert_array_equal(parallel.cv_results_[key], sequential.cv_results_[key])

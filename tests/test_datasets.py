@@ -15,7 +15,9 @@ from skseq2seq.datasets import (
     fetch_cmu_actions,
     get_data_home,
     load_cmu_actions,
+    load_cmu_subject86,
     make_concatenated_actions,
+    make_motion_sequences,
     sliding_windows,
 )
 from skseq2seq.datasets import _fetch
@@ -99,8 +101,51 @@ def test_sliding_windows_errors():
         sliding_windows(np.zeros((5, 2)), 2, y=np.zeros(4))
     with pytest.raises(ValueError, match="entries"):
         sliding_windows([np.zeros((5, 2))], 2, y=[0, 1])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'width' parameter of sliding_windows"):
         sliding_windows(np.zeros((5, 2)), 0)
+    with pytest.raises(ValueError, match="'stride' parameter of SlidingWindows"):
+        SlidingWindows(stride=0).fit_transform(np.zeros((5, 2)))
+
+
+def test_make_motion_sequences_regimes_differ_only_in_dynamics():
+    X, y = make_motion_sequences(n_sequences=200, n_timesteps=30, n_features=4, n_regimes=4,
+                                 random_state=0)
+    assert X.shape == (200, 30, 4) and sorted(set(y)) == [0, 1, 2, 3]
+    again, _ = make_motion_sequences(n_sequences=200, n_timesteps=30, n_features=4,
+                                     n_regimes=4, random_state=0)
+    np.testing.assert_array_equal(X, again)
+    # Per-regime mean and spread are alike (a mean/std baseline can't separate
+    # them); their frame-to-frame changes are not.
+    means = np.array([X[y == r].mean() for r in range(4)])
+    stds = np.array([X[y == r].std() for r in range(4)])
+    steps = np.array([np.abs(np.diff(X[y == r], axis=1)).mean() for r in range(4)])
+    assert np.ptp(means) < 0.2 * stds.mean() and np.ptp(stds) < 0.3 * stds.mean()
+    assert steps.max() > 1.5 * steps.min()
+    with pytest.raises(ValueError, match="'n_timesteps' parameter of make_motion_sequences"):
+        make_motion_sequences(n_timesteps=1)
+
+
+def test_cmu_loaders_need_a_data_home(monkeypatch):
+    monkeypatch.delenv("SKSEQ2SEQ_CMU_DATA", raising=False)
+    with pytest.raises(ValueError, match="data_home is required"):
+        load_cmu_actions()
+    with pytest.raises(ValueError, match="data_home is required"):
+        load_cmu_subject86(1)
+
+
+def test_load_cmu_subject86_from_env_and_malformed_ground_truth(tmp_path, monkeypatch):
+    from scipy.io import savemat
+
+    folder = tmp_path / "subject86"
+    folder.mkdir()
+    savemat(folder / "01.mat", {"expmapchannels": np.zeros((100, 96))})
+    (folder / "01_ground_truth.txt").write_text("2\n1 walking\n39 40 41\n2 walk\n100\n")
+    monkeypatch.setenv("SKSEQ2SEQ_CMU_DATA", str(tmp_path))
+    X, y, names = load_cmu_subject86(1)
+    assert X.shape == (100, 96) and names == ["walk"] and (y == 0).all()
+    (folder / "01_ground_truth.txt").write_text("3\n1 walk\n40 41 42\n")
+    with pytest.raises(ValueError, match="expected 3 segments"):
+        load_cmu_subject86(1)
 
 
 @settings(max_examples=60, deadline=None)

@@ -18,13 +18,18 @@ label_lists = st.lists(st.integers(0, 3), min_size=2, max_size=60)
 def test_clustering_accuracy_permutation():
     assert clustering_accuracy([0, 0, 1, 1, 2], [2, 2, 0, 0, 1]) == 1.0
     assert clustering_accuracy([0, 0, 1, 1], [0, 0, 0, 1]) == 0.75
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one sample"):
         clustering_accuracy([], [])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        clustering_accuracy([0, 1], [0])
 
 
 def test_boundaries():
     assert boundaries([0, 0, 1, 1, 1, 0]).tolist() == [2, 5]
     assert boundaries([3, 3, 3]).tolist() == []
+    assert boundaries([]).tolist() == [] and boundaries([1]).tolist() == []
+    with pytest.raises(ValueError, match="1d array"):
+        boundaries([[0, 1]])
 
 
 def test_segmentation_report_known_values():
@@ -59,7 +64,7 @@ def test_bad_tolerance(tolerance):
 
 
 def test_length_mismatch():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         segmentation_report([0, 1, 1], [0, 1])
 
 

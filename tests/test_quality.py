@@ -61,8 +61,9 @@ def test_defaults_fit_and_predict_small():
     ).fit(X)
     assert clusterer.n_clusters_ == 3 and clusterer.k_scores_ == {}
     assert clusterer.embedding_.shape == (60, 32)  # decoder mean + encoder state
-    assert len(np.unique(clusterer.labels_)) <= 3
-    assert clusterer.predict(X[:5]).shape == (5,)
+    assert len(np.unique(clusterer.labels_)) == 3
+    # Nearest (cosine) centre: training sequences mostly keep their cluster.
+    assert np.mean(clusterer.predict(X) == clusterer.labels_) > 0.7
     # Repeatable with an int random_state.
     again = Seq2SeqClusterer(
         n_clusters=3, embedder=default_embedder().set_params(hidden_size=16, max_epochs=3),
@@ -114,8 +115,8 @@ def test_auto_k_respects_max_clusters_and_tiny_inputs():
     small = default_embedder().set_params(hidden_size=4, max_epochs=1)
     clusterer = Seq2SeqClusterer(n_clusters="auto", max_clusters=3, embedder=small,
                                  random_state=0).fit(X)
-    assert 1 <= clusterer.n_clusters_ <= 3
-    assert set(clusterer.k_scores_) <= {2, 3}
+    assert set(clusterer.k_scores_) == {2, 3}
+    assert clusterer.n_clusters_ == max(clusterer.k_scores_, key=clusterer.k_scores_.get)
     tiny = Seq2SeqClusterer(n_clusters="auto", embedder=small, random_state=0).fit(X[:2])
     assert tiny.n_clusters_ == 1
 

@@ -180,9 +180,9 @@ def test_bad_input_raises_value_error(X, kwargs, match):
 
 
 def test_invalid_parameter_raises_value_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'n_clusters' parameter of TemporalSegmenter"):
         TemporalSegmenter(n_clusters=0).fit(np.zeros((400, 3)))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'fps' parameter of TemporalSegmenter"):
         TemporalSegmenter(n_clusters=2, fps=-1).fit(np.zeros((400, 3)))
 
 

@@ -121,7 +121,7 @@ def test_mixed_precision_flag_on_cpu(X):
     assert seen and set(seen) == {torch.bfloat16}
     # close to the float32 forward of the same weights
     embedder.set_params(mixed_precision=False)
-    np.testing.assert_allclose(Z, embedder.transform(X), atol=0.05)
+    np.testing.assert_allclose(Z, embedder.transform(X), atol=0.02)  # observed <= 0.003
 
 
 def test_pickle_maps_cuda_trained_net_to_cpu(X, monkeypatch):
@@ -243,7 +243,7 @@ def test_float16_autocast_uses_loss_scaling_and_trains():
 
 def test_transform_over_several_inference_chunks():
     """More sequences than one inference chunk (1024): filled in order, nothing lost."""
-    from skseq2seq._embedder import _INFERENCE_BATCH
+    from skseq2seq._net import INFERENCE_BATCH as _INFERENCE_BATCH
 
     n = 2 * _INFERENCE_BATCH + 37
     X = np.random.default_rng(0).standard_normal((n, 6, 2)).cumsum(1)
