@@ -13,8 +13,11 @@ Datasets
     frames (:func:`~skseq2seq.datasets.make_concatenated_actions`), cut into
     50-frame windows with stride 10, labelled by their centre frame;
     ``synth``: :func:`~skseq2seq.datasets.make_motion_sequences` (400
-    sequences, 4 regimes that differ only in their dynamics). The real-data
-    sets need ``../shared/data/cmu_mocap`` (or ``SKSEQ2SEQ_CMU_DATA``) and
+    sequences, 4 regimes that differ only in their dynamics); ``s86``: a
+    hold-out set, not used to choose any default: subject 86's trials 01, 03
+    and 05 at 30 fps (every 4th frame), 50-frame windows with stride 10
+    labelled by their centre frame, k = the 15 distinct actions (no 1-NN:
+    the trials share few actions). The real-data sets need ``../shared/data/cmu_mocap`` (or ``SKSEQ2SEQ_CMU_DATA``) and
     are skipped without it.
 
 Methods
@@ -111,6 +114,15 @@ def load_datasets(names, quick):
         if quick:
             W, y, split = W[::2], y[::2], split[::2]
         out["concat"] = (W, y, len(np.unique(y)), split)
+    if "s86" in names and (CMU_HOME / "subject86").is_dir():
+        from skseq2seq.datasets import load_cmu_subject86
+
+        trials = [load_cmu_subject86(t, CMU_HOME) for t in ("01", "03", "05")]
+        frames = [X[::4] for X, _, _ in trials]
+        names_ = [np.asarray(actions)[y][::4] for _, y, actions in trials]
+        W, y = sliding_windows(frames, 50, 10, y=names_, label="center")
+        y = np.unique(y, return_inverse=True)[1]
+        out["s86"] = (W, y, len(np.unique(y)), np.ones(len(y), dtype=bool))
     if "synth" in names:
         X, y = make_motion_sequences(n_sequences=200 if quick else 400, random_state=0)
         out["synth"] = (X, y, 4, np.arange(len(y)) % 2 == 0)
@@ -194,8 +206,8 @@ def seq2seq(clusterer_params=None, embedder_params=None):
     return method
 
 
-def derived(base, embedding=None, clustering=None):
-    """Re-use ``base``'s trained net: another embedding and/or clustering."""
+def derived(base, embedding=None, **clusterer_params):
+    """Re-use ``base``'s trained net: another embedding and/or clusterer parameters."""
     def method(W, k, seed, args, cache):
         clusterer = cache[base]
         t = time.perf_counter()
@@ -205,9 +217,8 @@ def derived(base, embedding=None, clustering=None):
             clusterer.embedder_.set_params(embedding=previous)
         else:
             E = clusterer.embedding_
-        other = Seq2SeqClusterer(n_clusters=k, clustering=clustering or clusterer.clustering,
-                                 random_state=seed)
-        labels = other._make_clustering(k, len(E)).fit_predict(other._prepare(E))
+        params = {**clusterer.get_params(deep=False), "n_clusters": k, **clusterer_params}
+        labels = Seq2SeqClusterer(**params)._cluster_embedding(E, W).labels_
         seconds = cache[base + "__seconds"] + time.perf_counter() - t
         return labels, E, seconds, f"shared net: {base.strip()}"
     method.derived_from = base
@@ -225,6 +236,8 @@ def methods():
         (DEFAULTS, seq2seq()),
         ("  embedding: decoder states only", derived(DEFAULTS, embedding="decoder")),
         ("  embedding: encoder state only", derived(DEFAULTS, embedding="encoder")),
+        ("  clustering: spectral, no surplus merging (n_extra_clusters=0)",
+         derived(DEFAULTS, n_extra_clusters=0)),
         ("  clustering: k-means", derived(DEFAULTS, clustering="kmeans")),
         ("  clustering: cosine average-linkage", derived(DEFAULTS, clustering="agglomerative")),
         (PAPER, seq2seq(dict(clustering="kmeans"), {})),  # the previous defaults
@@ -296,10 +309,12 @@ def run(args):
                 acc=clustering_accuracy(y, labels), nn1=one_nn_accuracy(F, y, split),
                 fit_s=float(seconds), n_samples=len(W), n_clusters=k, note=note,
             )
+            if row in cache:
+                r["n_groups"] = int(cache[row].n_groups_)
             results.append(r)
             print(f"{dname:7s} {row:45s} ARI {r['ari']:.3f} NMI {r['nmi']:.3f} "
                   f"ACC {r['acc']:.3f} 1-NN {r['nn1']:.3f} fit {seconds:7.1f}s", flush=True)
-        if DEFAULTS in cache:
+        if DEFAULTS in cache and k <= 10:  # n_clusters="auto" tries 2..max_clusters=10
             results.append(auto_k_row(dname, cache[DEFAULTS].embedding_, k, args.seed,
                                       cache[DEFAULTS].clustering))
     if "synth" in datasets and not args.only:
@@ -315,11 +330,31 @@ def run(args):
                                 chosen_k=int(model.n_clusters_),
                                 scores={int(a): b for a, b in model.k_scores_.items()},
                                 ari=float(adjusted_rand_score(y, model.labels_))))
+    for dname, (W, y, k, split) in datasets.items():
+        for seed in ([] if args.only else args.more_seeds):
+            results.append(seed_row(dname, W, y, k, seed, args))
+            r = results[-1]
+            print(f"seed {seed} {dname:7s} ARI {r['ari']:.3f} (no merging {r['ari_no_merge']:.3f},"
+                  f" {r['n_groups']} groups)", flush=True)
     for r in results:
         if r["method"] == "auto_k":
             print(f"auto k {r['dataset']:7s} seed {r['seed']}: chose {r['chosen_k']} "
                   f"(true {r['true_k']})", flush=True)
     return results, datasets
+
+
+def seed_row(dname, W, y, k, seed, args):
+    """Defaults trained with another seed: ARI with and without merging surplus groups."""
+    params = {"embedder": default_embedder().set_params(max_epochs=5)} if args.quick else {}
+    clusterer = Seq2SeqClusterer(n_clusters=k, random_state=seed, **params)
+    t = time.perf_counter()
+    labels = clusterer.fit_predict(W)
+    seconds = time.perf_counter() - t
+    plain = Seq2SeqClusterer(n_clusters=k, random_state=seed, n_extra_clusters=0)
+    plain = plain._cluster_embedding(clusterer.embedding_, W).labels_
+    return dict(dataset=dname, method="seed", seed=seed, ari=float(adjusted_rand_score(y, labels)),
+                ari_no_merge=float(adjusted_rand_score(y, plain)),
+                n_groups=int(clusterer.n_groups_), fit_s=seconds)
 
 
 def auto_k_row(dname, embedding, k, seed, clustering):
@@ -334,7 +369,7 @@ def auto_k_row(dname, embedding, k, seed, clustering):
 def _describe(clusterer):
     e = clusterer.embedder_
     return (f"embedding={e.embedding}, objective={e.objective}, clustering={clusterer.clustering}, "
-            f"epochs={e.max_epochs}")
+            f"groups cut={clusterer.n_groups_}, epochs={e.max_epochs}")
 
 
 def write(results, datasets, args, seconds):
@@ -357,29 +392,61 @@ def write(results, datasets, args, seconds):
         "1-NN: Predict & Cluster protocol (1-nearest-neighbour accuracy on the features, train "
         "on some recordings, test on others never seen: cmu, alternate recordings of each "
         "action; concat, two concatenations train, one made of the other source recordings "
-        "tests; synth, alternate sequences); fit: seconds to fit (features + "
+        "tests; synth, alternate sequences; s86, none); fit: seconds to fit (features + "
         "clustering; on a shared machine other jobs inflate them). Best per column in bold.",
         "",
     ]
     for dname, (W, y, k, split) in datasets.items():
-        rows = [r for r in results if r["dataset"] == dname and r["method"] != "auto_k"]
+        rows = [r for r in results if r["dataset"] == dname and r["method"] not in ("auto_k", "seed")]
         if not rows:
             continue
         desc = {
             "cmu": "CMU 7-action windows (50 frames, stride 10, within recordings)",
             "concat": "concatenated CMU recordings, windowed (50, stride 10), centre-frame labels",
             "synth": "make_motion_sequences (dynamics-only regimes)",
+            "s86": "hold-out: subject 86 trials 01/03/05 at 30 fps, windowed (50, stride 10), "
+                   "centre-frame labels",
         }[dname]
         lines += [f"## {dname}: {desc}; {len(W)} windows of shape {W.shape[1:]}, k = {k}", ""]
         lines += ["| method | ARI | NMI | ACC | 1-NN | fit (s) | note |", "|---|---|---|---|---|---|---|"]
-        best = {m: max(r[m] for r in rows if r[m] == r[m]) for m in ("ari", "nmi", "acc", "nn1")}
+        best = {m: max((r[m] for r in rows if r[m] == r[m]), default=None)
+                for m in ("ari", "nmi", "acc", "nn1")}
 
         def cell(r, m):
+            if r[m] != r[m]:  # NaN: not measured
+                return "-"
             v = f"{r[m]:.3f}"
             return f"**{v}**" if r[m] == best[m] else v
         for r in rows:
             lines.append(f"| {r['method']} | {cell(r, 'ari')} | {cell(r, 'nmi')} | {cell(r, 'acc')} "
                          f"| {cell(r, 'nn1')} | {r['fit_s']:.1f} | {r['note']} |")
+        lines.append("")
+    seeds = [r for r in results if r["method"] == "seed"]
+    if seeds:
+        lines += [
+            "## Training seeds: `Seq2SeqClusterer(n_clusters=k, random_state=seed)`",
+            "",
+            "ARI of the defaults per training seed (the tables above use seed "
+            f"{args.seed}), and of the same embedding clustered without merging surplus groups "
+            "(`n_extra_clusters=0`, the default before); in brackets, the groups cut.",
+            "",
+            "| dataset | " + " | ".join(f"seed {s}" for s in [args.seed] + args.more_seeds)
+            + " | mean | mean, no merging |",
+            "|---|" + "---|" * (len(args.more_seeds) + 3),
+        ]
+        for dname in datasets:
+            base = next((r for r in results if r["dataset"] == dname and r["method"] == DEFAULTS.strip()),
+                        None)
+            rows = [r for r in seeds if r["dataset"] == dname]
+            if base is None or not rows:
+                continue
+            plain = next(r for r in results if r["dataset"] == dname
+                         and r["method"].startswith("clustering: spectral, no surplus"))
+            aris = [base["ari"]] + [r["ari"] for r in rows]
+            plains = [plain["ari"]] + [r["ari_no_merge"] for r in rows]
+            groups = [base["n_groups"]] + [r["n_groups"] for r in rows]
+            lines.append(f"| {dname} | " + " | ".join(f"{a:.3f} ({g})" for a, g in zip(aris, groups))
+                         + f" | **{np.mean(aris):.3f}** | {np.mean(plains):.3f} |")
         lines.append("")
     auto = [r for r in results if r["method"] == "auto_k"]
     if auto:
@@ -407,7 +474,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="subsampled data, at most 5 epochs: a smoke run of a minute or two")
-    parser.add_argument("--datasets", default="cmu,concat,synth")
+    parser.add_argument("--datasets", default="cmu,concat,synth,s86")
+    parser.add_argument("--more-seeds", default="1,2,3,4", type=lambda v: [int(s) for s in v.split(",") if s],
+                        help="more training seeds for the defaults; '' for none")
     parser.add_argument("--only", default="", help="comma-separated substrings of row names")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ts-subsample", type=int, default=300)

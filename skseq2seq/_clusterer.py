@@ -7,12 +7,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
 from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 from sklearn.metrics import pairwise_distances_argmin, silhouette_score
-from sklearn.preprocessing import normalize
+from sklearn.preprocessing import StandardScaler, normalize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._embedder import Seq2SeqEmbedder
+from ._net import batch_bounds
+from ._validation import check_sequences
 
 __all__ = ["Seq2SeqClusterer"]
 
@@ -67,6 +69,32 @@ def _eigengaps(embedding, k_max):
     return {k: float(gaps[k - 1]) for k in range(2, len(values))}
 
 
+def _posture_statistics(X):
+    """Mean and standard deviation of each channel over each sequence's frames, standardised.
+
+    Summaries of where a sequence's channels sit and how much they move: the
+    coarse descriptor by which surplus spectral groups are merged.
+    """
+    data, lengths = check_sequences(X, min_length=1)
+    steps = np.arange(data.shape[1])
+    stats = []
+    for start, stop in batch_bounds(len(data)):  # bounded float64 copies
+        chunk = data[start:stop].astype(np.float64)
+        mask = (steps[None, :] < lengths[start:stop, None])[:, :, None]
+        n = lengths[start:stop, None]
+        mean = chunk.sum(1) / n  # zero padding adds nothing
+        var = (((chunk - mean[:, None]) * mask) ** 2).sum(1) / n
+        stats.append(np.hstack([mean, np.sqrt(var)]))
+    return StandardScaler().fit_transform(np.vstack(stats))
+
+
+def _merge_groups(groups, features, n_clusters):
+    """Merge groups into n_clusters by average linkage of their mean features."""
+    _, centers = _centroids(features, groups)
+    merged = AgglomerativeClustering(n_clusters, linkage="average").fit_predict(centers)
+    return merged[np.unique(groups, return_inverse=True)[1]]
+
+
 def _centroids(embedding, labels):
     """(classes, mean embedding of each class)."""
     classes = np.unique(labels)
@@ -110,6 +138,16 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         ``"kmeans"``: k-means (10 inits). ``"agglomerative"``: average-linkage
         with cosine distance, as in Su & Shlizerman. Any sklearn clusterer
         instance is cloned and given ``n_clusters`` when it has that parameter.
+    n_extra_clusters : int, default=2
+        With ``clustering="spectral"`` and an integer ``n_clusters``: if the
+        eigengap of the neighbour graph is largest at some k in
+        ``n_clusters + 1 .. n_clusters + n_extra_clusters`` (the graph holds
+        more near-separate groups than asked for, typically the windows of
+        single recordings), spectral clustering cuts that many groups and the
+        surplus ones are merged by average linkage of the sequences' posture
+        statistics (per-channel mean and standard deviation over time,
+        standardised), instead of leaving the choice to the eigenvectors.
+        ``n_groups_`` tells how many groups were cut. 0 turns merging off.
     memory : str, joblib.Memory or None, default=None
         Caches the trained embedder by (embedder parameters, X), so a grid
         search over ``n_clusters`` trains the network once per embedder setting
@@ -136,6 +174,9 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
     n_clusters_ : int
         Number of clusters used: ``n_clusters``, or the one chosen by
         ``n_clusters="auto"``.
+    n_groups_ : int
+        Number of groups the clustering cut before surplus groups were merged
+        (see ``n_extra_clusters``); equal to ``n_clusters_`` when none were.
     k_scores_ : dict of {int: float}
         Score of each k tried by ``n_clusters="auto"`` (eigengap or mean
         silhouette, the higher the better); empty otherwise.
@@ -156,6 +197,7 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
     _parameter_constraints = {
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_clusters": [Interval(numbers.Integral, 2, None, closed="left")],
+        "n_extra_clusters": [Interval(numbers.Integral, 0, None, closed="left")],
         "embedder": [HasMethods(["fit", "transform"]), None],
         "clustering": [StrOptions({"spectral", "kmeans", "agglomerative"}), HasMethods(["fit"])],
         "memory": [str, HasMethods(["cache"]), None],
@@ -164,10 +206,11 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
 
     def __init__(
         self, n_clusters=8, embedder=None, clustering="spectral", memory=None, random_state=None,
-        max_clusters=10,
+        max_clusters=10, n_extra_clusters=2,
     ):
         self.n_clusters = n_clusters
         self.max_clusters = max_clusters
+        self.n_extra_clusters = n_extra_clusters
         self.embedder = embedder
         self.clustering = clustering
         self.memory = memory
@@ -196,26 +239,50 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         self.embedder_ = fit_embedder(embedder, X)
         self.n_features_in_ = self.embedder_.n_features_in_
         self.embedding_ = self.embedder_.transform(X)
-        prepared = self._prepare(self.embedding_)
+        self._cluster_embedding(self.embedding_, X)
+        return self
+
+    def _cluster_embedding(self, embedding, X):
+        """Cluster an embedding of X: sets n_clusters_, n_groups_, clustering_, labels_, centres."""
+        prepared = self._prepare(embedding)
         self.k_scores_ = {}
         if self.n_clusters == "auto":
             self.n_clusters_ = self._choose_n_clusters(prepared)
         else:
-            if len(self.embedding_) < self.n_clusters:
+            if len(embedding) < self.n_clusters:
                 raise ValueError(
-                    f"n_samples={len(self.embedding_)} should be >= n_clusters={self.n_clusters}."
+                    f"n_samples={len(embedding)} should be >= n_clusters={self.n_clusters}."
                 )
             self.n_clusters_ = self.n_clusters
-        self.clustering_ = self._make_clustering(self.n_clusters_, len(prepared))
+        self.n_groups_ = self._count_groups(prepared)
+        self.clustering_ = self._make_clustering(self.n_groups_, len(prepared))
         with warnings.catch_warnings():
             # Well-separated groups make the k-NN graph disconnected: its
             # components are then the clusters, not a problem to warn about.
             warnings.filterwarnings("ignore", "Graph is not fully connected", UserWarning)
             self.labels_ = self.clustering_.fit_predict(prepared)
         if "n_clusters" not in self.clustering_.get_params():  # the estimator chose
-            self.n_clusters_ = len(np.unique(self.labels_))
-        _, self.cluster_centers_ = _centroids(self.embedding_, self.labels_)
+            self.n_clusters_ = self.n_groups_ = len(np.unique(self.labels_))
+        if self.n_groups_ > self.n_clusters_:
+            self.labels_ = _merge_groups(self.labels_, _posture_statistics(X), self.n_clusters_)
+        _, self.cluster_centers_ = _centroids(embedding, self.labels_)
         return self
+
+    def _count_groups(self, prepared):
+        """Groups for spectral clustering to cut: n_clusters_, or more if the eigengap says so.
+
+        Windows of one recording are near-duplicates, so the neighbour graph of
+        real data often has a few more near-separate groups than classes; which
+        of them spectral clustering would join is then arbitrary.
+        """
+        if (self.clustering != "spectral" or self.n_clusters == "auto"
+                or self.n_extra_clusters == 0 or self.n_clusters_ < 2):
+            return self.n_clusters_
+        k_max = min(self.n_clusters_ + self.n_extra_clusters, len(prepared) - 2)
+        gaps = _eigengaps(prepared, k_max)
+        candidates = [k for k in range(self.n_clusters_, k_max + 1) if k in gaps]
+        # max() keeps the first of equal gaps: no surplus unless it is clearer.
+        return max(candidates, key=gaps.get, default=self.n_clusters_)
 
     def _choose_n_clusters(self, prepared):
         """k in 2..max_clusters (eigengap or silhouette); 1 if fewer than 3 samples."""
