@@ -35,7 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench_quality_study import load_dataset
+from bench_quality_study import _spectral, load_dataset
+from skseq2seq._clusterer import _merge_groups, _posture_statistics
 
 HERE = Path(__file__).resolve().parent
 ACTIONS = ["basketball", "basketball_signal", "directing_traffic", "jumping", "running",
@@ -100,17 +101,6 @@ def train(task):
 
 # -- analysis ---------------------------------------------------------------
 
-def meanstd_features(W):
-    """The best classical baseline's features: per-window mean and std of each channel."""
-    from sklearn.preprocessing import StandardScaler
-
-    flat = W.reshape(-1, W.shape[2])
-    sd = flat.std(0)
-    kept = sd > 1e-8
-    Z = (W[..., kept] - flat.mean(0)[kept]) / sd[kept]
-    return StandardScaler().fit_transform(np.concatenate([Z.mean(1), Z.std(1)], 1))
-
-
 def recording_purity(labels, groups):
     """Mean over recordings of the share of its windows in its most common cluster."""
     return float(np.mean([np.bincount(labels[groups == r]).max() / np.sum(groups == r)
@@ -166,15 +156,10 @@ def nearest_recordings(F, y, groups, recordings, metric, n=4):
 
 
 def two_level(E, F, k, factor):
-    """Spectral clustering of the embedding into factor * k clusters, merged by mean/std centroids."""
-    from sklearn.cluster import AgglomerativeClustering, SpectralClustering
+    """Spectral clustering of the embedding into factor * k groups, merged by posture centroids."""
     from sklearn.preprocessing import normalize
 
-    fine = SpectralClustering(int(round(factor * k)), affinity="nearest_neighbors", n_neighbors=10,
-                              assign_labels="cluster_qr", random_state=0).fit_predict(normalize(E))
-    fine = np.unique(fine, return_inverse=True)[1]
-    centroids = np.array([F[fine == c].mean(0) for c in range(fine.max() + 1)])
-    return AgglomerativeClustering(k, linkage="average").fit_predict(centroids)[fine]
+    return _merge_groups(_spectral(normalize(E), int(round(factor * k))), F, k)
 
 
 # -- report -----------------------------------------------------------------
@@ -264,7 +249,7 @@ def main(argv=None):
               "(Euclidean) |", "|---|---|---|"]
     from sklearn.preprocessing import normalize
 
-    F = meanstd_features(W)
+    F = _posture_statistics(W)
     big_recordings = np.unique(groups[y == big])
     near_emb = nearest_recordings(normalize(E0), y, groups, big_recordings, "cosine")
     near_ms = nearest_recordings(F, y, groups, big_recordings, "euclidean")
@@ -305,7 +290,7 @@ def main(argv=None):
                 if factor == "merged":
                     labels = runs[d, "defaults", s, "merged"][0]
                 elif factor is not None:
-                    labels = two_level(E, meanstd_features(Wd), kd, factor)
+                    labels = two_level(E, _posture_statistics(Wd), kd, factor)
                 aris.append(float(adjusted_rand_score(yd, labels)))
             result["two_level"].append(dict(stage=name, dataset=d, ari=aris))
             cells.append(" / ".join(f"{a:.2f}" for a in aris))
