@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._embedder import Seq2SeqEmbedder
 from ._net import batch_bounds
-from ._validation import check_sequences
+from ._validation import check_sequences, python_scalars
 
 __all__ = ["Seq2SeqClusterer"]
 
@@ -131,7 +131,8 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         embedding="both")``, the setting that clustered real motion best in
         ``benchmarks/results/quality_study.md`` (the plain paper recipe is
         ``Seq2SeqEmbedder()``). Its parameters are searchable as
-        ``embedder__<name>`` once an embedder is given.
+        ``embedder__<name>`` (setting one on ``embedder=None`` sets
+        ``embedder`` to that default embedder with the parameter changed).
     clustering : {"spectral", "kmeans", "agglomerative"} or estimator, default="spectral"
         ``"spectral"``: spectral clustering of the L2-normalised embedding's
         10-nearest-neighbour graph (``cluster_qr`` labels, deterministic).
@@ -199,7 +200,9 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         "max_clusters": [Interval(numbers.Integral, 2, None, closed="left")],
         "n_extra_clusters": [Interval(numbers.Integral, 0, None, closed="left")],
         "embedder": [HasMethods(["fit", "transform"]), None],
-        "clustering": [StrOptions({"spectral", "kmeans", "agglomerative"}), HasMethods(["fit"])],
+        "clustering": [
+            StrOptions({"spectral", "kmeans", "agglomerative"}), HasMethods(["fit_predict"]),
+        ],
         "memory": [str, HasMethods(["cache"]), None],
         "random_state": ["random_state"],
     }
@@ -232,6 +235,10 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         -------
         self : Seq2SeqClusterer
         """
+        params = python_scalars(self.get_params(deep=False))
+        # Everything known before training is checked before training.
+        n_samples = len(check_sequences(X, min_length=1)[1])
+        self._check_n_clusters(n_samples, params)
         embedder = clone(self.embedder) if self.embedder is not None else default_embedder()
         if embedder.get_params().get("random_state", 0) is None and self.random_state is not None:
             embedder.set_params(random_state=self.random_state)
@@ -242,6 +249,60 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         self._cluster_embedding(self.embedding_, X)
         return self
 
+    def _check_n_clusters(self, n_samples, params):
+        """Errors that would otherwise surface only after training."""
+        clustering, n_clusters = params["clustering"], params["n_clusters"]
+        if isinstance(clustering, type):
+            raise TypeError(
+                f"clustering={clustering.__name__} is a class; pass an instance, e.g. "
+                f"clustering={clustering.__name__}()."
+            )
+        if n_clusters == "auto":
+            return
+        if n_clusters > n_samples:
+            raise ValueError(f"n_samples={n_samples} should be >= n_clusters={n_clusters}.")
+        if clustering == "spectral" and 1 < n_clusters >= n_samples:
+            raise ValueError(
+                f"clustering='spectral' needs more sequences than clusters: n_samples="
+                f"{n_samples}, n_clusters={n_clusters}. Pass fewer clusters or more sequences."
+            )
+
+    def get_params(self, deep=True):
+        """Get parameters; with ``deep=True`` and ``embedder=None``, the default embedder's too.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of the embedder (as ``embedder__<name>``).
+
+        Returns
+        -------
+        params : dict
+        """
+        params = super().get_params(deep=deep)
+        if deep and self.embedder is None:
+            # The default embedder is searchable as embedder__<name> too.
+            for name, value in default_embedder().get_params(deep=True).items():
+                params[f"embedder__{name}"] = value
+        return params
+
+    def set_params(self, **params):
+        """Set parameters; ``embedder__<name>`` with ``embedder=None`` sets it on the default.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : Seq2SeqClusterer
+        """
+        if self.embedder is None and "embedder" not in params \
+                and any(key.startswith("embedder__") for key in params):
+            self.embedder = default_embedder()
+        return super().set_params(**params)
+
     def _cluster_embedding(self, embedding, X):
         """Cluster an embedding of X: sets n_clusters_, n_groups_, clustering_, labels_, centres."""
         prepared = self._prepare(embedding)
@@ -249,11 +310,8 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         if self.n_clusters == "auto":
             self.n_clusters_ = self._choose_n_clusters(prepared)
         else:
-            if len(embedding) < self.n_clusters:
-                raise ValueError(
-                    f"n_samples={len(embedding)} should be >= n_clusters={self.n_clusters}."
-                )
-            self.n_clusters_ = self.n_clusters
+            self._check_n_clusters(len(embedding), python_scalars(self.get_params(deep=False)))
+            self.n_clusters_ = int(self.n_clusters)
         self.n_groups_ = self._count_groups(prepared)
         self.clustering_ = self._make_clustering(self.n_groups_, len(prepared))
         with warnings.catch_warnings():

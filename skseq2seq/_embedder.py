@@ -1,10 +1,11 @@
 """Seq2SeqEmbedder: decoder-state embeddings of sequences."""
 
 import numbers
+import warnings
 
 import numpy as np
 import torch
-from skorch.callbacks import GradientNormClipping, ProgressBar
+from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
@@ -12,16 +13,68 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._net import (
-    GLOBAL_RNG_LOCK, AcceleratedSeq2SeqNet, Seq2SeqNet, SequenceBatches, batch_bounds,
-    forward_batches,
+    GLOBAL_RNG_LOCK, AcceleratedSeq2SeqNet, NonFiniteLossStop, Seq2SeqNet, SequenceBatches,
+    batch_bounds, forward_batches,
 )
 from ._network import MaskedMSELoss, Seq2SeqModule
-from ._validation import check_sequences
+from ._validation import check_device, check_sequences, python_scalars
 
 __all__ = ["Seq2SeqEmbedder"]
 
-# Largest number of sequences embedded at once by transform-like methods:
-# bounds memory whatever the size of X.
+# Largest magnitude of the net's inputs (standardised units, or raw ones with
+# standardize=False): far beyond any real data, yet squared errors of such
+# values stay finite in float32 and in float16 autocast's reach after the
+# first layer. Larger values are refused rather than turned into NaN.
+MAX_INPUT = 1e6
+
+
+def _fit_standard_scaler(data, lengths):
+    """A StandardScaler of the valid frames' channels, safe from overflow.
+
+    Each channel is divided by its largest magnitude before its moments are
+    taken (in float64), so values up to float64's limit give finite
+    statistics where squaring them would overflow.
+    """
+    steps = np.arange(data.shape[1])
+    peak = np.zeros(data.shape[2])
+    for start, stop in batch_bounds(len(data)):  # bounded float64 temporaries
+        chunk = np.abs(data[start:stop].astype(np.float64))
+        chunk[steps[None, :] >= lengths[start:stop, None]] = 0.0
+        peak = np.maximum(peak, chunk.max((0, 1)))
+    peak[peak == 0] = 1.0
+    moments = np.zeros((2, data.shape[2]))
+    n_frames = lengths.sum()
+    for power in (1, 2):
+        center = moments[0] if power == 2 else 0.0
+        for start, stop in batch_bounds(len(data)):
+            chunk = data[start:stop].astype(np.float64) / peak - center
+            chunk[steps[None, :] >= lengths[start:stop, None]] = 0.0
+            moments[power - 1] += (chunk**power).sum((0, 1))
+        moments[power - 1] /= n_frames
+    scaler = StandardScaler()
+    scaler.mean_ = moments[0] * peak
+    std = np.sqrt(moments[1]) * peak
+    with np.errstate(over="ignore"):
+        scaler.var_ = std**2
+    scaler.scale_ = np.where(std > 0, std, 1.0)  # as StandardScaler does for constants
+    scaler.n_features_in_ = data.shape[2]
+    scaler.n_samples_seen_ = int(n_frames)
+    return scaler
+
+
+def _check_callbacks(callbacks):
+    """skorch callbacks: instances or classes of Callback, optionally named (name, callback)."""
+    for i, item in enumerate(callbacks or []):
+        callback = item[1] if isinstance(item, tuple) and len(item) == 2 \
+            and isinstance(item[0], str) else item
+        is_callback = isinstance(callback, Callback) or (
+            isinstance(callback, type) and issubclass(callback, Callback)
+        )
+        if not is_callback:
+            raise TypeError(
+                f"callbacks[{i}] is {callback!r:.80}; expected a skorch Callback (instance or "
+                "class), or a (name, callback) tuple."
+            )
 
 
 class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
@@ -214,33 +267,45 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         self : Seq2SeqEmbedder
             The fitted embedder.
         """
+        params = python_scalars(self.get_params(deep=False))  # np.int64 -> int, once
+        device = check_device(params["device"])
+        _check_callbacks(params["callbacks"])
         data, lengths = check_sequences(X)
         self.n_features_in_ = data.shape[2]
-        self.prediction_length_ = self._resolve_prediction_length(lengths)
+        self.prediction_length_ = self._resolve_prediction_length(lengths, params)
         self._check_lengths(lengths)
         self._fit_scaler(data, lengths)
+        inputs = self._to_tensor(data, lengths)  # refuses out-of-range values, before training
 
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        device = self._resolve_device()
-        dataset = SequenceBatches(self._to_tensor(data), torch.from_numpy(lengths))
+        dataset = SequenceBatches(inputs, torch.from_numpy(lengths))
         # Weights and the batch-order seed come from torch's process-wide
         # generator: seed it under a lock so parallel threads stay reproducible.
         with GLOBAL_RNG_LOCK, torch.random.fork_rng(
             devices=[device] if device.type == "cuda" else []
         ):
             torch.manual_seed(seed)
-            self.net_ = self._make_net(int(self.features_kept_.sum()), device)
+            self.net_ = self._make_net(int(self.features_kept_.sum()), device, params)
             self.net_.initialize()
         # Set before training so callbacks can call transform mid-training.
         self.module_ = self.net_.module_
         self.history_ = self.net_.history
         self.net_.partial_fit(dataset, None)  # already initialized: no second init
+        self.n_epochs_ = sum("train_loss" in row for row in self.net_.history)
+        self.interrupted_ = self.net_.interrupted_
+        if self.interrupted_:
+            warnings.warn(
+                f"Training was interrupted (KeyboardInterrupt) in epoch {len(self.net_.history)} "
+                f"of {params['max_epochs']}: the embedder is fitted with the weights reached then "
+                f"({self.n_epochs_} complete epoch(s)); interrupted_ is True.",
+                UserWarning, stacklevel=2,
+            )
         return self
 
-    def _resolve_prediction_length(self, lengths):
-        if self.objective != "predict":
+    def _resolve_prediction_length(self, lengths, params):
+        if params["objective"] != "predict":
             return None
-        return self.prediction_length or int(lengths.min()) // 2
+        return params["prediction_length"] or int(lengths.min()) // 2
 
     def _check_lengths(self, lengths):
         """Every sequence must leave the encoder at least one step."""
@@ -249,11 +314,6 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
                 f"Sequences must have at least prediction_length + 1 = "
                 f"{self.prediction_length_ + 1} time steps; the shortest has {lengths.min()}."
             )
-
-    def _resolve_device(self):
-        if self.device == "auto":
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        return torch.device(self.device)
 
     def _inputs(self, data):
         """The net's input channels: the frames, and their differences if asked."""
@@ -269,31 +329,63 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             self.scaler_ = None
             self.features_kept_ = np.ones(data.shape[2], dtype=bool)
             return
-        valid = np.arange(data.shape[1])[None, :] < lengths[:, None]
-        self.scaler_ = StandardScaler().fit(data[valid])
-        spread = np.sqrt(self.scaler_.var_)
+        self.scaler_ = _fit_standard_scaler(data, lengths)
+        spread = np.sqrt(self.scaler_.var_)  # inf only past 1e154: kept either way
         kept = spread > 1e-8 * np.maximum(1.0, np.abs(self.scaler_.mean_))
         # All channels constant: keep them (the net then sees zeros) rather than none.
         self.features_kept_ = kept if kept.any() else np.ones_like(kept)
 
-    def _to_tensor(self, data):
-        """Standardised float32 tensor of the kept channels."""
+    def _to_tensor(self, data, lengths):
+        """Standardised float32 tensor of the kept channels, padding zeroed.
+
+        Values the net cannot take (``|value| > MAX_INPUT`` after
+        standardisation) raise a ValueError naming where they are.
+        """
         data = self._inputs(data)[..., self.features_kept_]
         if self.scaler_ is not None:
             kept = self.features_kept_
-            data = (data - self.scaler_.mean_[kept]) / self.scaler_.scale_[kept]
+            with np.errstate(over="ignore", invalid="ignore"):
+                data = (data - self.scaler_.mean_[kept]) / self.scaler_.scale_[kept]
+        padding = np.arange(data.shape[1])[None, :] >= lengths[:, None]
+        if padding.any():
+            data = np.where(padding[:, :, None], 0.0, data)
+        self._check_input_range(data)
         return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32))
 
-    def _make_net(self, n_channels, device):
-        callbacks = list(self.callbacks or [])
-        if self.gradient_clipping is not None:
-            callbacks.append(("clip", GradientNormClipping(self.gradient_clipping)))
-        if self.verbose:
+    def _check_input_range(self, data):
+        with np.errstate(invalid="ignore"):
+            bad = ~(np.abs(data) <= MAX_INPUT)  # also catches inf and NaN
+        if not bad.any():
+            return
+        sample, step, channel = (int(i[0]) for i in np.nonzero(bad))
+        channel = int(np.flatnonzero(self.features_kept_)[channel]) % self.n_features_in_
+        value = data[sample, step, np.nonzero(bad[sample, step])[0][0]]
+        if self.scaler_ is None:
+            raise ValueError(
+                f"X has values out of range for standardize=False: {value:.3g} in sequence "
+                f"{sample}, step {step}, channel {channel}; the net takes values up to "
+                f"{MAX_INPUT:g} in magnitude. Use standardize=True (the default) or rescale X."
+            )
+        raise ValueError(
+            f"X has values out of the range seen in fit: sequence {sample}, step {step}, "
+            f"channel {channel} lies {abs(value):.3g} standard deviations from the channel's "
+            f"training mean (at most {MAX_INPUT:g} are accepted)."
+        )
+
+    def _make_net(self, n_channels, device, params):
+        callbacks = list(params["callbacks"] or [])
+        callbacks.append(("stop_on_non_finite_loss", NonFiniteLossStop(
+            advice="use standardize=True or a lower lr" if not params["standardize"]
+            else f"try a lower lr (lr={params['lr']:g})"
+        )))
+        if params["gradient_clipping"] is not None:
+            callbacks.append(("clip", GradientNormClipping(params["gradient_clipping"])))
+        if params["verbose"]:
             callbacks.append(("progress", ProgressBar()))
         net_class, placement = Seq2SeqNet, {
-            "device": str(device), "mixed_precision": self.mixed_precision,
+            "device": str(device), "mixed_precision": params["mixed_precision"],
         }
-        if self.accelerate:  # the accelerator places the net and casts
+        if params["accelerate"]:  # the accelerator places the net and casts
             from accelerate import Accelerator
 
             net_class, placement = AcceleratedSeq2SeqNet, {"device": None, "accelerator": Accelerator(
@@ -304,21 +396,21 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         net = net_class(
             module=Seq2SeqModule,
             module__n_features=n_channels,
-            module__hidden_size=self.hidden_size,
-            module__num_layers=self.num_layers,
-            module__objective=self.objective,
+            module__hidden_size=params["hidden_size"],
+            module__num_layers=params["num_layers"],
+            module__objective=params["objective"],
             module__prediction_length=self.prediction_length_,
-            module__decoder_input=self.decoder_input,
-            module__decoder_strategy=self.decoder_strategy,
-            module__bidirectional_encoder=self.bidirectional_encoder,
+            module__decoder_input=params["decoder_input"],
+            module__decoder_strategy=params["decoder_strategy"],
+            module__bidirectional_encoder=params["bidirectional_encoder"],
             criterion=MaskedMSELoss,
             optimizer=torch.optim.Adam,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            lr=params["lr"],
+            max_epochs=params["max_epochs"],
+            batch_size=params["batch_size"],
             train_split=None,  # unsupervised: all data trains
             callbacks=callbacks,
-            verbose=int(self.verbose),
+            verbose=int(params["verbose"]),
             **placement,
         )
         net.embedder = self  # lets callbacks embed monitor data mid-training
@@ -333,11 +425,13 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         data, lengths = check_sequences(
             X, min_length=min_length, n_features=self.n_features_in_
         )
-        batches = (
-            (self._to_tensor(data[start:stop, : lengths[start:stop].max()]),
+        # Validate (and standardise) every batch before the first forward pass,
+        # so that out-of-range values fail before any output is produced.
+        batches = [
+            (self._to_tensor(data[start:stop, : lengths[start:stop].max()], lengths[start:stop]),
              torch.from_numpy(lengths[start:stop]))
             for start, stop in batch_bounds(len(data))
-        )
+        ]
         return forward_batches(self.module_, batches, self.mixed_precision)
 
     def _embed(self, output):

@@ -1,17 +1,20 @@
 """The skorch net that trains a :class:`Seq2SeqModule` without labels."""
 
 import contextlib
+import copy
+import math
 import threading
 
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 from skorch.hf import AccelerateMixin
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler
 
 __all__ = [
-    "AcceleratedSeq2SeqNet", "GLOBAL_RNG_LOCK", "Seq2SeqNet", "SequenceBatches", "autocast",
-    "batch_bounds", "forward_batches",
+    "AcceleratedSeq2SeqNet", "GLOBAL_RNG_LOCK", "NonFiniteLossStop", "Seq2SeqNet",
+    "SequenceBatches", "autocast", "batch_bounds", "forward_batches",
 ]
 
 # torch's default generator is process-wide: estimators seeding it and drawing
@@ -48,22 +51,75 @@ def batch_bounds(n_samples, batch_size=INFERENCE_BATCH):
 
 
 def forward_batches(module, batches, mixed_precision=False, dtype=None):
-    """Yield ``module``'s float32 outputs on ``(X, lengths)`` tensor batches.
+    """Yield ``module``'s outputs on ``(X, lengths)`` tensor batches.
 
-    Inference only: no autograd, the module in eval mode (its training mode is
-    restored afterwards), under the same autocast as training.
+    Inference only: no autograd, the module in eval mode. Without mixed
+    precision the forward pass runs on a float64 copy of the module and
+    yields float64 outputs: float32 matrix kernels pick their blocking by the
+    batch's size, so float32 results would change (at 1e-7) with the other
+    sequences sharing a batch; in float64 those differences stay far below
+    float32's resolution. With mixed precision it runs under the same
+    autocast as training and yields float32.
     """
     device = next(module.parameters()).device
+    if not mixed_precision:
+        module, dtype = copy.deepcopy(module).double(), torch.float64
     was_training = module.training
     module.eval()
     try:
         with torch.inference_mode():
             for X, lengths in batches:
-                with autocast(device, mixed_precision, dtype):
-                    output = module(X.to(device), lengths.to(device))
-                yield tuple(t.float() if t.is_floating_point() else t for t in output)
+                if mixed_precision:
+                    with autocast(device, True, dtype):
+                        output = module(X.to(device), lengths.to(device))
+                    output = tuple(t.float() if t.is_floating_point() else t for t in output)
+                else:
+                    output = module(X.to(device, dtype), lengths.to(device))
+                if not bool(torch.isfinite(output[0]).all()):
+                    raise ValueError(
+                        "The net produced non-finite values on this input (mixed_precision="
+                        f"{mixed_precision}); its values are out of the range it can handle."
+                    )
+                yield output
     finally:
         module.train(was_training)
+
+
+class NonFiniteLossStop(Callback):
+    """Stop training with a ValueError as soon as a batch's loss is NaN or infinite.
+
+    Training on from there would only return NaN embeddings.
+
+    Parameters
+    ----------
+    advice : str, default=""
+        What to try, appended to the message.
+    """
+
+    def __init__(self, advice=""):
+        self.advice = advice
+
+    # pylint: disable=unused-argument,arguments-differ
+    def on_batch_end(self, net, batch=None, training=None, **kwargs):
+        if not training:
+            return
+        loss = net.history[-1, "batches", -1, "train_loss"]
+        if not math.isfinite(loss):
+            raise ValueError(
+                f"The training loss became {loss} in epoch {len(net.history)}, batch "
+                f"{len(net.history[-1, 'batches'])}; training stopped"
+                + (f": {self.advice}." if self.advice else ".")
+            )
+
+
+def _raised_by_callback(exc):
+    """Whether a KeyboardInterrupt came from a callback (skorch's way to stop early)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == "notify":
+            return True
+        tb = tb.tb_next
+    return False
 
 
 class SequenceBatches(torch.utils.data.Dataset):
@@ -128,6 +184,17 @@ class Seq2SeqNet(NeuralNet):
         seed = int(torch.randint(0, 2**62, ()).item())
         self.batch_generator_ = torch.Generator().manual_seed(seed)
         return self
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        # skorch's partial_fit swallows KeyboardInterrupt to stop cleanly, for
+        # Ctrl-C and for callbacks that stop training that way (EarlyStopping);
+        # record the former so the estimator can say training was cut short.
+        self.interrupted_ = False
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt as exc:
+            self.interrupted_ = not _raised_by_callback(exc)
+            raise
 
     def _module_device(self):
         try:

@@ -1,19 +1,22 @@
 """TemporalSegmenter: unsupervised action segmentation of continuous recordings."""
 
 import numbers
+import warnings
 
 import numpy as np
+import torch
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
-from scipy.spatial.distance import squareform
+from scipy.spatial.distance import pdist, squareform
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
 from sklearn.metrics.pairwise import euclidean_distances
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._embedder import Seq2SeqEmbedder
+from ._validation import check_device, check_recordings, python_scalars
 from .datasets import sliding_windows
 
 __all__ = ["TemporalSegmenter"]
@@ -108,8 +111,8 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         whose cost grows with the square of their number; the other frames
         take the label of the preceding sampled frame before the Viterbi
         pass.
-    device : str, default="cpu"
-        Torch device of the net (``"auto"`` picks CUDA when available).
+    device : str or torch.device, default="auto"
+        Torch device of the net; ``"auto"`` picks CUDA when available.
     random_state : int, RandomState instance or None, default=None
         Seeds the net's initialisation and batch order; an int makes CPU
         results repeatable.
@@ -133,7 +136,9 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
     frame_embedding_ : ndarray of shape (n_working_frames, hidden_size) or list
         Per-frame decoder states at the working frame rate (rows before the
         first predicted frame repeat the first one).
-    cluster_centers_ : ndarray of shape (n_clusters, n_context_features)
+    n_clusters_ : int
+        Number of actions found: ``n_clusters``, or 1 for constant input.
+    cluster_centers_ : ndarray of shape (n_clusters_, n_context_features)
         Centroids of the actions in the feature space of the Viterbi pass
         (standardised context statistics of every view, joined).
     downsample_ : int
@@ -183,7 +188,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         "min_duration_seconds": [Interval(numbers.Real, 0, None, closed="left")],
         "max_cluster_samples": [Interval(numbers.Integral, 2, None, closed="left")],
         "features": [StrOptions({"states", "states+frames"})],
-        "device": [str],
+        "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -192,7 +197,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         self, n_clusters=8, *, fps=120, working_fps=60, observed_seconds=0.4,
         predicted_seconds=0.4, stride=None, hidden_size=128, max_epochs=10, batch_size=64,
         lr=1e-3, context_seconds=(1.0, 1.5, 2.0), min_duration_seconds=0.5,
-        max_cluster_samples=1500, features="states+frames", device="cpu",
+        max_cluster_samples=1500, features="states+frames", device="auto",
         random_state=None, verbose=0,
     ):
         self.n_clusters = n_clusters
@@ -214,32 +219,6 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         self.verbose = verbose
 
     # -- input -----------------------------------------------------------
-
-    @staticmethod
-    def _check_recordings(X):
-        """(recordings, is_list): a list of validated (n_frames, n_features) arrays."""
-        is_list = isinstance(X, (list, tuple)) and len(X) > 0 and np.ndim(X[0]) == 2
-        items = list(X) if is_list else [X]
-        recordings = []
-        for i, rec in enumerate(items):
-            name = f"recording {i}" if is_list else "X"
-            arr = np.asarray(rec) if not hasattr(rec, "dtype") else rec
-            if np.ndim(arr) != 2:
-                raise ValueError(
-                    f"{name} must be a 2D array of shape (n_frames, n_features) or a list of "
-                    f"such arrays; got {np.ndim(arr)} dimension(s) with shape "
-                    f"{np.shape(arr)}. Reshape your data: X.reshape(-1, 1) for a single channel."
-                )
-            recordings.append(check_array(
-                arr, dtype=[np.float64, np.float32], ensure_all_finite=True,
-                ensure_min_samples=1, input_name=name,
-            ))
-        widths = {r.shape[1] for r in recordings}
-        if len(widths) > 1:
-            raise ValueError(
-                f"All recordings must have the same number of channels; got {sorted(widths)}."
-            )
-        return recordings, is_list
 
     def _geometry(self):
         self.downsample_ = max(1, int(round(self.fps / self.working_fps)))
@@ -277,8 +256,19 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         self : TemporalSegmenter
             The fitted segmenter.
         """
-        recordings, is_list = self._check_recordings(X)
+        params = python_scalars(self.get_params(deep=False))
+        check_device(params["device"])
+        recordings, is_list = check_recordings(X)
         self.n_features_in_ = recordings[0].shape[1]
+        self.n_clusters_ = params["n_clusters"]
+        if all(np.ptp(rec, axis=0).max() == 0 for rec in recordings) and \
+                len({tuple(rec[0]) for rec in recordings}) == 1:
+            # Window edges would still look different to the net: no clusters to find.
+            warnings.warn(
+                "X is constant (every channel holds one value in every frame): there are no "
+                "actions to tell apart, every frame gets label 0.", UserWarning, stacklevel=2,
+            )
+            self.n_clusters_ = 1
         working = self._geometry()
         self._check_contexts()
         window = self.observed_length_ + self.prediction_length_
@@ -294,10 +284,10 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
 
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         self.embedder_ = Seq2SeqEmbedder(
-            hidden_size=self.hidden_size, objective="predict",
+            hidden_size=params["hidden_size"], objective="predict",
             prediction_length=self.prediction_length_, decoder_input="previous_output",
-            lr=self.lr, batch_size=self.batch_size, max_epochs=self.max_epochs,
-            device=self.device, random_state=seed, verbose=self.verbose,
+            lr=params["lr"], batch_size=params["batch_size"], max_epochs=params["max_epochs"],
+            device=params["device"], random_state=seed, verbose=params["verbose"],
         ).fit(train)
 
         states, errors = zip(*(self._frame_states(w) for w in work))
@@ -370,12 +360,9 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
             Action of every frame (a list when ``X`` is a list).
         """
         check_is_fitted(self, "embedder_")
-        recordings, is_list = self._check_recordings(X)
-        if recordings[0].shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {recordings[0].shape[1]} features, but TemporalSegmenter is expecting "
-                f"{self.n_features_in_} features as input (channels per frame)."
-            )
+        recordings, is_list = check_recordings(
+            X, n_features=self.n_features_in_, estimator_name=type(self).__name__
+        )
         work = [self._downsample(r) for r in recordings]
         self._check_lengths(recordings, work, is_list)
         labels = []
@@ -458,7 +445,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         lengths = [len(s) for s in views[0]]
         n_total = sum(lengths)
         step = max(1, -(-n_total // self.max_cluster_samples))
-        k = self.n_clusters
+        k = self.n_clusters_
         partitions = []
         middle = sorted(contexts)[len(contexts) // 2]
         refine, self._view_stats, self._middle_context = [], [], middle
@@ -467,11 +454,14 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
                 means, both = zip(*(self._context_features(s, context) for s in view))
                 for kind, feats in (("mean", np.concatenate(means)), ("both", np.concatenate(both))):
                     center, scale = feats.mean(0), feats.std(0)
-                    scale = np.where(scale > 0, scale, 1.0)
-                    feats = (feats - center) / scale
+                    # Constant features (up to rounding) carry nothing: zero them
+                    # rather than blow their rounding noise up to unit spread.
+                    constant = scale <= 1e-9 * np.maximum(1.0, np.abs(center))
+                    scale = np.where(constant, 1.0, scale)
+                    feats = np.where(constant, 0.0, (feats - center) / scale)
                     sample = feats[::step]
                     for method, metric in _LINKAGES:
-                        tree = linkage(sample, method, metric=metric)
+                        tree = linkage(_distances(sample, metric), method)
                         partitions.append(fcluster(tree, k, "maxclust"))
                     if context == middle and kind == "both":
                         refine.append(feats / np.sqrt(feats.shape[1]))
@@ -514,6 +504,20 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         tags.input_tags.allow_nan = False
         tags.non_deterministic = self.random_state is None
         return tags
+
+
+def _distances(features, metric):
+    """Condensed distances between rows, finite for cosine too."""
+    distances = pdist(features, metric)
+    if metric == "cosine" and np.isnan(distances).any():
+        # A zero row (a context exactly at the mean, e.g. of constant input)
+        # has no direction: orthogonal to every other row, equal to zero rows.
+        zero = np.linalg.norm(features, axis=1) == 0
+        square = np.nan_to_num(squareform(distances, checks=False), nan=1.0)
+        square[np.ix_(zero, zero)] = 0.0
+        np.fill_diagonal(square, 0.0)
+        distances = squareform(square, checks=False)
+    return distances
 
 
 def _viterbi(cost, penalty):

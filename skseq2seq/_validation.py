@@ -1,31 +1,147 @@
-"""Input validation for batches of sequences.
+"""Input and parameter validation shared by every estimator.
 
 scikit-learn's ``validate_data`` counts ``X.shape[1]`` as the number of
 features; for sequences that axis is time, so the channel count is checked
-here instead and ``n_features_in_`` means channels.
+here instead and ``n_features_in_`` means channels. Everything a fit can
+know before its first training step is checked here, so that bad input
+fails with a message naming the problem rather than inside torch.
 """
 
 import numbers
 
 import numpy as np
+import torch
 from sklearn.utils import check_array
 
-__all__ = ["check_sequences"]
+__all__ = [
+    "check_device", "check_recordings", "check_sequences", "python_scalars",
+]
 
 _FLOATS = [np.float64, np.float32]
 
+_LAYOUT = (
+    "a 3D array (n_samples, n_timesteps, n_features), a 2D array of univariate sequences "
+    "(n_samples, n_timesteps), or a list of (T_i, n_features) or (T_i,) arrays"
+)
 
-def _as_2d_sequence(seq, index):
-    """One sequence of a list as a (T, n_features) float array."""
+
+def python_scalars(params):
+    """``params`` with numpy scalars replaced by the Python int, float or bool they hold.
+
+    torch and skorch test ``isinstance(value, int)``, which ``np.int64``
+    fails; estimators cast their parameters once, here, before using them.
+    """
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in params.items()}
+
+
+def check_device(device):
+    """The torch device for ``device`` ("auto", a device string or a torch.device).
+
+    Raises a ValueError before any training when the string is not a device,
+    or names a device this machine does not have.
+    """
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
-        seq = check_array(
-            seq, ensure_2d=False, dtype=_FLOATS, ensure_all_finite=True,
-            ensure_min_samples=0, input_name=f"sequence {index}",
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device ({exc}); use 'auto', 'cpu' or 'cuda'."
+        ) from None
+    available = {
+        "cpu": True,
+        "cuda": torch.cuda.is_available(),
+        "mps": getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(),
+    }
+    if resolved.type not in available:
+        raise ValueError(
+            f"device={device!r} is not supported; use 'auto', 'cpu', 'cuda' or 'mps'."
+        )
+    if not available[resolved.type]:
+        raise ValueError(
+            f"device={device!r} was requested but {resolved.type.upper()} is not available on "
+            f"this machine (torch {torch.__version__}); use device='auto' (CUDA when "
+            "available, else the CPU) or device='cpu'."
+        )
+    if resolved.type == "cuda" and resolved.index is not None \
+            and resolved.index >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={device!r}: this machine has {torch.cuda.device_count()} CUDA device(s)."
+        )
+    return resolved
+
+
+def _check_container(X, what):
+    """Refuse what is not a collection of numbers at all, with the layout expected."""
+    if X is None:
+        raise TypeError(f"{what} is None; expected {_LAYOUT}.")
+    if isinstance(X, (str, bytes, dict)) or (
+            not isinstance(X, (list, tuple)) and np.ndim(X) == 0):
+        raise TypeError(f"{what} must be {_LAYOUT}; got {type(X).__name__} {X!r:.60}.")
+
+
+def _is_scalar(item):
+    return isinstance(item, numbers.Number) or (
+        item is not None and not isinstance(item, str) and np.ndim(item) == 0
+    )
+
+
+def _as_item_list(X):
+    """X as a list of items when it is a list of sequences (ragged input), else None."""
+    if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1:
+        X = list(X)  # an object array of arrays is a ragged list
+    if not isinstance(X, (list, tuple)) or not len(X):
+        return None
+    scalar = [_is_scalar(item) for item in X]
+    if all(scalar):
+        return None  # one row of numbers: checked (and refused) as a 1D array
+    if any(scalar):
+        i = scalar.index(True)
+        raise ValueError(
+            f"Item {i} of the list is a scalar ({X[i]!r}) while item {scalar.index(False)} is a "
+            "sequence; each item of a list must be one sequence, a (T_i, n_features) or "
+            "(T_i,) array."
+        )
+    return list(X)
+
+
+def _check_item(item, index, kind):
+    """One item of a list as a (T, n_features) float array."""
+    if item is None or isinstance(item, (str, bytes, dict)):
+        raise TypeError(
+            f"{kind.capitalize()} {index} is {type(item).__name__}; expected a "
+            "(T_i, n_features) or (T_i,) array of numbers."
+        )
+    if np.ndim(item) > 2:
+        raise ValueError(
+            f"{kind.capitalize()} {index} has {np.ndim(item)} dimensions (shape "
+            f"{np.shape(item)}); each {kind} must be a (T_i, n_features) or (T_i,) array."
+        )
+    try:
+        item = check_array(
+            item, ensure_2d=False, dtype=_FLOATS, ensure_all_finite=True,
+            ensure_min_samples=0, ensure_min_features=0, input_name=f"{kind} {index}",
         )
     except ValueError as exc:
-        raise ValueError(f"Sequence {index}: {exc}") from exc
-    # check_array has refused other dimensions already.
-    return seq[:, None] if seq.ndim == 1 else seq
+        raise ValueError(f"{kind.capitalize()} {index}: {exc}") from None
+    return item[:, None] if item.ndim == 1 else item
+
+
+def _check_widths(items, kind):
+    widths = np.array([item.shape[1] for item in items])
+    if (widths != widths[0]).any():
+        other = int(np.flatnonzero(widths != widths[0])[0])
+        raise ValueError(
+            f"All {kind}s must have the same number of channels: {kind} 0 has "
+            f"{widths[0]} and {kind} {other} has {widths[other]}."
+        )
+    if widths[0] == 0:
+        shape = items[0].shape
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is "
+            f"required: {kind}s need at least one channel."
+        )
+    return int(widths[0])
 
 
 def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
@@ -36,9 +152,10 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
     X : array-like of shape (n_samples, n_timesteps, n_features) or \
             (n_samples, n_timesteps), or list of arrays of shape (T_i, n_features)
         A 2D array holds univariate sequences; a list holds sequences of
-        possibly different lengths (1D items are univariate).
+        possibly different lengths (1D items are univariate); so does a 1D
+        object array of arrays.
     min_length : int, default=2
-        Shortest sequence accepted.
+        Shortest sequence accepted, in time steps.
     n_features : int, default=None
         Expected number of channels (features per time step), or None.
     min_samples : int, default=1
@@ -51,17 +168,21 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
         3D float array is returned without a copy.
     lengths : ndarray of shape (n_samples,), dtype int64
     """
-    if isinstance(X, (list, tuple)) and len(X) and not _is_scalar_row(X[0]):
-        seqs = [_as_2d_sequence(s, i) for i, s in enumerate(X)]
-        widths = {s.shape[1] for s in seqs}
-        if len(widths) > 1:
-            raise ValueError(
-                f"All sequences must have the same number of features; got {sorted(widths)}."
-            )
+    _check_container(X, "X")
+    items = _as_item_list(X)
+    if items is not None:
+        seqs = [_check_item(s, i, "sequence") for i, s in enumerate(items)]
+        width = _check_widths(seqs, "sequence")
         lengths = np.array([len(s) for s in seqs], dtype=np.int64)
-        shape = (len(seqs), "T_i", widths.copy().pop())
+        short = np.flatnonzero(lengths < min_length)
+        if len(short):
+            i = int(short[0])
+            raise ValueError(
+                f"Sequence {i} has {lengths[i]} time step(s); sequences need at least "
+                f"{min_length} time steps ({len(short)} of {len(seqs)} are shorter)."
+            )
         dtype = np.result_type(*[s.dtype for s in seqs])
-        data = np.zeros((len(seqs), lengths.max(initial=0), widths.pop()), dtype=dtype)
+        data = np.zeros((len(seqs), lengths.max(initial=0), width), dtype=dtype)
         for i, s in enumerate(seqs):  # padding a ragged list needs one copy each
             data[i, : len(s)] = s
     else:
@@ -69,32 +190,38 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
             X, ensure_2d=False, allow_nd=True, dtype=_FLOATS, ensure_all_finite=True,
             ensure_min_samples=0, ensure_min_features=0, input_name="X",
         )
+        if data.ndim not in (2, 3):
+            raise ValueError(
+                f"Expected {_LAYOUT}; got an array with {data.ndim} dimension(s) and shape "
+                f"{data.shape}. Reshape your data: one sequence of shape (T, n_features) is "
+                "X[None]; one univariate sequence of shape (T,) is X.reshape(1, -1)."
+            )
         shape = data.shape
         if data.ndim == 2:  # univariate sequences
             data = data[:, :, None]
-        elif data.ndim != 3:
-            raise ValueError(
-                f"Expected a 3D array (n_samples, n_timesteps, n_features), a 2D array of "
-                f"univariate sequences (n_samples, n_timesteps) or a list of 2D sequences; "
-                f"got an array with {data.ndim} dimension(s) and shape {data.shape}. "
-                "Reshape your data: one sequence as X[None] (3D) or X.reshape(1, -1) (univariate)."
-            )
         lengths = np.full(data.shape[0], data.shape[1], dtype=np.int64)
+        if data.shape[0] and data.shape[1] < min_length:
+            # "feature(s)": the wording sklearn's common checks look for, where a
+            # 2D X's second axis (features for sklearn) is time.
+            where = (
+                f"a 2D X holds univariate sequences along its second axis; in scikit-learn's "
+                f"terms: found array with {data.shape[1]} feature(s) (shape={shape}) while a "
+                f"minimum of {min_length} is required" if len(shape) == 2 else f"X of shape {shape}"
+            )
+            raise ValueError(
+                f"Sequences have {data.shape[1]} time step(s); they need at least "
+                f"{min_length} time steps ({where})."
+            )
+        if data.shape[0] and data.shape[2] == 0:
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is "
+                "required: sequences need at least one channel."
+            )
 
     if data.shape[0] < min_samples:
         raise ValueError(
             f"Found array with {data.shape[0]} sample(s) (shape={data.shape}) while a "
             f"minimum of {min_samples} is required."
-        )
-    if data.shape[2] == 0:
-        raise ValueError("Sequences have 0 feature(s); at least one channel is required.")
-    if len(lengths) and lengths.min() < min_length:
-        shortest = int(lengths.min())
-        raise ValueError(
-            f"Found array with {shortest} feature(s) (shape={shape}) while a minimum of "
-            f"{min_length} is required: sequences need at least {min_length} time steps and "
-            f"the shortest has {shortest} (a 2D array holds univariate sequences, its second "
-            "axis is time)."
         )
     if n_features is not None and data.shape[2] != n_features:
         raise ValueError(
@@ -104,6 +231,55 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
     return data, lengths
 
 
-def _is_scalar_row(item):
-    """True when a list item is a number, i.e. the list is one univariate sequence row."""
-    return isinstance(item, numbers.Number) or (np.ndim(item) == 0 and not isinstance(item, str))
+def check_recordings(X, *, n_features=None, estimator_name="the estimator"):
+    """Validate one recording or a list of recordings (frames in time order).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_frames, n_features), or list of such arrays
+        One recording, or several with the same channels; in a list, a 1D
+        array is a univariate recording.
+    n_features : int, default=None
+        Expected number of channels, or None.
+    estimator_name : str, default="the estimator"
+        Named in the message when the channels differ from ``n_features``.
+
+    Returns
+    -------
+    recordings : list of ndarray of shape (n_frames_i, n_features)
+    is_list : bool
+        Whether X was a list of recordings (results are then lists too).
+    """
+    _check_container(X, "X")
+    items = _as_item_list(X)
+    is_list = items is not None
+    if is_list:
+        recordings = [_check_item(r, i, "recording") for i, r in enumerate(items)]
+    else:
+        if np.ndim(X) == 1:  # scikit-learn's convention: a 1D X is refused
+            raise ValueError(
+                f"X must be one recording of shape (n_frames, n_features) or a list of "
+                f"recordings; got a 1D array of shape {np.shape(X)}. Reshape your data: one "
+                "univariate recording is X.reshape(-1, 1) (or [X])."
+            )
+        if np.ndim(X) > 2:
+            raise ValueError(
+                f"X must be one recording of shape (n_frames, n_features) or a list of "
+                f"recordings; got an array with {np.ndim(X)} dimensions and shape "
+                f"{np.shape(X)}. Several recordings of equal length: pass list(X)."
+            )
+        recordings = [_check_item(X, 0, "recording")]
+    _check_widths(recordings, "recording")
+    for i, rec in enumerate(recordings):
+        if len(rec) == 0:
+            raise ValueError(
+                f"{f'Recording {i}' if is_list else 'X'} has 0 frames (0 sample(s)); at "
+                "least 1 is required."
+            )
+    if n_features is not None and recordings[0].shape[1] != n_features:
+        # scikit-learn's wording: for recordings, X.shape[1] is the features axis.
+        raise ValueError(
+            f"X has {recordings[0].shape[1]} features, but {estimator_name} is expecting "
+            f"{n_features} features as input (channels per frame)."
+        )
+    return recordings, is_list

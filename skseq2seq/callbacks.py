@@ -206,7 +206,7 @@ class EmbeddingQuality(Callback):
             self.X_monitor, min_length=min_length, n_features=n_features
         )
         if embedder is not None:
-            X = embedder._to_tensor(data)
+            X = embedder._to_tensor(data, lengths)
         else:
             X = torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32))
         return X, torch.from_numpy(lengths)

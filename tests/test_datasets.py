@@ -144,7 +144,7 @@ def test_load_cmu_subject86_from_env_and_malformed_ground_truth(tmp_path, monkey
     X, y, names = load_cmu_subject86(1)
     assert X.shape == (100, 96) and names == ["walk"] and (y == 0).all()
     (folder / "01_ground_truth.txt").write_text("3\n1 walk\n40 41 42\n")
-    with pytest.raises(ValueError, match="expected 3 segments"):
+    with pytest.raises(ValueError, match="announces 3 segments"):
         load_cmu_subject86(1)
 
 

@@ -184,12 +184,12 @@ def test_pipeline_with_scaler_and_kmeans(data):
         (np.full((4, 10, 2), np.nan), "NaN"),
         (np.full((4, 10, 2), np.inf), "infinity"),
         (np.zeros((0, 10, 2)), "0 sample"),
-        (np.zeros(10), "Reshape your data"),
+        (np.zeros(10), r"X.reshape\(1, -1\)"),
         (np.zeros((2, 3, 4, 5)), "4 dimension"),
         (np.zeros((4, 1, 2)), "at least 2 time steps"),
         (np.array([["a", "b"], ["c", "d"]]), "could not convert"),
-        ([np.zeros((5, 2)), np.zeros((5, 3))], "same number of features"),
-        ([np.zeros((5, 2)), np.zeros((5, 2, 2))], "Sequence 1: Found array with dim 3"),
+        ([np.zeros((5, 2)), np.zeros((5, 3))], "same number of channels: sequence 0 has 2 and sequence 1 has 3"),
+        ([np.zeros((5, 2)), np.zeros((5, 2, 2))], "Sequence 1 has 3 dimensions"),
     ],
 )
 def test_bad_input_raises_clear_value_error(X, message):
@@ -224,3 +224,125 @@ def test_verbose_shows_the_epoch_table(data, capsys):
     assert "train_loss" in out and "epoch" in out
     small(verbose=0).fit(X)
     assert capsys.readouterr().out == ""
+
+
+# -- reliability: parameters, devices, ranges, training stops -------------
+
+def test_numpy_scalar_parameters_work(data):
+    X, _ = data
+    embedder = Seq2SeqEmbedder(
+        hidden_size=np.int64(8), batch_size=np.int64(8), max_epochs=np.int32(2),
+        num_layers=np.int64(1), prediction_length=np.int64(4), lr=np.float64(1e-3),
+        gradient_clipping=np.float32(1.0), random_state=np.int64(0),
+    )
+    embedding = embedder.fit_transform(X)
+    assert embedding.shape == (len(X), 8) and np.isfinite(embedding).all()
+    assert embedder.n_epochs_ == 2
+    np.testing.assert_array_equal(
+        embedding, small(prediction_length=4, batch_size=8).fit_transform(X))
+
+
+@pytest.mark.parametrize("device, match", [
+    ("foo", "not a torch device"),
+    pytest.param("cuda", "CUDA is not available", marks=pytest.mark.skipif(
+        torch.cuda.is_available(), reason="CUDA present")),
+])
+def test_bad_device_fails_before_training(data, device, match, monkeypatch):
+    _forbid_training(monkeypatch)
+    with pytest.raises(ValueError, match=match):
+        small(device=device).fit(data[0])
+
+
+def test_bad_callbacks_fail_before_training(data, monkeypatch):
+    _forbid_training(monkeypatch)
+    with pytest.raises(TypeError, match=r"callbacks\[0\] is <object"):
+        small(callbacks=[object()]).fit(data[0])
+
+
+def _forbid_training(monkeypatch):
+    from skseq2seq._net import Seq2SeqNet
+
+    def train_step(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(Seq2SeqNet, "train_step", train_step)
+
+
+@pytest.mark.parametrize("scale", [1e155, 1e300])
+def test_huge_finite_input_trains_like_the_original(data, scale):
+    X, _ = data
+    embedder = small().fit(X * scale)
+    reference = small().fit(X)
+    np.testing.assert_allclose(embedder.history_[:, "train_loss"],
+                               reference.history_[:, "train_loss"], rtol=1e-4)
+    assert np.isfinite(embedder.transform(X * scale)).all()
+
+
+def test_one_huge_entry_keeps_its_channel_finite(data):
+    X = data[0].copy()
+    X[0, 0, 1] = 1e300
+    embedder = small().fit(X)
+    assert embedder.features_kept_.all()
+    assert np.isfinite(embedder.scaler_.scale_).all() and np.isfinite(embedder.scaler_.mean_).all()
+    for method in ("transform", "forecast", "score_samples", "transform_states"):
+        assert np.isfinite(getattr(embedder, method)(X)).all(), method
+
+
+@pytest.mark.parametrize("method", ["transform", "forecast", "score_samples", "transform_states"])
+def test_out_of_range_input_after_fit_raises(data, method):
+    X, _ = data
+    embedder = small().fit(X)
+    with pytest.raises(ValueError, match=r"sequence 0, step 0, channel 0 lies .* standard "
+                                         r"deviations .*at most 1e\+06"):
+        getattr(embedder, method)(X * 1e30)
+
+
+def test_unstandardised_huge_input_fails_before_training(data, monkeypatch):
+    _forbid_training(monkeypatch)
+    with pytest.raises(ValueError, match="out of range for standardize=False.*standardize=True"):
+        small(standardize=False).fit(data[0] * 1e20)
+
+
+def test_non_finite_training_loss_stops_with_the_epoch(data):
+    X, _ = data
+    with pytest.raises(ValueError, match=r"loss became (nan|inf) in epoch \d+, batch \d+.*lower lr"):
+        small(lr=1e30, gradient_clipping=None, max_epochs=5).fit(X * 1e4)
+
+
+def test_keyboard_interrupt_warns_and_is_recorded(data, monkeypatch):
+    from skseq2seq._net import Seq2SeqNet
+
+    step = Seq2SeqNet.train_step
+    calls = []
+
+    def interrupted_step(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 5:  # third batch of epoch 2 (3 batches per epoch)
+            raise KeyboardInterrupt
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(Seq2SeqNet, "train_step", interrupted_step)
+    with pytest.warns(UserWarning, match=r"interrupted \(KeyboardInterrupt\) in epoch 2 of 5"):
+        embedder = small(max_epochs=5).fit(data[0])
+    assert embedder.interrupted_ and embedder.n_epochs_ == 1
+    assert np.isfinite(embedder.transform(data[0])).all()
+
+
+def test_early_stopping_callback_is_not_an_interruption(data, recwarn):
+    from skorch.callbacks import EarlyStopping
+
+    embedder = small(max_epochs=30, callbacks=[
+        EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)
+    ]).fit(data[0])
+    assert embedder.n_epochs_ < 30 and not embedder.interrupted_
+    assert not [w for w in recwarn if "interrupted" in str(w.message)]
+
+
+def test_inference_does_not_depend_on_the_batch(data):
+    """Default size (hidden 128): each sequence alone gives what it gives in the full batch."""
+    X, _ = data
+    embedder = Seq2SeqEmbedder(max_epochs=1, random_state=0).fit(X)
+    for method in ("transform", "score_samples", "forecast", "transform_states"):
+        full = getattr(embedder, method)(X)
+        alone = np.concatenate([getattr(embedder, method)(X[i : i + 1]) for i in range(len(X))])
+        np.testing.assert_allclose(full, alone, rtol=1e-7, atol=1e-9, err_msg=method)

@@ -165,8 +165,8 @@ def test_states_only_view():
     [
         (np.zeros((10, 3)), {}, "at least"),  # shorter than one window
         (np.full((200, 3), np.nan), {}, "NaN"),
-        (np.zeros((200, 3, 2)), {}, "2D array"),
-        (np.zeros(200), {}, "2D array"),
+        (np.zeros((200, 3, 2)), {}, r"3 dimensions .*pass list\(X\)"),
+        (np.zeros(200), {}, r"1D array .*X.reshape\(-1, 1\)"),
         (np.random.default_rng(0).normal(size=(30, 3)), {"n_clusters": 50}, "number of windows"),
         (np.zeros((200, 3)), {"context_seconds": ()}, "context_seconds"),
         ([np.zeros((200, 3)), np.zeros((200, 4))], {}, "same number of channels"),

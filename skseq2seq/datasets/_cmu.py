@@ -49,30 +49,142 @@ def _normalise_action(name):
     return _ACTION_ALIASES.get(name, name)
 
 
+# Layouts, quoted in the errors so that a user can fix the file.
+_CSV_LAYOUT = "one frame per line, comma-separated numbers, the same count on every line"
+_GROUND_TRUTH_LAYOUT = (
+    "the number of segments on the first line, then per segment a line '<index> <name>' "
+    "and a line '<earliest> <best> <latest>' of transition frames ('<end frame>' alone "
+    "for the last segment)"
+)
+_EXPMAP_KEY = "expmapchannels"
+_N_EXPMAP_CHANNELS = 96
+_MAT_LAYOUT = (
+    f"a MATLAB file holding {_EXPMAP_KEY!r}, a numeric array of shape "
+    f"(n_frames, {_N_EXPMAP_CHANNELS})"
+)
+
+
+def _file_error(path, problem, expected, lineno=None):
+    """A ValueError naming the file (and line) and the layout expected."""
+    where = str(path) if lineno is None else f"{path}, line {lineno}"
+    return ValueError(f"{where}: {problem}; expected {expected}.")
+
+
+def _read_lines(path, expected):
+    """[(line number, text)] of the non-blank lines of a text file, 1-based."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _file_error(path, f"not a text file ({exc.reason})", expected) from exc
+    lines = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)]
+    lines = [(i, line) for i, line in lines if line]
+    if not lines:
+        raise _file_error(path, "the file is empty or blank", expected)
+    return lines
+
+
+def _read_csv_frames(path):
+    """Read a recording: one frame per line, comma-separated numbers.
+
+    Parameters
+    ----------
+    path : path-like
+        The text file. Blank lines are skipped; line numbers in errors count
+        them.
+
+    Returns
+    -------
+    frames : ndarray of shape (n_frames, n_channels), dtype float64
+        At least one frame.
+
+    Raises
+    ------
+    ValueError
+        When the file is empty, a line has another number of values than the
+        first, or a value is not a number; the message names the file and line.
+    """
+    lines = _read_lines(path, _CSV_LAYOUT)
+    first, width = lines[0][0], lines[0][1].count(",") + 1
+    frames = []
+    for lineno, line in lines:
+        values = line.split(",")
+        if len(values) != width:
+            raise _file_error(
+                path, f"{len(values)} values, but line {first} has {width}", _CSV_LAYOUT, lineno
+            )
+        try:
+            frames.append(np.array(values, dtype=np.float64))
+        except ValueError as exc:  # numpy's message quotes the bad value
+            raise _file_error(path, str(exc), _CSV_LAYOUT, lineno) from None
+    return np.stack(frames)
+
+
+def _ground_truth_ints(path, lineno, text, counts, what):
+    """The integers on a ground-truth line, checked to number one of ``counts``."""
+    try:
+        values = [int(v) for v in text.split()]
+    except ValueError:
+        values = []
+    if len(values) not in counts:
+        raise _file_error(path, f"found {text!r}, not {what}", _GROUND_TRUTH_LAYOUT, lineno)
+    return values
+
+
 def _parse_subject86_ground_truth(path):
     """[(action, end_frame)] from a subject-86 ground-truth file.
 
     The file gives the number of segments, then per segment a line
     ``index name`` and a line ``earliest best latest`` (1-based transition
     frames out of the segment); the last segment has one number, its end.
+    Errors name the file, the line and this layout.
     """
-    lines = [ln.strip() for ln in Path(path).read_text().splitlines() if ln.strip()]
-    n_segments = int(lines[0])
-    body = lines[1:]
-    if len(body) < 2 * n_segments:
-        raise ValueError(
-            f"{path}: expected {n_segments} segments (two lines each), "
-            f"found {len(body)} lines."
+    (first, head), *body = _read_lines(path, _GROUND_TRUTH_LAYOUT)
+    (n_segments,) = _ground_truth_ints(path, first, head, (1,), "the number of segments")
+    if n_segments < 1 or len(body) != 2 * n_segments:
+        raise _file_error(
+            path, f"line {first} announces {n_segments} segments (two lines each), but "
+            f"{len(body)} lines follow", _GROUND_TRUTH_LAYOUT,
         )
     segments = []
     for i in range(n_segments):
-        head = body[2 * i].split(maxsplit=1)
-        if len(head) != 2:
-            raise ValueError(f"{path}: malformed segment line {body[2 * i]!r}.")
-        frames = [int(v) for v in re.split(r"\s+", body[2 * i + 1])]
-        best = frames[1] if len(frames) >= 3 else frames[0]
-        segments.append((_normalise_action(head[1]), best))
+        (name_lineno, name_line), (frames_lineno, frames_line) = body[2 * i : 2 * i + 2]
+        index, _, name = name_line.partition(" ")
+        if not (index.isdigit() and name.strip()):
+            raise _file_error(
+                path, f"found {name_line!r}, not '<index> <name>'", _GROUND_TRUTH_LAYOUT,
+                name_lineno,
+            )
+        # Only the last segment may give its end frame alone.
+        counts = (1, 3) if i == n_segments - 1 else (3,)
+        frames = _ground_truth_ints(
+            path, frames_lineno, frames_line, counts, "'<earliest> <best> <latest>' frames"
+        )
+        best = frames[1] if len(frames) == 3 else frames[0]
+        segments.append((_normalise_action(name), best))
     return segments
+
+
+def _read_expmap(path):
+    """The ``expmapchannels`` array, (n_frames, 96), of a subject-86 ``.mat`` file."""
+    from scipy.io import loadmat
+    from scipy.io.matlab import MatReadError
+
+    try:
+        variables = loadmat(path)
+    except (MatReadError, ValueError) as exc:
+        raise _file_error(path, f"not a readable .mat file ({exc})", _MAT_LAYOUT) from exc
+    if _EXPMAP_KEY not in variables:
+        found = ", ".join(repr(k) for k in sorted(variables) if not k.startswith("__"))
+        raise _file_error(
+            path, f"no variable {_EXPMAP_KEY!r} (found: {found or 'none'})", _MAT_LAYOUT
+        )
+    X = variables[_EXPMAP_KEY]
+    numeric = X.dtype.kind in "biuf"
+    if not (numeric and X.ndim == 2 and len(X) and X.shape[1] == _N_EXPMAP_CHANNELS):
+        raise _file_error(
+            path, f"{_EXPMAP_KEY!r} has shape {X.shape} and dtype {X.dtype}", _MAT_LAYOUT
+        )
+    return np.asarray(X, dtype=np.float64)
 
 
 def load_cmu_subject86(trial, data_home=None):
@@ -110,6 +222,10 @@ def load_cmu_subject86(trial, data_home=None):
     FileNotFoundError
         When ``data_home`` has no ``subject86/`` folder or the trial's files
         are missing.
+    ValueError
+        When the ``.mat`` file has no numeric ``expmapchannels`` array of
+        shape (n_frames, 96), or the ground-truth file is malformed; the
+        message names the file (and line) and the layout expected.
 
     Examples
     --------
@@ -118,8 +234,6 @@ def load_cmu_subject86(trial, data_home=None):
     >>> X.shape, names  # doctest: +SKIP
     ((4579, 96), ['walk', 'jump_forward', 'punch', 'leg_kick'])
     """
-    from scipy.io import loadmat
-
     folder = _resolve_data_home(data_home, "subject86")
     stem = f"{int(trial):02d}" if str(trial).isdigit() else str(trial)
     mat_path = folder / f"{stem}.mat"
@@ -127,7 +241,7 @@ def load_cmu_subject86(trial, data_home=None):
     for path in (mat_path, truth_path):
         if not path.is_file():
             raise FileNotFoundError(f"Trial {trial!r}: file {path} not found.")
-    X = np.asarray(loadmat(mat_path)["expmapchannels"], dtype=np.float64)
+    X = _read_expmap(mat_path)
     segments = _parse_subject86_ground_truth(truth_path)
 
     names = []
@@ -145,6 +259,27 @@ def load_cmu_subject86(trial, data_home=None):
 
 def _natural_key(path):
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
+
+
+def _action_files(folder):
+    """The recordings ``<action>_<i>.txt`` of one action folder, by number; not none."""
+    paths = sorted(folder.glob(f"{folder.name}_*.txt"), key=_natural_key)
+    if not paths:
+        raise FileNotFoundError(
+            f"No recordings in {folder}; expected files named '{folder.name}_<i>.txt' "
+            f"({_CSV_LAYOUT})."
+        )
+    return paths
+
+
+def _check_same_channels(recordings, filenames):
+    """Raise, naming the file, when a recording's channels differ from the first's."""
+    for frames, name in zip(recordings, filenames):
+        if frames.shape[1] != recordings[0].shape[1]:
+            raise _file_error(
+                name, f"{frames.shape[1]} values per line, but {filenames[0]} has "
+                f"{recordings[0].shape[1]}", "the same channels in every recording",
+            )
 
 
 def load_cmu_actions(data_home=None, *, return_X_y=False):
@@ -178,7 +313,12 @@ def load_cmu_actions(data_home=None, *, return_X_y=False):
     Raises
     ------
     FileNotFoundError
-        When no ``actions/`` folder (with action subfolders) is found.
+        When no ``actions/`` folder is found, it has no action subfolders, or
+        an action subfolder has no ``<action>_<i>.txt`` recordings.
+    ValueError
+        When a recording is not one frame per line of comma-separated numbers
+        (the message names the file and line), or recordings differ in their
+        number of channels.
 
     Examples
     --------
@@ -193,15 +333,21 @@ def load_cmu_actions(data_home=None, *, return_X_y=False):
         folder = Path(data_home)
     else:
         folder = _resolve_data_home(data_home, "actions")
-    actions = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    # Hidden folders (.ipynb_checkpoints, ...) are not actions.
+    actions = sorted(
+        p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
     if not actions:
-        raise FileNotFoundError(f"No action folders in {folder}.")
+        raise FileNotFoundError(
+            f"No action folders in {folder}; expected <action>/<action>_<i>.txt files there."
+        )
     recordings, target, filenames = [], [], []
     for index, action in enumerate(actions):
-        for path in sorted((folder / action).glob(f"{action}_*.txt"), key=_natural_key):
-            recordings.append(np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2))
+        for path in _action_files(folder / action):
+            recordings.append(_read_csv_frames(path))
             target.append(index)
             filenames.append(str(path))
+    _check_same_channels(recordings, filenames)
     target = np.asarray(target, dtype=np.int64)
     if return_X_y:
         return recordings, target
