@@ -13,8 +13,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._net import (
-    GLOBAL_RNG_LOCK, AcceleratedSeq2SeqNet, NonFiniteLossStop, Seq2SeqNet, SequenceBatches,
-    batch_bounds, forward_batches,
+    GLOBAL_RNG_LOCK, INFERENCE_BATCH, AcceleratedSeq2SeqNet, NonFiniteLossStop, Seq2SeqNet,
+    SequenceBatches, batch_bounds, forward_batches,
 )
 from ._network import MaskedMSELoss, Seq2SeqModule
 from ._validation import check_device, check_sequences, python_scalars
@@ -60,6 +60,14 @@ def _fit_standard_scaler(data, lengths):
     scaler.n_features_in_ = data.shape[2]
     scaler.n_samples_seen_ = int(n_frames)
     return scaler
+
+
+def _equal_length_batches(lengths):
+    """Row indices of each inference batch: equal lengths, at most INFERENCE_BATCH rows."""
+    order = np.argsort(lengths, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1)
+    return [group[start : start + INFERENCE_BATCH]
+            for group in groups for start in range(0, len(group), INFERENCE_BATCH)]
 
 
 def _check_callbacks(callbacks):
@@ -418,21 +426,63 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
 
     # -- inference -------------------------------------------------------
 
-    def _forward_batches(self, X):
-        """Yield the module's outputs on X, batch by batch, without autograd."""
+    def _infer(self, X, *, embedding=False, states=False, frames=False, scores=False):
+        """One forward pass over X; the asked outputs, in X's order.
+
+        Returns a dict with the keys asked for: ``"embedding"`` (n, n_embedding)
+        float32; ``"states"`` (n, n_steps, hidden_size) float32 and
+        ``"frames"`` (n, n_steps, n_kept) float64, the predicted frames in
+        standardised units, both NaN past a sequence's end; ``"scores"`` (n,)
+        float64, minus the mean squared prediction error.
+
+        Sequences are run in batches of equal length and a fixed number of
+        rows (``INFERENCE_BATCH``, padded with zeros): matrix kernels choose
+        their blocking by the batch's shape, so any other batching would make
+        a sequence's results change (at 1e-7) with the other sequences around
+        it. This way each result depends on its own sequence only.
+        """
         check_is_fitted(self, "module_")
         min_length = 2 if self.objective == "reconstruct" else self.prediction_length_ + 1
-        data, lengths = check_sequences(
-            X, min_length=min_length, n_features=self.n_features_in_
+        data, lengths = check_sequences(X, min_length=min_length, n_features=self.n_features_in_)
+        n = len(data)
+        n_steps = self.prediction_length_ or int(lengths.max(initial=0))
+        out = {}
+        if states:
+            out["states"] = np.full((n, n_steps, self.module_.hidden_size), np.nan, np.float32)
+        if frames:
+            out["frames"] = np.full((n, n_steps, int(self.features_kept_.sum())), np.nan)
+        if scores:
+            out["scores"] = np.empty(n)
+        batches = _equal_length_batches(lengths)
+        outputs = forward_batches(
+            self.module_, (self._batch_tensors(data, lengths, rows) for rows in batches),
+            self.mixed_precision,
         )
-        # Validate (and standardise) every batch before the first forward pass,
-        # so that out-of-range values fail before any output is produced.
-        batches = [
-            (self._to_tensor(data[start:stop, : lengths[start:stop].max()], lengths[start:stop]),
-             torch.from_numpy(lengths[start:stop]))
-            for start, stop in batch_bounds(len(data))
-        ]
-        return forward_batches(self.module_, batches, self.mixed_precision)
+        for rows, output in zip(batches, outputs):
+            k, predicted, target = len(rows), output[0], output[1]
+            if embedding:
+                part = self._embed(output)[:k].cpu().numpy()
+                if "embedding" not in out:
+                    out["embedding"] = np.empty((n, part.shape[1]), np.float32)
+                out["embedding"][rows] = part
+            if states:
+                out["states"][rows, : predicted.shape[1]] = output[3][:k].cpu().numpy()
+            if frames:
+                out["frames"][rows, : predicted.shape[1]] = predicted[:k].cpu().numpy()
+            if scores:
+                error = ((predicted[:k].double() - target[:k].double()) ** 2).mean((1, 2))
+                out["scores"][rows] = -error.cpu().numpy()
+        if embedding and "embedding" not in out:
+            out["embedding"] = np.empty((0, 0), np.float32)
+        return out
+
+    def _batch_tensors(self, data, lengths, rows):
+        """(X, lengths) tensors of equal-length ``rows``, zero-padded to INFERENCE_BATCH rows."""
+        length = int(lengths[rows[0]])
+        block = self._to_tensor(data[rows, :length], np.full(len(rows), length))
+        padded = torch.zeros((INFERENCE_BATCH,) + tuple(block.shape[1:]), dtype=block.dtype)
+        padded[: len(block)] = block
+        return padded, torch.full((INFERENCE_BATCH,), length, dtype=torch.int64)
 
     def _embed(self, output):
         _, _, mask, states, code = output
@@ -462,17 +512,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         embedding : ndarray of shape (n_samples, n_embedding), dtype float32
             Pooled decoder states, encoder state, or both (see ``embedding``).
         """
-        # Fill one preallocated array rather than concatenating kept chunks:
-        # small chunk results kept between the large per-chunk temporaries
-        # fragment glibc's heap and made peak RSS grow with n_samples.
-        embedding, stop = None, 0
-        for out in self._forward_batches(X):
-            part = self._embed(out).cpu().numpy()
-            if embedding is None:
-                embedding = np.empty((_num_samples(X), part.shape[1]), dtype=np.float32)
-            embedding[stop : stop + len(part)] = part
-            stop += len(part)
-        return embedding if embedding is not None else np.empty((0, 0), np.float32)
+        return self._infer(X, embedding=True)["embedding"]
 
     def transform_iter(self, chunks):
         """Embed an iterable of sequence chunks lazily, one chunk at a time.
@@ -524,7 +564,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             ``n_steps`` is ``prediction_length_`` (predict) or the longest
             sequence (reconstruct); steps past a sequence's end are NaN.
         """
-        return self._stack_steps(lambda out: out[3], X)
+        return self._infer(X, states=True)["states"]
 
     def forecast(self, X):
         """The decoder's predicted frames, in the units of ``X``.
@@ -546,9 +586,25 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             Predicted frames; constant channels hold their constant; steps
             past a sequence's end are NaN.
         """
-        frames = self._stack_steps(lambda out: out[0], X)
+        return self.frames_in_units(self._infer(X, frames=True)["frames"])
+
+    def frames_in_units(self, frames):
+        """Standardised frames of the kept channels, mapped back to the units of ``X``.
+
+        Parameters
+        ----------
+        frames : ndarray of shape (..., n_kept)
+            Values of the channels in ``features_kept_``, standardised as the
+            net sees them (NaN rows stay NaN).
+
+        Returns
+        -------
+        frames : ndarray of shape (..., n_features_in_)
+            Constant channels hold their constant; with ``with_velocity`` the
+            differences are dropped.
+        """
         kept = self.features_kept_
-        full = np.empty(frames.shape[:2] + (len(kept),), dtype=np.float64)
+        full = np.empty(frames.shape[:-1] + (len(kept),), dtype=np.float64)
         if self.scaler_ is None:
             full[..., kept] = frames
         else:
@@ -573,24 +629,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         -------
         scores : ndarray of shape (n_samples,)
         """
-        scores = []
-        for output, target, mask, _, _ in self._forward_batches(X):
-            mask = mask.to(output.dtype)
-            error = ((output - target) ** 2).mean(2)
-            scores.append(-((error * mask).sum(1) / mask.sum(1)).cpu().numpy())
-        return np.concatenate(scores).astype(np.float64)
-
-    def _stack_steps(self, pick, X):
-        """Per-step outputs of every batch, padded with NaN to a common length."""
-        chunks = [(pick(out), out[2]) for out in self._forward_batches(X)]
-        n_steps = max(values.shape[1] for values, _ in chunks)
-        blocks = []
-        for values, mask in chunks:
-            block = np.full((len(values), n_steps, values.shape[2]), np.nan, np.float32)
-            block[:, : values.shape[1]] = values.cpu().numpy()
-            block[:, : values.shape[1]][~mask.cpu().numpy()] = np.nan
-            blocks.append(block)
-        return np.concatenate(blocks)
+        return self._infer(X, scores=True)["scores"]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

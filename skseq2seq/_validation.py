@@ -75,8 +75,8 @@ def _check_container(X, what):
     """Refuse what is not a collection of numbers at all, with the layout expected."""
     if X is None:
         raise TypeError(f"{what} is None; expected {_LAYOUT}.")
-    if isinstance(X, (str, bytes, dict)) or (
-            not isinstance(X, (list, tuple)) and np.ndim(X) == 0):
+    if isinstance(X, (str, bytes, dict, numbers.Number)) or (
+            isinstance(X, np.ndarray) and X.ndim == 0):
         raise TypeError(f"{what} must be {_LAYOUT}; got {type(X).__name__} {X!r:.60}.")
 
 
@@ -256,17 +256,19 @@ def check_recordings(X, *, n_features=None, estimator_name="the estimator"):
     if is_list:
         recordings = [_check_item(r, i, "recording") for i, r in enumerate(items)]
     else:
-        if np.ndim(X) == 1:  # scikit-learn's convention: a 1D X is refused
+        if not hasattr(X, "shape"):  # array-likes (lists, __array__); sparse stays sparse
+            X = np.asarray(X)
+        if X.ndim == 1:  # scikit-learn's convention: a 1D X is refused
             raise ValueError(
                 f"X must be one recording of shape (n_frames, n_features) or a list of "
-                f"recordings; got a 1D array of shape {np.shape(X)}. Reshape your data: one "
+                f"recordings; got a 1D array of shape {X.shape}. Reshape your data: one "
                 "univariate recording is X.reshape(-1, 1) (or [X])."
             )
-        if np.ndim(X) > 2:
+        if X.ndim > 2:
             raise ValueError(
                 f"X must be one recording of shape (n_frames, n_features) or a list of "
-                f"recordings; got an array with {np.ndim(X)} dimensions and shape "
-                f"{np.shape(X)}. Several recordings of equal length: pass list(X)."
+                f"recordings; got an array with {X.ndim} dimensions and shape "
+                f"{X.shape}. Several recordings of equal length: pass list(X)."
             )
         recordings = [_check_item(X, 0, "recording")]
     _check_widths(recordings, "recording")

@@ -17,12 +17,13 @@ get the same inputs. Everything is tiny so the module runs in seconds.
 
 import contextlib
 import copy
+import itertools
 import re
 from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from skorch import NeuralNet
@@ -549,68 +550,100 @@ def test_mixed_list_items_are_refused(op, fitted, data):
 
 # -- numpy scalars as hyper-parameters must work --------------------------------
 
-INTS = st.sampled_from([np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint32, np.uint64])
-FLOATS = st.sampled_from([np.float16, np.float32, np.float64])
+INT_TYPES = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint32, np.uint64]
+FLOAT_TYPES = [np.float16, np.float32, np.float64]
+
+# name: (kind, value); kinds: "int", "float", "number" (int or float), "bool",
+# "floats" (a tuple of one float).
+EMBEDDER_SPEC = {
+    "hidden_size": ("int", HIDDEN), "num_layers": ("int", 1), "prediction_length": ("int", 2),
+    "batch_size": ("int", 8), "max_epochs": ("int", 1), "lr": ("float", 1e-3),
+    "gradient_clipping": ("float", 1.0), "random_state": ("int", 0), "verbose": ("int", 0),
+    "standardize": ("bool", True), "bidirectional_encoder": ("bool", False),
+}
+CLUSTERER_SPEC = {
+    "n_clusters": ("int", N_CLUSTERS), "max_clusters": ("int", 3),
+    "n_extra_clusters": ("int", 1), "random_state": ("int", 0),
+    **{f"embedder__{name}": spec for name, spec in EMBEDDER_SPEC.items()},
+}
+SEGMENTER_SPEC = {
+    "n_clusters": ("int", N_CLUSTERS), "fps": ("number", 10), "working_fps": ("number", 10),
+    "observed_seconds": ("float", 0.3), "predicted_seconds": ("float", 0.3), "stride": ("int", 1),
+    "hidden_size": ("int", HIDDEN), "max_epochs": ("int", 1), "batch_size": ("int", 8),
+    "lr": ("float", 1e-3), "context_seconds": ("floats", 0.5),
+    "min_duration_seconds": ("float", 0.5), "max_cluster_samples": ("int", 100),
+    "random_state": ("int", 0), "verbose": ("int", 0),
+}
 
 
-def _numpy(types, value):
-    return types.map(lambda t: t(value))
+def numpy_params(spec):
+    """Every parameter of spec as a numpy scalar of an independently drawn type."""
+    types = {
+        "int": st.sampled_from(INT_TYPES), "float": st.sampled_from(FLOAT_TYPES),
+        "number": st.sampled_from(INT_TYPES + FLOAT_TYPES), "bool": st.just(np.bool_),
+        "floats": st.sampled_from(FLOAT_TYPES),
+    }
+    return st.fixed_dictionaries({
+        name: types[kind].map(
+            lambda t, kind=kind, value=value: (t(value),) if kind == "floats" else t(value)
+        )
+        for name, (kind, value) in spec.items()
+    })
 
 
-EMBEDDER_PARAMS = st.fixed_dictionaries({
-    "hidden_size": _numpy(INTS, HIDDEN), "num_layers": _numpy(INTS, 1),
-    "prediction_length": _numpy(INTS, 2), "batch_size": _numpy(INTS, 8),
-    "max_epochs": _numpy(INTS, 1), "lr": _numpy(FLOATS, 1e-3),
-    "gradient_clipping": _numpy(FLOATS, 1.0), "random_state": _numpy(INTS, 0),
-    "verbose": _numpy(INTS, 0), "standardize": st.just(np.True_),
-    "bidirectional_encoder": st.sampled_from([np.False_, np.True_]),
-})
+def uniform_params(spec, int_type, float_type):
+    """Every parameter of spec as a numpy scalar: ints of int_type, floats of float_type."""
+    params = {}
+    for name, (kind, value) in spec.items():
+        t = {"int": int_type, "number": int_type, "bool": np.bool_}.get(kind, float_type)
+        params[name] = (t(value),) if kind == "floats" else t(value)
+    return params
 
 
-@settings(TARGETED, max_examples=6)
-@given(params=EMBEDDER_PARAMS, as_list=st.booleans())
-def test_numpy_scalar_parameters_embedder(params, as_list):
+def numpy_scalar_examples(spec):
+    """numpy_params(spec), plus explicit examples with each int type for every int parameter.
+
+    Fits are too slow for shrinking a dictionary of ~15 draws, so a failing
+    example is reported as drawn (the traceback names the parameter).
+    """
+    def decorate(test):
+        test = given(params=numpy_params(spec))(test)
+        for int_type, float_type in zip(INT_TYPES, itertools.cycle(FLOAT_TYPES)):
+            test = example(params=uniform_params(spec, int_type, float_type))(test)
+        return settings(TARGETED, max_examples=6, phases=NO_SHRINK)(test)
+    return decorate
+
+
+NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]
+
+
+@numpy_scalar_examples(EMBEDDER_SPEC)
+def test_numpy_scalar_parameters_embedder(params):
     rng = np.random.default_rng(0)
     X = rng.standard_normal((4, 6, N_FEATURES))
-    X = list(X) if as_list else X
     embedder = Seq2SeqEmbedder(**params).fit(X)
     pred = embedder.prediction_length_
     for method, shape in [
         ("transform", (4, HIDDEN)), ("transform_states", (4, pred, HIDDEN)),
         ("forecast", (4, pred, N_FEATURES)), ("score_samples", (4,)),
     ]:
-        result = getattr(embedder, method)(X)
+        result = getattr(embedder, method)(list(X))
         assert result.shape == shape, method
         assert np.isfinite(result).all(), method
 
 
-@settings(TARGETED, max_examples=6)
-@given(
-    embedder_params=EMBEDDER_PARAMS,
-    params=st.fixed_dictionaries({
-        "n_clusters": _numpy(INTS, N_CLUSTERS), "max_clusters": _numpy(INTS, 3),
-        "n_extra_clusters": _numpy(INTS, 1), "random_state": _numpy(INTS, 0),
-    }),
-)
-def test_numpy_scalar_parameters_clusterer(embedder_params, params):
+@numpy_scalar_examples(CLUSTERER_SPEC)
+def test_numpy_scalar_parameters_clusterer(params):
     X = np.random.default_rng(0).standard_normal((6, 6, N_FEATURES))
+    embedder_params = {k[len("embedder__"):]: v for k, v in params.items() if "__" in k}
+    params = {k: v for k, v in params.items() if "__" not in k}
     clusterer = Seq2SeqClusterer(embedder=Seq2SeqEmbedder(**embedder_params), **params)
     check_labels("clusterer.fit", clusterer.fit_predict(X), 6)
     check_labels("clusterer.predict", clusterer.predict(X), 6)
     assert np.isfinite(clusterer.embedding_).all()
 
 
-@settings(TARGETED, max_examples=6)
-@given(params=st.fixed_dictionaries({
-    "n_clusters": _numpy(INTS, N_CLUSTERS), "fps": _numpy(INTS | FLOATS, 10),
-    "working_fps": _numpy(INTS | FLOATS, 10), "observed_seconds": _numpy(FLOATS, 0.3),
-    "predicted_seconds": _numpy(FLOATS, 0.3), "stride": _numpy(INTS, 1),
-    "hidden_size": _numpy(INTS, HIDDEN), "max_epochs": _numpy(INTS, 1),
-    "batch_size": _numpy(INTS, 8), "lr": _numpy(FLOATS, 1e-3),
-    "context_seconds": _numpy(FLOATS, 0.5).map(lambda c: (c,)),
-    "min_duration_seconds": _numpy(FLOATS, 0.5), "max_cluster_samples": _numpy(INTS, 100),
-    "random_state": _numpy(INTS, 0), "verbose": _numpy(INTS, 0),
-}))
+@numpy_scalar_examples(SEGMENTER_SPEC)
 def test_numpy_scalar_parameters_segmenter(params):
     X = np.random.default_rng(0).standard_normal((20, N_FEATURES))
     segmenter = TemporalSegmenter(**params)

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from sklearn.cluster import AgglomerativeClustering, SpectralClustering
+from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
+from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV
 
 from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder
@@ -83,3 +84,54 @@ def test_grid_search_trains_once_per_embedder_setting_and_fold(data, tmp_path, m
     assert search.best_estimator_.get_params()["embedder__hidden_size"] == \
         search.best_params_["embedder__hidden_size"]
     assert len(search.best_estimator_.labels_) == len(X)
+
+
+# -- reliability: the default embedder is searchable; checks before training --
+
+def test_default_embedder_params_are_listed_and_settable():
+    model = Seq2SeqClusterer()
+    params = model.get_params(deep=True)
+    assert params["embedder"] is None
+    assert params["embedder__hidden_size"] == 128
+    assert params["embedder__decoder_strategy"] == "fixed_state"
+    assert Seq2SeqClusterer().get_params(deep=False)["embedder"] is None
+    model.set_params(embedder__hidden_size=32)
+    assert model.embedder.hidden_size == 32
+    defaults = {k[len("embedder__"):]: v for k, v in Seq2SeqClusterer().get_params().items()
+                if k.startswith("embedder__")}
+    assert model.embedder.get_params() == {**defaults, "hidden_size": 32}
+    # The default of a fresh estimator is untouched.
+    assert Seq2SeqClusterer().get_params()["embedder__hidden_size"] == 128
+
+
+def test_grid_search_over_default_embedder_with_numpy_values(data):
+    X, y = data
+    search = GridSearchCV(
+        Seq2SeqClusterer(random_state=0, embedder=None).set_params(
+            embedder__max_epochs=1, embedder__batch_size=32),
+        {"embedder__hidden_size": np.arange(4, 9, 4), "n_clusters": np.array([2, 3])},
+        scoring="adjusted_rand_score", cv=2,
+    ).fit(X, y)
+    assert search.best_params_["embedder__hidden_size"] in (4, 8)
+    assert search.best_estimator_.embedder_.module_.hidden_size in (4, 8)
+
+
+@pytest.mark.parametrize("params, error, match", [
+    ({"n_clusters": 61}, ValueError, "n_samples=60 should be >= n_clusters=61"),
+    ({"n_clusters": 60}, ValueError, "clustering='spectral' needs more sequences than clusters"),
+    ({"n_clusters": 3, "clustering": KMeans}, TypeError, "clustering=KMeans is a class"),
+    ({"n_clusters": 3, "clustering": PCA()}, ValueError, "fit_predict"),
+    ({"n_clusters": 3, "embedder": Seq2SeqEmbedder(callbacks=[object()])}, TypeError,
+     r"callbacks\[0\]"),
+    ({"n_clusters": 3, "embedder": Seq2SeqEmbedder(device="foo")}, ValueError,
+     "not a torch device"),
+])
+def test_known_problems_fail_before_training(data, params, error, match, monkeypatch):
+    from skseq2seq._net import Seq2SeqNet
+
+    def train_step(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(Seq2SeqNet, "train_step", train_step)
+    with pytest.raises(error, match=match):
+        Seq2SeqClusterer(**params).fit(data[0])

@@ -91,11 +91,19 @@ _EXPECTED_FAILURES = {
 }
 
 
+# Small test sizes, and the default net (hidden_size, epochs, batch size,
+# contexts, features) with durations and k scaled to the checks' short data
+# (a few dozen frames, read as 10 fps): the default 0.8 s windows at 120 fps
+# need 96 frames, and 8 actions more windows, than the checks' data have.
 @parametrize_with_checks(
-    [TemporalSegmenter(
-        n_clusters=2, fps=10, working_fps=10, observed_seconds=0.2, predicted_seconds=0.2,
-        hidden_size=4, max_epochs=1, context_seconds=(0.5,), random_state=0,
-    )],
+    [
+        TemporalSegmenter(
+            n_clusters=2, fps=10, working_fps=10, observed_seconds=0.2, predicted_seconds=0.2,
+            hidden_size=4, max_epochs=1, context_seconds=(0.5,), random_state=0,
+        ),
+        TemporalSegmenter(n_clusters=3, fps=10, working_fps=10, observed_seconds=0.3,
+                          predicted_seconds=0.3, random_state=0),
+    ],
     expected_failed_checks=lambda est: _EXPECTED_FAILURES,
 )
 def test_sklearn_compatible(estimator, check):
