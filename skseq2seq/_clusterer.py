@@ -318,6 +318,8 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
             # Well-separated groups make the k-NN graph disconnected: its
             # components are then the clusters, not a problem to warn about.
             warnings.filterwarnings("ignore", "Graph is not fully connected", UserWarning)
+            # As many samples as embedding dimensions: still samples, not an affinity.
+            warnings.filterwarnings("ignore", "The spectral clustering API has changed")
             self.labels_ = self.clustering_.fit_predict(prepared)
         if "n_clusters" not in self.clustering_.get_params():  # the estimator chose
             self.n_clusters_ = self.n_groups_ = len(np.unique(self.labels_))

@@ -8,7 +8,7 @@ import torch
 from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import check_random_state
+from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
@@ -426,54 +426,78 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
 
     # -- inference -------------------------------------------------------
 
-    def _infer(self, X, *, embedding=False, states=False, frames=False, scores=False):
-        """One forward pass over X; the asked outputs, in X's order.
+    def inference(self, X, *, embedding=False, states=False, frames=False, errors=False):
+        """Run the net once over X and return the outputs asked for.
 
-        Returns a dict with the keys asked for: ``"embedding"`` (n, n_embedding)
-        float32; ``"states"`` (n, n_steps, hidden_size) float32 and
-        ``"frames"`` (n, n_steps, n_kept) float64, the predicted frames in
-        standardised units, both NaN past a sequence's end; ``"scores"`` (n,)
-        float64, minus the mean squared prediction error.
+        The single batched forward pass behind :meth:`transform`,
+        :meth:`transform_states`, :meth:`forecast` and :meth:`score_samples`,
+        for callers that need several of them at once.
 
         Sequences are run in batches of equal length and a fixed number of
-        rows (``INFERENCE_BATCH``, padded with zeros): matrix kernels choose
-        their blocking by the batch's shape, so any other batching would make
-        a sequence's results change (at 1e-7) with the other sequences around
-        it. This way each result depends on its own sequence only.
+        rows (padded with zeros): matrix kernels choose their blocking by the
+        batch's shape, so any other batching would make a sequence's results
+        change (at 1e-7) with the other sequences around it. Each result
+        depends on its own sequence only.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences.
+        embedding, states, frames, errors : bool, default=False
+            Which outputs to return (see below).
+
+        Returns
+        -------
+        outputs : :class:`~sklearn.utils.Bunch`
+            With the keys asked for:
+
+            - ``embedding``: ndarray of shape (n_samples, n_embedding), float32,
+              as :meth:`transform` returns;
+            - ``states``: ndarray of shape (n_samples, n_steps, hidden_size),
+              float32, as :meth:`transform_states` returns;
+            - ``frames``: ndarray of shape (n_samples, n_steps, n_kept), the
+              predicted frames of the channels in ``features_kept_``, in
+              standardised units (:meth:`forecast` maps them back to X's);
+            - ``errors``: ndarray of shape (n_samples, n_steps), the squared
+              prediction error of each step averaged over channels, in
+              standardised units.
+
+            Steps past a sequence's end are NaN.
         """
         check_is_fitted(self, "module_")
         min_length = 2 if self.objective == "reconstruct" else self.prediction_length_ + 1
         data, lengths = check_sequences(X, min_length=min_length, n_features=self.n_features_in_)
         n = len(data)
         n_steps = self.prediction_length_ or int(lengths.max(initial=0))
-        out = {}
+        out = Bunch()
         if states:
-            out["states"] = np.full((n, n_steps, self.module_.hidden_size), np.nan, np.float32)
+            out.states = np.full((n, n_steps, self.module_.hidden_size), np.nan, np.float32)
         if frames:
-            out["frames"] = np.full((n, n_steps, int(self.features_kept_.sum())), np.nan)
-        if scores:
-            out["scores"] = np.empty(n)
+            out.frames = np.full((n, n_steps, int(self.features_kept_.sum())), np.nan)
+        if errors:
+            out.errors = np.full((n, n_steps), np.nan)
         batches = _equal_length_batches(lengths)
         outputs = forward_batches(
             self.module_, (self._batch_tensors(data, lengths, rows) for rows in batches),
             self.mixed_precision,
         )
         for rows, output in zip(batches, outputs):
-            k, predicted, target = len(rows), output[0], output[1]
+            k, predicted, target = len(rows), output[0][: len(rows)], output[1][: len(rows)]
+            steps = predicted.shape[1]
             if embedding:
                 part = self._embed(output)[:k].cpu().numpy()
                 if "embedding" not in out:
-                    out["embedding"] = np.empty((n, part.shape[1]), np.float32)
-                out["embedding"][rows] = part
+                    out.embedding = np.empty((n, part.shape[1]), np.float32)
+                out.embedding[rows] = part
             if states:
-                out["states"][rows, : predicted.shape[1]] = output[3][:k].cpu().numpy()
+                out.states[rows, :steps] = output[3][:k].cpu().numpy()
             if frames:
-                out["frames"][rows, : predicted.shape[1]] = predicted[:k].cpu().numpy()
-            if scores:
-                error = ((predicted[:k].double() - target[:k].double()) ** 2).mean((1, 2))
-                out["scores"][rows] = -error.cpu().numpy()
+                out.frames[rows, :steps] = predicted.cpu().numpy()
+            if errors:
+                out.errors[rows, :steps] = ((predicted.double() - target.double()) ** 2).mean(2).cpu().numpy()
         if embedding and "embedding" not in out:
-            out["embedding"] = np.empty((0, 0), np.float32)
+            out.embedding = np.empty((0, 0), np.float32)
         return out
 
     def _batch_tensors(self, data, lengths, rows):
@@ -512,7 +536,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         embedding : ndarray of shape (n_samples, n_embedding), dtype float32
             Pooled decoder states, encoder state, or both (see ``embedding``).
         """
-        return self._infer(X, embedding=True)["embedding"]
+        return self.inference(X, embedding=True).embedding
 
     def transform_iter(self, chunks):
         """Embed an iterable of sequence chunks lazily, one chunk at a time.
@@ -564,7 +588,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             ``n_steps`` is ``prediction_length_`` (predict) or the longest
             sequence (reconstruct); steps past a sequence's end are NaN.
         """
-        return self._infer(X, states=True)["states"]
+        return self.inference(X, states=True).states
 
     def forecast(self, X):
         """The decoder's predicted frames, in the units of ``X``.
@@ -586,7 +610,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             Predicted frames; constant channels hold their constant; steps
             past a sequence's end are NaN.
         """
-        return self.frames_in_units(self._infer(X, frames=True)["frames"])
+        return self.frames_in_units(self.inference(X, frames=True).frames)
 
     def frames_in_units(self, frames):
         """Standardised frames of the kept channels, mapped back to the units of ``X``.
@@ -629,7 +653,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         -------
         scores : ndarray of shape (n_samples,)
         """
-        return self._infer(X, scores=True)["scores"]
+        return -np.nanmean(self.inference(X, errors=True).errors, axis=1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

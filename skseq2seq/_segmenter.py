@@ -225,7 +225,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         working = self.fps / self.downsample_
         self.observed_length_ = max(1, int(round(self.observed_seconds * working)))
         self.prediction_length_ = max(1, int(round(self.predicted_seconds * working)))
-        self.stride_ = self.stride or max(1, self.prediction_length_ // 5)
+        self.stride_ = int(self.stride or max(1, self.prediction_length_ // 5))
         return working
 
     def _downsample(self, rec):
@@ -398,29 +398,26 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         """Per-working-frame mean decoder state and prediction error.
 
         Every window (stride 1) predicts ``prediction_length_`` frames; a frame
-        gets the mean of the states and squared errors of the windows that
-        predict it. Windows are embedded ``chunk`` at a time to bound memory.
+        gets the mean of the states and squared errors (standardised units) of
+        the windows that predict it, from one forward pass per window. Windows
+        are embedded ``chunk`` at a time to bound memory.
         """
         observed, pred = self.observed_length_, self.prediction_length_
-        kept = self.embedder_.features_kept_
-        scaler = self.embedder_.scaler_
-        scale = scaler.scale_[kept] if scaler is not None else 1.0
         n = len(work)
         n_windows = n - observed - pred + 1
-        total = np.zeros((n, self.hidden_size))
+        total = np.zeros((n, self.embedder_.module_.hidden_size))
         err = np.zeros(n)
         count = np.zeros(n)
         for first in range(0, n_windows, chunk):
             last = min(first + chunk, n_windows)  # windows start at first..last-1
             segment = work[first: last + observed + pred - 1]
-            windows = sliding_windows(segment, observed + pred)
-            states = self.embedder_.transform_states(windows)
-            forecast = self.embedder_.forecast(windows)[..., kept]
-            sq_err = (((forecast - windows[:, observed:, kept]) / scale) ** 2).mean(2)
+            out = self.embedder_.inference(
+                sliding_windows(segment, observed + pred), states=True, errors=True
+            )
             for step in range(pred):  # window i predicts frame i + observed + step
                 frames = slice(first + observed + step, last + observed + step)
-                total[frames] += states[:, step]
-                err[frames] += sq_err[:, step]
+                total[frames] += out.states[:, step]
+                err[frames] += out.errors[:, step]
                 count[frames] += 1
         seen = count > 0
         total[seen] /= count[seen, None]
@@ -444,7 +441,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         """
         lengths = [len(s) for s in views[0]]
         n_total = sum(lengths)
-        step = max(1, -(-n_total // self.max_cluster_samples))
+        step = max(1, -(-n_total // int(self.max_cluster_samples)))
         k = self.n_clusters_
         partitions = []
         middle = sorted(contexts)[len(contexts) // 2]

@@ -23,6 +23,10 @@ _LAYOUT = (
     "a 3D array (n_samples, n_timesteps, n_features), a 2D array of univariate sequences "
     "(n_samples, n_timesteps), or a list of (T_i, n_features) or (T_i,) arrays"
 )
+_RECORDING_LAYOUT = (
+    "one recording, a 2D array (n_frames, n_features), or a list of recordings "
+    "((n_frames_i, n_features) or (n_frames_i,) arrays)"
+)
 
 
 def python_scalars(params):
@@ -71,13 +75,22 @@ def check_device(device):
     return resolved
 
 
-def _check_container(X, what):
+def _check_container(X, layout):
     """Refuse what is not a collection of numbers at all, with the layout expected."""
     if X is None:
-        raise TypeError(f"{what} is None; expected {_LAYOUT}.")
+        raise TypeError(f"X is None; expected {layout}.")
     if isinstance(X, (str, bytes, dict, numbers.Number)) or (
             isinstance(X, np.ndarray) and X.ndim == 0):
-        raise TypeError(f"{what} must be {_LAYOUT}; got {type(X).__name__} {X!r:.60}.")
+        raise TypeError(f"X must be {layout}; got {type(X).__name__} {X!r:.60}.")
+
+
+def _refuse_none(array, name):
+    """check_array reads None in an object array as NaN: name it as what it is."""
+    if getattr(array, "dtype", None) == object:
+        missing = np.equal(array, None)
+        if missing.any():
+            where = tuple(int(i[0]) for i in np.nonzero(missing))
+            raise TypeError(f"{name} contains None (at index {where}); expected numbers.")
 
 
 def _is_scalar(item):
@@ -105,25 +118,27 @@ def _as_item_list(X):
     return list(X)
 
 
-def _check_item(item, index, kind):
-    """One item of a list as a (T, n_features) float array."""
+def _check_item(item, name, kind):
+    """One sequence or recording as a (T, n_features) float array; ``name`` says which."""
     if item is None or isinstance(item, (str, bytes, dict)):
         raise TypeError(
-            f"{kind.capitalize()} {index} is {type(item).__name__}; expected a "
-            "(T_i, n_features) or (T_i,) array of numbers."
+            f"{name} is {type(item).__name__}; expected a (T_i, n_features) or (T_i,) array "
+            "of numbers."
         )
     if np.ndim(item) > 2:
         raise ValueError(
-            f"{kind.capitalize()} {index} has {np.ndim(item)} dimensions (shape "
-            f"{np.shape(item)}); each {kind} must be a (T_i, n_features) or (T_i,) array."
+            f"{name} has {np.ndim(item)} dimensions (shape {np.shape(item)}); each {kind} "
+            "must be a (T_i, n_features) or (T_i,) array."
         )
+    _refuse_none(item, name)
     try:
         item = check_array(
             item, ensure_2d=False, dtype=_FLOATS, ensure_all_finite=True,
-            ensure_min_samples=0, ensure_min_features=0, input_name=f"{kind} {index}",
+            ensure_min_samples=0, ensure_min_features=0, input_name=name,
         )
     except ValueError as exc:
-        raise ValueError(f"{kind.capitalize()} {index}: {exc}") from None
+        message = str(exc)
+        raise ValueError(message if name in message else f"{name}: {message}") from None
     return item[:, None] if item.ndim == 1 else item
 
 
@@ -168,10 +183,10 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
         3D float array is returned without a copy.
     lengths : ndarray of shape (n_samples,), dtype int64
     """
-    _check_container(X, "X")
+    _check_container(X, _LAYOUT)
     items = _as_item_list(X)
     if items is not None:
-        seqs = [_check_item(s, i, "sequence") for i, s in enumerate(items)]
+        seqs = [_check_item(s, f"Sequence {i}", "sequence") for i, s in enumerate(items)]
         width = _check_widths(seqs, "sequence")
         lengths = np.array([len(s) for s in seqs], dtype=np.int64)
         short = np.flatnonzero(lengths < min_length)
@@ -186,6 +201,7 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
         for i, s in enumerate(seqs):  # padding a ragged list needs one copy each
             data[i, : len(s)] = s
     else:
+        _refuse_none(X, "X")
         data = check_array(
             X, ensure_2d=False, allow_nd=True, dtype=_FLOATS, ensure_all_finite=True,
             ensure_min_samples=0, ensure_min_features=0, input_name="X",
@@ -250,11 +266,11 @@ def check_recordings(X, *, n_features=None, estimator_name="the estimator"):
     is_list : bool
         Whether X was a list of recordings (results are then lists too).
     """
-    _check_container(X, "X")
+    _check_container(X, _RECORDING_LAYOUT)
     items = _as_item_list(X)
     is_list = items is not None
     if is_list:
-        recordings = [_check_item(r, i, "recording") for i, r in enumerate(items)]
+        recordings = [_check_item(r, f"Recording {i}", "recording") for i, r in enumerate(items)]
     else:
         if not hasattr(X, "shape"):  # array-likes (lists, __array__); sparse stays sparse
             X = np.asarray(X)
@@ -270,7 +286,7 @@ def check_recordings(X, *, n_features=None, estimator_name="the estimator"):
                 f"recordings; got an array with {X.ndim} dimensions and shape "
                 f"{X.shape}. Several recordings of equal length: pass list(X)."
             )
-        recordings = [_check_item(X, 0, "recording")]
+        recordings = [_check_item(X, "X", "recording")]
     _check_widths(recordings, "recording")
     for i, rec in enumerate(recordings):
         if len(rec) == 0:

@@ -37,7 +37,7 @@ N_FEATURES = 2  # channels of the data the module's fitted estimators saw
 FIT_STEPS = 8  # time steps of their training sequences: prediction_length_ = 4
 
 FUZZ = settings(
-    max_examples=25, deadline=None, derandomize=False,
+    max_examples=25, deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
         HealthCheck.large_base_example,
@@ -546,6 +546,17 @@ def test_mixed_list_items_are_refused(op, fitted, data):
     odd = data.draw(st.sampled_from([3.0, np.float64(3.0), 7, "abc", [], {}]), label="item")
     X.insert(data.draw(st.integers(0, len(X)), label="position"), odd)
     check_contract(op, X, fitted, must_raise=True)
+
+
+@settings(TARGETED, max_examples=5)
+@given(data=st.data())
+@pytest.mark.parametrize("op", FIT_OPS)
+def test_list_of_1d_arrays_is_univariate_and_works(op, fitted, data):
+    """1D items of a list are univariate sequences / recordings (documented), not rows."""
+    lo, hi = (8, 12) if op in RECORDING_OPS else (5, 8)
+    lengths = data.draw(st.lists(st.integers(lo, hi), min_size=3, max_size=4), label="lengths")
+    X = [random_array(data.draw, (n,)) for n in lengths]
+    assert check_contract(op, X, fitted) is None, f"{op} refused univariate items"
 
 
 # -- numpy scalars as hyper-parameters must work --------------------------------

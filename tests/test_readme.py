@@ -51,6 +51,8 @@ def test_usage_section_parser():
 
 
 @pytest.mark.slow
+# A grid-search fit that fails only warns (error_score=nan): make it fail the test.
+@pytest.mark.filterwarnings("error::sklearn.exceptions.FitFailedWarning")
 def test_readme_usage_runs_as_written(tmp_path, monkeypatch):
     """Execute the Usage blocks in order, in one fresh namespace, inside tmp_path.
 

@@ -245,3 +245,44 @@ def test_segments_real_trial(cmu_data_home):
     labels = seg.fit_predict(X)
     assert labels.shape == y.shape
     assert clustering_accuracy(y, labels) >= 0.75
+
+
+# -- reliability ------------------------------------------------------------
+
+def test_constant_recording_is_one_action_with_a_warning():
+    params = {**FAST, "max_epochs": 1, "n_clusters": 3}
+    with pytest.warns(UserWarning, match="X is constant"):
+        seg = TemporalSegmenter(**params).fit(np.ones((300, 3)))
+    assert seg.n_clusters_ == 1
+    assert (seg.labels_ == 0).all() and (seg.predict(np.ones((200, 3))) == 0).all()
+
+
+def test_huge_recording_segments_like_the_original():
+    X, y = make_recording()
+    params = {**FAST, "n_clusters": 3}
+    labels = TemporalSegmenter(**params).fit_predict(X * 1e200)
+    assert clustering_accuracy(y, labels) >= 0.9
+
+
+def test_list_of_1d_arrays_is_a_list_of_univariate_recordings():
+    X, _ = make_recording()
+    params = {**FAST, "max_epochs": 1, "n_clusters": 2}
+    seg = TemporalSegmenter(**params).fit([X[:, 0], X[:300, 1]])
+    assert seg.n_features_in_ == 1
+    assert [len(labels) for labels in seg.labels_] == [len(X), 300]
+
+
+def test_numpy_scalar_parameters_and_auto_device():
+    X, _ = make_recording()
+    assert TemporalSegmenter().device == "auto"
+    seg = TemporalSegmenter(
+        n_clusters=np.int64(2), fps=np.float32(FPS), working_fps=np.int64(FPS),
+        hidden_size=np.int64(8), max_epochs=np.int32(1), batch_size=np.int64(32),
+        stride=np.int64(2), random_state=0,
+    ).fit(X)
+    assert seg.labels_.shape == (len(X),)
+
+
+def test_bad_device_fails_before_training():
+    with pytest.raises(ValueError, match="not a torch device"):
+        TemporalSegmenter(device="foo", **{k: v for k, v in FAST.items()}).fit(np.zeros((300, 3)))
