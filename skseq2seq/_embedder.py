@@ -612,6 +612,31 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         """
         return self.frames_in_units(self.inference(X, frames=True).frames)
 
+    def net_inputs(self, X):
+        """The net's input channels for X, standardised as the net sees them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences.
+
+        Returns
+        -------
+        inputs : ndarray of shape (n_samples, n_timesteps, n_kept), dtype float64
+            The channels in ``features_kept_`` (with ``with_velocity``, the
+            frames' then their differences'), standardised with ``scaler_``;
+            steps past a sequence's end are NaN.
+        """
+        check_is_fitted(self, "features_kept_")
+        data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
+        inputs = self._inputs(data)[..., self.features_kept_].astype(np.float64)
+        if self.scaler_ is not None:
+            kept = self.features_kept_
+            inputs = (inputs - self.scaler_.mean_[kept]) / self.scaler_.scale_[kept]
+        inputs[np.arange(inputs.shape[1])[None, :] >= lengths[:, None]] = np.nan
+        return inputs
+
     def frames_in_units(self, frames):
         """Standardised frames of the kept channels, mapped back to the units of ``X``.
 
