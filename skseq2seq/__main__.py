@@ -9,6 +9,7 @@ than the window) are reported before any training as one line
 """
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
@@ -35,6 +36,9 @@ def _output_folder(output):
     """
     if not output:
         return None
+    if importlib.util.find_spec("matplotlib") is None:
+        raise OSError(f"--output {output}: the plot needs matplotlib; install it with "
+                      "pip install 'skseq2seq[plot]', or pass --output ''")
     folder = Path(output)
     existing = next(p for p in (folder, *folder.absolute().parents) if p.exists())
     if not existing.is_dir():
