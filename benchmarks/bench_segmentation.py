@@ -178,7 +178,7 @@ SENSITIVITY = {
     "min duration 1 s": {"min_duration_seconds": 1.0},
     "windows 0.25+0.25 s": {"observed_seconds": 0.25, "predicted_seconds": 0.25},
     "30 fps": {"working_fps": 30},
-    "20 epochs": {"max_epochs": 20},
+    "20 epochs": {"embedder__max_epochs": 20},
 }
 
 
@@ -275,7 +275,7 @@ def main(argv=None):
         for name, params in SENSITIVITY.items():
             accs = {}
             for trial, (X, y, names) in data.items():
-                seg = TemporalSegmenter(n_clusters=len(names), random_state=0, **params)
+                seg = TemporalSegmenter(n_clusters=len(names), random_state=0).set_params(**params)
                 accs[trial] = scores(y, seg.fit_predict(X))
             results["sensitivity"][name] = {
                 "params": params, "accuracy": {t: a["accuracy"] for t, a in accs.items()},

@@ -4,19 +4,20 @@ import numbers
 import warnings
 
 import numpy as np
-import torch
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
 from scipy.spatial.distance import pdist, squareform
-from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
+from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
-from ._validation import check_device, check_recordings, python_scalars
+from ._stats import class_means
+from ._validation import check_recordings, python_scalars
 from .datasets import sliding_windows
 
 __all__ = ["TemporalSegmenter"]
@@ -26,7 +27,15 @@ __all__ = ["TemporalSegmenter"]
 _LINKAGES = (("average", "cosine"), ("ward", "euclidean"))
 
 
-class TemporalSegmenter(ClusterMixin, BaseEstimator):
+def _default_embedder():
+    """The embedder ``TemporalSegmenter(embedder=None)`` trains (before its overrides)."""
+    return Seq2SeqEmbedder(
+        hidden_size=128, objective="predict", decoder_input="previous_output", lr=1e-3,
+        batch_size=64, max_epochs=10, device="auto",
+    )
+
+
+class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     """Segment continuous recordings into actions with a sequence-to-sequence GRU.
 
     The samples are the frames of one recording (or of several): each frame
@@ -36,10 +45,10 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
     1. Frames are averaged in blocks down to about ``working_fps`` frames per
        second.
     2. Sliding windows of ``observed_seconds + predicted_seconds`` cover the
-       recording (every ``stride`` frames); a :class:`Seq2SeqEmbedder`
-       (``objective="predict"``, free-running decoder; it standardises
-       channels and drops constant ones) learns to predict each window's
-       last ``predicted_seconds`` from the rest.
+       recording (every ``stride`` frames); the ``embedder`` (by default a
+       free-running decoder that standardises channels and drops constant
+       ones) learns to predict each window's last ``predicted_seconds`` from
+       the rest.
     3. Every frame gets the mean of the decoder states that predicted it
        (windows at stride 1) and the mean squared error of those predictions
        (``prediction_error_``); peaks of the error are candidate cuts
@@ -47,18 +56,13 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
     4. Each frame is described by the mean and spread of the per-frame states
        over a context of a few seconds around it (actions last seconds, not
        frames), and, by default, likewise by the mean and spread of the
-       standardised frames themselves (posture). Hierarchical clusterings
+       net's standardised inputs, the frames themselves (posture). Hierarchical clusterings
        (cosine average linkage and Ward) of every view, for every context
        length in ``context_seconds``, are combined into a consensus
        (co-association) clustering into ``n_clusters`` actions.
     5. A switching-penalty Viterbi pass (segmental k-means on the features of
        the middle context, all views joined) removes segments shorter than
        about ``min_duration_seconds``.
-
-    On the CMU subject-86 development trials (01, 03, 05) the defaults reach
-    a mean Hungarian frame accuracy of about 0.91, against 0.65-0.73 for
-    k-means on frames or windowed statistics and for a Gaussian HMM (see
-    ``benchmarks/bench_segmentation.py``).
 
     Parameters
     ----------
@@ -81,14 +85,17 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
     stride : int, default=None
         Step, in working frames, between training windows. None means a
         fifth of the predicted length (5 frames at 60 fps).
-    hidden_size : int, default=128
-        GRU state size.
-    max_epochs : int, default=10
-        Training epochs.
-    batch_size : int, default=64
-        Windows per training batch.
-    lr : float, default=1e-3
-        Adam learning rate.
+    embedder : Seq2SeqEmbedder, default=None
+        The net trained on the windows (cloned). None means
+        ``Seq2SeqEmbedder(hidden_size=128, objective="predict",
+        decoder_input="previous_output", lr=1e-3, batch_size=64,
+        max_epochs=10, device="auto")``. The window geometry and the seed
+        override three of its parameters: ``objective="predict"``,
+        ``prediction_length`` (``predicted_seconds`` in working frames) and
+        ``random_state`` (drawn from this estimator's ``random_state``).
+        Its parameters are searchable as ``embedder__<name>`` (setting one
+        on ``embedder=None`` sets ``embedder`` to the default net with the
+        parameter changed).
     context_seconds : tuple of float, default=(1.0, 1.5, 2.0)
         Lengths of the contexts over which per-frame states are summarised
         (one clustering per context and linkage enter the consensus). One to
@@ -102,22 +109,19 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
     features : {"states+frames", "states"}, default="states+frames"
         Views of each frame that enter the consensus: the decoder states
         only (the paper's embedding, which describes the dynamics), or also
-        the standardised frames (which describe the posture). Both views
-        disagree on different actions; their consensus was more accurate
-        and less dependent on the seed on the CMU development trials (0.91
-        vs 0.87 mean accuracy over three seeds).
+        the net's standardised inputs (which describe the posture; with an
+        embedder's ``with_velocity``, the frame-to-frame changes as well).
+        The views tend to confuse different actions, which their consensus
+        can tell apart.
     max_cluster_samples : int, default=1500
         Frames subsampled (evenly in time) for the hierarchical clusterings,
         whose cost grows with the square of their number; the other frames
         take the label of the preceding sampled frame before the Viterbi
         pass.
-    device : str or torch.device, default="auto"
-        Torch device of the net; ``"auto"`` picks CUDA when available.
     random_state : int, RandomState instance or None, default=None
-        Seeds the net's initialisation and batch order; an int makes CPU
+        Draws the seed of the net's initialisation and batch order (it
+        replaces the embedder's own ``random_state``); an int makes CPU
         results repeatable.
-    verbose : int, default=0
-        ``> 0`` shows the net's training progress.
 
     Attributes
     ----------
@@ -132,7 +136,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         Candidate cuts: frames where the prediction error peaks (the
         dynamics change), at least ``min_duration_seconds`` apart.
     embedder_ : Seq2SeqEmbedder
-        The trained net.
+        The trained net (a clone of ``embedder``, with the overrides above).
     frame_embedding_ : ndarray of shape (n_working_frames, hidden_size) or list
         Per-frame decoder states at the working frame rate (rows before the
         first predicted frame repeat the first one).
@@ -155,19 +159,21 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
 
     Notes
     -----
-    Runtime grows linearly with the recording's length: about 20 to 40 s for
-    10,000 frames at 120 fps with the defaults on one CPU core.
+    Runtime grows linearly with the recording's length (training, and one
+    forward pass per window), plus the hierarchical clusterings of at most
+    ``max_cluster_samples`` frames.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skseq2seq import TemporalSegmenter
+    >>> from skseq2seq import Seq2SeqEmbedder, TemporalSegmenter
     >>> t = np.arange(600) / 30.0
     >>> slow = np.c_[np.sin(2 * np.pi * t), np.cos(2 * np.pi * t)]
     >>> fast = np.c_[np.sin(6 * np.pi * t), -np.cos(6 * np.pi * t)]
     >>> X = np.where((t < 10)[:, None], slow, fast)
-    >>> seg = TemporalSegmenter(n_clusters=2, fps=30, working_fps=30, hidden_size=8,
-    ...                         max_epochs=2, random_state=0)
+    >>> seg = TemporalSegmenter(n_clusters=2, fps=30, working_fps=30,
+    ...                         embedder=Seq2SeqEmbedder(hidden_size=8, max_epochs=2),
+    ...                         random_state=0)
     >>> labels = seg.fit_predict(X)
     >>> labels.shape
     (600,)
@@ -180,25 +186,20 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         "observed_seconds": [Interval(numbers.Real, 0, None, closed="neither")],
         "predicted_seconds": [Interval(numbers.Real, 0, None, closed="neither")],
         "stride": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "hidden_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(numbers.Integral, 0, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "embedder": [HasMethods(["fit", "inference", "net_inputs"]), None],
         "context_seconds": [tuple, list],
         "min_duration_seconds": [Interval(numbers.Real, 0, None, closed="left")],
         "max_cluster_samples": [Interval(numbers.Integral, 2, None, closed="left")],
         "features": [StrOptions({"states", "states+frames"})],
-        "device": [str, torch.device],
         "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
+    _default_subestimators = {"embedder": _default_embedder}
 
     def __init__(
         self, n_clusters=8, *, fps=120, working_fps=60, observed_seconds=0.4,
-        predicted_seconds=0.4, stride=None, hidden_size=128, max_epochs=10, batch_size=64,
-        lr=1e-3, context_seconds=(1.0, 1.5, 2.0), min_duration_seconds=0.5,
-        max_cluster_samples=1500, features="states+frames", device="auto",
-        random_state=None, verbose=0,
+        predicted_seconds=0.4, stride=None, embedder=None, context_seconds=(1.0, 1.5, 2.0),
+        min_duration_seconds=0.5, max_cluster_samples=1500, features="states+frames",
+        random_state=None,
     ):
         self.n_clusters = n_clusters
         self.fps = fps
@@ -206,17 +207,12 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         self.observed_seconds = observed_seconds
         self.predicted_seconds = predicted_seconds
         self.stride = stride
-        self.hidden_size = hidden_size
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
+        self.embedder = embedder
         self.context_seconds = context_seconds
         self.min_duration_seconds = min_duration_seconds
         self.max_cluster_samples = max_cluster_samples
         self.features = features
-        self.device = device
         self.random_state = random_state
-        self.verbose = verbose
 
     # -- input -----------------------------------------------------------
 
@@ -239,7 +235,8 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
 
     # -- fit -------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    # The embedder is user-provided: its fit validates its own parameters.
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Train the net on a recording's windows and label every frame.
 
@@ -257,7 +254,6 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
             The fitted segmenter.
         """
         params = python_scalars(self.get_params(deep=False))
-        check_device(params["device"])
         recordings, is_list = check_recordings(X)
         self.n_features_in_ = recordings[0].shape[1]
         self.n_clusters_ = params["n_clusters"]
@@ -283,18 +279,17 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
             )
 
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        self.embedder_ = Seq2SeqEmbedder(
-            hidden_size=params["hidden_size"], objective="predict",
-            prediction_length=self.prediction_length_, decoder_input="previous_output",
-            lr=params["lr"], batch_size=params["batch_size"], max_epochs=params["max_epochs"],
-            device=params["device"], random_state=seed, verbose=params["verbose"],
+        embedder = _default_embedder() if self.embedder is None else clone(self.embedder)
+        # The windows dictate what the net predicts; the seed follows random_state.
+        self.embedder_ = embedder.set_params(
+            objective="predict", prediction_length=self.prediction_length_, random_state=seed,
         ).fit(train)
 
         states, errors = zip(*(self._frame_states(w) for w in work))
         contexts = [max(1, int(round(c * working))) for c in self.context_seconds]
         views = [list(states)]
         if self.features == "states+frames":
-            views.append([self._standardised(w) for w in work])
+            views.append([self._posture(w) for w in work])
         labels_work, self.cluster_centers_ = self._cluster(views, contexts, working)
 
         f = self.downsample_
@@ -368,7 +363,7 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
         labels = []
         for rec, w in zip(recordings, work):
             states, _ = self._frame_states(w)
-            views = [states] + ([self._standardised(w)] if self.features == "states+frames" else [])
+            views = [states] + ([self._posture(w)] if self.features == "states+frames" else [])
             parts = []
             for view, (mean, scale) in zip(views, self._view_stats):
                 _, both = self._context_features(view, self._middle_context)
@@ -386,13 +381,9 @@ class TemporalSegmenter(ClusterMixin, BaseEstimator):
                 f"{self.context_seconds!r}."
             )
 
-    def _standardised(self, work):
-        """Working frames, kept channels, standardised like the net's inputs."""
-        kept = self.embedder_.features_kept_
-        scaler = self.embedder_.scaler_
-        if scaler is None:
-            return work[:, kept]
-        return (work[:, kept] - scaler.mean_[kept]) / scaler.scale_[kept]
+    def _posture(self, work):
+        """Working frames as the net reads them (kept channels, standardised)."""
+        return self.embedder_.net_inputs(work[None])[0]
 
     def _frame_states(self, work, chunk=2048):
         """Per-working-frame mean decoder state and prediction error.
@@ -539,7 +530,7 @@ def _viterbi(cost, penalty):
 
 def _segmental_kmeans(features, labels, k, duration, pieces, n_iter=10):
     """Alternate centroids and switching-penalty Viterbi paths (per recording)."""
-    centers = _centers(features, labels, k)
+    _, centers = class_means(features, labels, classes=np.arange(k))
     if duration <= 0:
         return labels, centers, 0.0
     penalty = 0.0
@@ -554,18 +545,7 @@ def _segmental_kmeans(features, labels, k, duration, pieces, n_iter=10):
         if np.array_equal(new, labels):
             break
         labels = new
-        centers = _centers(features, labels, k, previous=centers)
+        # An action left empty keeps its previous centre.
+        _, centers = class_means(features, labels, classes=np.arange(k), empty=centers)
     return labels, centers, penalty
 
-
-def _centers(features, labels, k, previous=None):
-    centers = np.empty((k, features.shape[1]))
-    for j in range(k):
-        members = labels == j
-        if members.any():
-            centers[j] = features[members].mean(0)
-        elif previous is not None:
-            centers[j] = previous[j]
-        else:  # an empty action restarts from the overall mean
-            centers[j] = features.mean(0)
-    return centers

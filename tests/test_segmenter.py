@@ -6,12 +6,18 @@ from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
-from skseq2seq import TemporalSegmenter
+from skseq2seq import Seq2SeqEmbedder, TemporalSegmenter
 from skseq2seq.metrics import clustering_accuracy, segmentation_report
 
 FPS = 30
-# Small net, few epochs: the whole file runs in seconds.
-FAST = dict(fps=FPS, working_fps=FPS, hidden_size=16, max_epochs=4, random_state=0)
+
+
+def small_net(**params):
+    """Small net, few epochs: the whole file runs in seconds."""
+    return Seq2SeqEmbedder(**{"hidden_size": 16, "max_epochs": 4, **params})
+
+
+FAST = dict(fps=FPS, working_fps=FPS, embedder=small_net(), random_state=0)
 
 
 def make_recording(order=(0, 1, 2, 0, 1), seconds=4.0, n_features=4, noise=0.05, seed=0):
@@ -99,7 +105,8 @@ _EXPECTED_FAILURES = {
     [
         TemporalSegmenter(
             n_clusters=2, fps=10, working_fps=10, observed_seconds=0.2, predicted_seconds=0.2,
-            hidden_size=4, max_epochs=1, context_seconds=(0.5,), random_state=0,
+            embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1), context_seconds=(0.5,),
+            random_state=0,
         ),
         TemporalSegmenter(n_clusters=3, fps=10, working_fps=10, observed_seconds=0.3,
                           predicted_seconds=0.3, random_state=0),
@@ -140,7 +147,8 @@ def test_list_of_recordings_labelled_consistently():
 def test_downsampling_labels_every_frame(n_frames):
     X, _ = make_recording(order=(0, 1, 2), seed=4)
     seg = TemporalSegmenter(
-        n_clusters=2, fps=60, working_fps=30, hidden_size=8, max_epochs=1, random_state=0
+        n_clusters=2, fps=60, working_fps=30, embedder=small_net(hidden_size=8, max_epochs=1),
+        random_state=0,
     )
     labels = seg.fit_predict(X[:n_frames])
     assert seg.downsample_ == 2
@@ -182,7 +190,7 @@ def test_states_only_view():
     ],
 )
 def test_bad_input_raises_value_error(X, kwargs, match):
-    params = {**FAST, "max_epochs": 1, "n_clusters": 2, **kwargs}
+    params = {**FAST, "embedder": small_net(max_epochs=1), "n_clusters": 2, **kwargs}
     with pytest.raises(ValueError, match=match):
         TemporalSegmenter(**params).fit(X)
 
@@ -250,7 +258,7 @@ def test_segments_real_trial(cmu_data_home):
 # -- reliability ------------------------------------------------------------
 
 def test_constant_recording_is_one_action_with_a_warning():
-    params = {**FAST, "max_epochs": 1, "n_clusters": 3}
+    params = {**FAST, "embedder": small_net(max_epochs=1), "n_clusters": 3}
     with pytest.warns(UserWarning, match="X is constant"):
         seg = TemporalSegmenter(**params).fit(np.ones((300, 3)))
     assert seg.n_clusters_ == 1
@@ -266,7 +274,7 @@ def test_huge_recording_segments_like_the_original():
 
 def test_list_of_1d_arrays_is_a_list_of_univariate_recordings():
     X, _ = make_recording()
-    params = {**FAST, "max_epochs": 1, "n_clusters": 2}
+    params = {**FAST, "embedder": small_net(max_epochs=1), "n_clusters": 2}
     seg = TemporalSegmenter(**params).fit([X[:, 0], X[:300, 1]])
     assert seg.n_features_in_ == 1
     assert [len(labels) for labels in seg.labels_] == [len(X), 300]
@@ -274,10 +282,10 @@ def test_list_of_1d_arrays_is_a_list_of_univariate_recordings():
 
 def test_numpy_scalar_parameters_and_auto_device():
     X, _ = make_recording()
-    assert TemporalSegmenter().device == "auto"
+    assert TemporalSegmenter().get_params()["embedder__device"] == "auto"
+    net = Seq2SeqEmbedder(hidden_size=np.int64(8), max_epochs=np.int32(1), batch_size=np.int64(32))
     seg = TemporalSegmenter(
-        n_clusters=np.int64(2), fps=np.float32(FPS), working_fps=np.int64(FPS),
-        hidden_size=np.int64(8), max_epochs=np.int32(1), batch_size=np.int64(32),
+        n_clusters=np.int64(2), fps=np.float32(FPS), working_fps=np.int64(FPS), embedder=net,
         stride=np.int64(2), random_state=0,
     ).fit(X)
     assert seg.labels_.shape == (len(X),)
@@ -285,4 +293,52 @@ def test_numpy_scalar_parameters_and_auto_device():
 
 def test_bad_device_fails_before_training():
     with pytest.raises(ValueError, match="not a torch device"):
-        TemporalSegmenter(device="foo", **{k: v for k, v in FAST.items()}).fit(np.zeros((300, 3)))
+        TemporalSegmenter(**{**FAST, "embedder": small_net(device="foo")}).fit(np.zeros((300, 3)))
+
+
+# -- the embedder -------------------------------------------------------------
+
+def test_default_embedder_params_are_searchable():
+    seg = TemporalSegmenter()
+    params = seg.get_params(deep=True)
+    assert params["embedder"] is None
+    assert params["embedder__hidden_size"] == 128 and params["embedder__max_epochs"] == 10
+    assert "embedder__hidden_size" not in seg.get_params(deep=False)
+    seg.set_params(embedder__hidden_size=16, embedder__max_epochs=4)
+    assert isinstance(seg.embedder, Seq2SeqEmbedder)
+    assert seg.get_params()["embedder__hidden_size"] == 16
+    assert seg.get_params()["embedder__lr"] == 1e-3  # the rest of the default net
+    # Setting embedder and its parameters together sets them on the given one.
+    other = TemporalSegmenter().set_params(embedder=small_net(), embedder__max_epochs=2)
+    assert other.embedder.hidden_size == 16 and other.embedder.max_epochs == 2
+
+
+def test_default_embedder_with_changed_params_is_that_embedder():
+    X, _ = make_recording(order=(0, 1), seed=1)
+    params = {k: v for k, v in FAST.items() if k != "embedder"}
+    searched = TemporalSegmenter(n_clusters=2, **params)
+    searched.set_params(embedder__hidden_size=16, embedder__max_epochs=4)
+    given = TemporalSegmenter(n_clusters=2, **FAST)
+    np.testing.assert_array_equal(searched.fit_predict(X), given.fit_predict(X))
+
+
+def test_given_embedder_is_cloned_with_the_window_geometry():
+    X, _ = make_recording(order=(0, 1), seed=1)
+    net = small_net(objective="reconstruct", prediction_length=3, max_epochs=1, random_state=7)
+    seg = TemporalSegmenter(n_clusters=2, **{**FAST, "embedder": net}).fit(X)
+    assert not hasattr(net, "module_")  # cloned, not fitted in place
+    assert net.get_params()["objective"] == "reconstruct"
+    fitted = seg.embedder_.get_params()
+    assert fitted["objective"] == "predict"
+    assert fitted["prediction_length"] == seg.prediction_length_ == 12  # 0.4 s at 30 fps
+    assert fitted["random_state"] != 7  # drawn from the segmenter's random_state
+    assert fitted["hidden_size"] == 16 and fitted["max_epochs"] == 1
+
+
+def test_invalid_embedder_raises_value_error():
+    X = np.zeros((300, 3))
+    with pytest.raises(ValueError, match="'embedder' parameter of TemporalSegmenter"):
+        TemporalSegmenter(embedder="gru").fit(X)
+    # The embedder's own parameters are validated too.
+    with pytest.raises(ValueError, match="'hidden_size' parameter of Seq2SeqEmbedder"):
+        TemporalSegmenter(**{**FAST, "embedder": small_net(hidden_size=0)}).fit(X)

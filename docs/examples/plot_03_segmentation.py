@@ -42,11 +42,12 @@ print(f"{len(frames)} frames ({len(frames) / fps:.0f} s) x {frames.shape[1]} cha
 # ------------
 # The number of actions is given; everything else is learned without
 # labels. A small net (hidden size 64) keeps this example fast.
-from skseq2seq import TemporalSegmenter
+from skseq2seq import Seq2SeqEmbedder, TemporalSegmenter
 from skseq2seq.metrics import segmentation_report
 
 segmenter = TemporalSegmenter(n_clusters=len(names), fps=fps, working_fps=min(fps, 30),
-                              hidden_size=64, max_epochs=10, random_state=0)
+                              embedder=Seq2SeqEmbedder(hidden_size=64, max_epochs=10),
+                              random_state=0)
 segments = segmenter.fit_predict(frames)
 report = segmentation_report(frame_labels, segments, tolerance=fps // 2)
 print({key: round(float(value), 2) for key, value in report.items()})
