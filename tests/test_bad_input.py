@@ -62,7 +62,7 @@ def make_segmenter(**params):
     # 10 fps, windows of 3 observed + 3 predicted frames: recordings need >= 6 frames.
     return TemporalSegmenter(**{
         "n_clusters": N_CLUSTERS, "fps": 10, "working_fps": 10, "observed_seconds": 0.3,
-        "predicted_seconds": 0.3, "hidden_size": HIDDEN, "max_epochs": 1,
+        "predicted_seconds": 0.3, "embedder": Seq2SeqEmbedder(hidden_size=HIDDEN, max_epochs=1),
         "context_seconds": (0.5,), "random_state": 0, **params,
     })
 
@@ -580,10 +580,11 @@ CLUSTERER_SPEC = {
 SEGMENTER_SPEC = {
     "n_clusters": ("int", N_CLUSTERS), "fps": ("number", 10), "working_fps": ("number", 10),
     "observed_seconds": ("float", 0.3), "predicted_seconds": ("float", 0.3), "stride": ("int", 1),
-    "hidden_size": ("int", HIDDEN), "max_epochs": ("int", 1), "batch_size": ("int", 8),
-    "lr": ("float", 1e-3), "context_seconds": ("floats", 0.5),
+    "embedder__hidden_size": ("int", HIDDEN), "embedder__max_epochs": ("int", 1),
+    "embedder__batch_size": ("int", 8), "embedder__lr": ("float", 1e-3),
+    "embedder__verbose": ("int", 0), "context_seconds": ("floats", 0.5),
     "min_duration_seconds": ("float", 0.5), "max_cluster_samples": ("int", 100),
-    "random_state": ("int", 0), "verbose": ("int", 0),
+    "random_state": ("int", 0),
 }
 
 
@@ -657,7 +658,7 @@ def test_numpy_scalar_parameters_clusterer(params):
 @numpy_scalar_examples(SEGMENTER_SPEC)
 def test_numpy_scalar_parameters_segmenter(params):
     X = np.random.default_rng(0).standard_normal((20, N_FEATURES))
-    segmenter = TemporalSegmenter(**params)
+    segmenter = TemporalSegmenter().set_params(**params)  # embedder__<name> on the default net
     check_labels("segmenter.fit", segmenter.fit_predict(X), 20)
     check_labels("segmenter.predict", segmenter.predict(X), 20)
     assert np.isfinite(segmenter.frame_embedding_).all()
