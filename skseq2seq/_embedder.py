@@ -28,37 +28,29 @@ __all__ = ["Seq2SeqEmbedder"]
 MAX_INPUT = 1e6
 
 
+# Beyond this magnitude, squares summed over millions of frames could overflow
+# float64: StandardScaler's statistics are then taken on rescaled channels.
+_SAFE_MAGNITUDE = 1e100
+
+
 def _fit_standard_scaler(data, lengths):
     """A StandardScaler of the valid frames' channels, safe from overflow.
 
-    Each channel is divided by its largest magnitude before its moments are
-    taken (in float64), so values up to float64's limit give finite
-    statistics where squaring them would overflow.
+    Ordinary data gets exactly ``StandardScaler().fit``. Channels with values
+    beyond ``_SAFE_MAGNITUDE`` (up to float64's limit) are divided by their
+    largest magnitude before the statistics are taken, so they stay finite
+    where squaring the values would overflow.
     """
-    steps = np.arange(data.shape[1])
-    peak = np.zeros(data.shape[2])
-    for start, stop in batch_bounds(len(data)):  # bounded float64 temporaries
-        chunk = np.abs(data[start:stop].astype(np.float64))
-        chunk[steps[None, :] >= lengths[start:stop, None]] = 0.0
-        peak = np.maximum(peak, chunk.max((0, 1)))
-    peak[peak == 0] = 1.0
-    moments = np.zeros((2, data.shape[2]))
-    n_frames = lengths.sum()
-    for power in (1, 2):
-        center = moments[0] if power == 2 else 0.0
-        for start, stop in batch_bounds(len(data)):
-            chunk = data[start:stop].astype(np.float64) / peak - center
-            chunk[steps[None, :] >= lengths[start:stop, None]] = 0.0
-            moments[power - 1] += (chunk**power).sum((0, 1))
-        moments[power - 1] /= n_frames
-    scaler = StandardScaler()
-    scaler.mean_ = moments[0] * peak
-    std = np.sqrt(moments[1]) * peak
-    with np.errstate(over="ignore"):
-        scaler.var_ = std**2
-    scaler.scale_ = np.where(std > 0, std, 1.0)  # as StandardScaler does for constants
-    scaler.n_features_in_ = data.shape[2]
-    scaler.n_samples_seen_ = int(n_frames)
+    frames = data[np.arange(data.shape[1])[None, :] < lengths[:, None]]
+    peak = np.abs(frames).max(0)
+    if not (peak > _SAFE_MAGNITUDE).any():
+        return StandardScaler().fit(frames)
+    peak = np.where(peak > 0, peak, 1.0)
+    scaler = StandardScaler().fit(frames / peak)
+    scaler.mean_ = scaler.mean_ * peak
+    scaler.scale_ = scaler.scale_ * peak
+    with np.errstate(over="ignore"):  # var_ is inf past 1e154: a documented statistic only
+        scaler.var_ = scaler.var_ * peak**2
     return scaler
 
 
