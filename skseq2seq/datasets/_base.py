@@ -12,7 +12,7 @@ from pathlib import Path
 __all__ = ["get_data_home"]
 
 ENV_DATA_HOME = "SKSEQ2SEQ_DATA"
-# Until 0.2 the CMU loaders read this variable, naming the cmu_mocap folder.
+# The CMU loaders formerly read this variable, naming the cmu_mocap folder.
 _DEPRECATED_ENV = "SKSEQ2SEQ_CMU_DATA"
 _CMU = "cmu_mocap"
 
@@ -68,12 +68,16 @@ def _cmu_folder(data_home, subfolder, hint=""):
             f"in a future release: set {ENV_DATA_HOME} to the data home, the folder holding "
             f"'{_CMU}/'.", FutureWarning, stacklevel=3,
         )
-        data_home = os.environ[_DEPRECATED_ENV]
-        home = _data_home_path(data_home)
-        folder = home / subfolder
+        given = f"{_DEPRECATED_ENV}={os.environ[_DEPRECATED_ENV]!r}"
+        folder = _data_home_path(os.environ[_DEPRECATED_ENV]) / subfolder
         if folder.is_dir():
             return folder
     else:
+        given = (
+            f"data_home={str(data_home)!r}" if data_home is not None
+            else f"data_home=None (the {ENV_DATA_HOME} environment variable, else "
+            "~/skseq2seq_data)"
+        )
         home = _data_home_path(data_home)
         folder = home / _CMU / subfolder
         if folder.is_dir():
@@ -87,10 +91,6 @@ def _cmu_folder(data_home, subfolder, hint=""):
                 "meaning will stop working in a future release.", FutureWarning, stacklevel=3,
             )
             return former[0]
-    given = (
-        f"data_home={str(data_home)!r}" if data_home is not None
-        else f"data_home=None (the {ENV_DATA_HOME} environment variable, else ~/skseq2seq_data)"
-    )
     raise FileNotFoundError(
         f"No folder '{subfolder}' in {folder.parent}: {given} must be the data home, the "
         f"folder holding '{_CMU}/{subfolder}/'.{hint}"
