@@ -17,7 +17,7 @@ Datasets
     hold-out set, not used to choose any default: subject 86's trials 01, 03
     and 05 at 30 fps (every 4th frame), 50-frame windows with stride 10
     labelled by their centre frame, k = the 15 distinct actions (no 1-NN:
-    the trials share few actions). The real-data sets need ``../shared/data/cmu_mocap`` (or ``SKSEQ2SEQ_CMU_DATA``) and
+    the trials share few actions). The real-data sets need ``../shared/data/cmu_mocap`` (``cmu_mocap/`` in ``SKSEQ2SEQ_DATA``) and
     are skipped without it.
 
 Methods
@@ -70,7 +70,8 @@ from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder  # noqa: E402
 from skseq2seq._clusterer import default_embedder  # noqa: E402
 from skseq2seq.metrics import clustering_accuracy  # noqa: E402
 
-CMU_HOME = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", HERE.parents[1] / "shared" / "data" / "cmu_mocap"))
+DATA_HOME = Path(os.environ.get("SKSEQ2SEQ_DATA", HERE.parents[1] / "shared" / "data"))
+CMU_HOME = DATA_HOME / "cmu_mocap"
 
 
 # -- data -------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def load_datasets(names, quick):
     recordings = None
     if {"cmu", "concat"} & set(names):
         if CMU_HOME.is_dir():
-            recordings, target = load_cmu_actions(CMU_HOME, return_X_y=True)
+            recordings, target = load_cmu_actions(DATA_HOME, return_X_y=True)
             # Per action, alternate recordings train / test the 1-NN classifier.
             rank = np.array([np.sum(target[:i] == target[i]) for i in range(len(target))])
             pool = rank % 2 == 0
@@ -117,9 +118,9 @@ def load_datasets(names, quick):
     if "s86" in names and (CMU_HOME / "subject86").is_dir():
         from skseq2seq.datasets import load_cmu_subject86
 
-        trials = [load_cmu_subject86(t, CMU_HOME) for t in ("01", "03", "05")]
-        frames = [X[::4] for X, _, _ in trials]
-        names_ = [np.asarray(actions)[y][::4] for _, y, actions in trials]
+        trials = [load_cmu_subject86(t, DATA_HOME) for t in ("01", "03", "05")]
+        frames = [trial.data[::4] for trial in trials]
+        names_ = [trial.target_names[trial.target][::4] for trial in trials]
         W, y = sliding_windows(frames, 50, 10, y=names_, label="center")
         y = np.unique(y, return_inverse=True)[1]
         out["s86"] = (W, y, len(np.unique(y)), np.ones(len(y), dtype=bool))

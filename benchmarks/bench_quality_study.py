@@ -45,7 +45,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 CMU_CACHE = Path(os.environ.get("SKSEQ2SEQ_STUDY_CMU", HERE.parent / ".studydata" / "cmu_actions.npz"))
-CMU_HOME = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", HERE.parents[1] / "shared" / "data" / "cmu_mocap"))
+DATA_HOME = Path(os.environ.get("SKSEQ2SEQ_DATA", HERE.parents[1] / "shared" / "data"))
 
 
 # -- data -----------------------------------------------------------------
@@ -58,7 +58,7 @@ def cmu_recordings():
         return np.split(d["frames"], bounds), d["target"]
     from skseq2seq.datasets import load_cmu_actions
 
-    return load_cmu_actions(CMU_HOME, return_X_y=True)
+    return load_cmu_actions(DATA_HOME, return_X_y=True)
 
 
 def load_dataset(name, seed=0):

@@ -7,7 +7,7 @@ One command::
     python benchmarks/bench_segmentation.py --seeds 0 --no-ablation --skip-timing
 
 runs the development trials 01, 03 and 05 of subject 86 (``--data``: the
-folder containing ``subject86/``, default ``../shared/data/cmu_mocap``
+data home, holding ``cmu_mocap/subject86/``, default ``../shared/data``
 relative to the repository root) and writes
 ``benchmarks/results/segmentation.{md,json}``.
 
@@ -194,7 +194,7 @@ def timed(fn):
 def scores(y, labels):
     from skseq2seq.metrics import segmentation_report
 
-    report = segmentation_report(y, labels, tolerance=60)
+    report = segmentation_report(y, labels, tolerance=0.5, fps=120)  # 60 frames
     return {key: round(float(report[key]), 4) for key in
             ("accuracy", "ari", "nmi", "boundary_precision", "boundary_recall")}
 
@@ -212,10 +212,15 @@ def change_point_scores(y, seg, tolerance=60):
             "cp_recall": round(float(near.any(1).mean()), 4), "n_change_points": int(len(cuts))}
 
 
+def _trial(bunch):
+    """(frames, labels, action names) of a load_cmu_subject86 Bunch."""
+    return bunch.data, bunch.target, bunch.target_names.tolist()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "cmu_mocap"),
-                        help="folder containing subject86/")
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"),
+                        help="data home: the folder containing cmu_mocap/subject86/")
     parser.add_argument("--trials", nargs="+", default=["01", "03", "05"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2],
                         help="random_state of each TemporalSegmenter run")
@@ -241,7 +246,7 @@ def main(argv=None):
         "gaussian_hmm": "hmmlearn" if importlib.util.find_spec("hmmlearn") else "own (below)",
     }}
     for trial in args.trials:
-        X, y, names = load_cmu_subject86(trial, data_home=args.data)
+        X, y, names = _trial(load_cmu_subject86(trial, data_home=args.data))
         k = len(names)
         entry = {"n_frames": len(X), "k": k, "actions": names, "methods": {}}
         runs = []
@@ -271,7 +276,7 @@ def main(argv=None):
 
     if args.sensitivity:
         results["sensitivity"] = {}
-        data = {t: load_cmu_subject86(t, data_home=args.data) for t in args.trials}
+        data = {t: _trial(load_cmu_subject86(t, data_home=args.data)) for t in args.trials}
         for name, params in SENSITIVITY.items():
             accs = {}
             for trial, (X, y, names) in data.items():
@@ -288,8 +293,8 @@ def main(argv=None):
             print(f"sensitivity {name}: {results['sensitivity'][name]}", flush=True)
 
     if not args.skip_timing:
-        X3, _, _ = load_cmu_subject86("03", data_home=args.data)
-        X5, _, _ = load_cmu_subject86("05", data_home=args.data)
+        X3 = load_cmu_subject86("03", data_home=args.data).data
+        X5 = load_cmu_subject86("05", data_home=args.data).data
         X = np.concatenate([X3, X5])[:10_000]
         seg = TemporalSegmenter(n_clusters=8, random_state=0)
         _, wall, cpu = timed(lambda: seg.fit(X))

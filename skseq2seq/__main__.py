@@ -67,7 +67,8 @@ def _load(data, random_state):
             n_sequences=400, n_timesteps=40, n_features=6, n_regimes=4, random_state=random_state
         )
         return X, y, "generated sequences, 4 regimes differing only in dynamics"
-    actions = datasets.load_cmu_actions(data)
+    folder = Path(data) if Path(data).name == "actions" else Path(data) / "actions"
+    actions = datasets.load_action_recordings(folder)
     _check_long_enough(actions)
     X, y = datasets.sliding_windows(actions.recordings, _WIDTH, _STRIDE, y=actions.target)
     return X, y, f"CMU actions from {data}: {_WIDTH}-frame windows, stride {_STRIDE}"

@@ -12,9 +12,11 @@ import numbers
 import numpy as np
 import torch
 from sklearn.utils import check_array
+from sklearn.utils.validation import column_or_1d
 
 __all__ = [
-    "check_device", "check_recordings", "check_sequences", "python_scalars",
+    "check_device", "check_labels", "check_recordings", "check_sequences", "python_scalars",
+    "split_recordings",
 ]
 
 _FLOATS = [np.float64, np.float32]
@@ -301,3 +303,93 @@ def check_recordings(X, *, n_features=None, estimator_name="the estimator"):
             f"{n_features} features as input (channels per frame)."
         )
     return recordings, is_list
+
+
+def check_labels(labels, n=None, *, name="labels", unit="sample", reference=None, min_labels=0):
+    """Validate labels, one per sample, frame (time step) or sequence.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_labels,)
+        The labels (any values); a column vector of shape (n_labels, 1) is
+        accepted, as by :func:`sklearn.utils.validation.column_or_1d`.
+    n : int, default=None
+        Number of labels expected, or None.
+    name : str, default="labels"
+        Named in the messages.
+    unit : str, default="sample"
+        What one label belongs to (``"sample"``, ``"frame"``, ``"sequence"``,
+        ``"recording"``), named in the messages.
+    reference : str, default=None
+        Where ``n`` comes from (e.g. ``"labels_true"``), named in the messages.
+    min_labels : int, default=0
+        Fewest labels accepted.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_labels,)
+    """
+    if labels is None or isinstance(labels, (str, bytes, dict)):
+        raise TypeError(
+            f"{name} must be an array-like with one label per {unit}; got "
+            f"{type(labels).__name__}."
+        )
+    try:
+        labels = column_or_1d(labels)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a 1d array with one label per {unit}; got shape "
+            f"{np.shape(labels)}."
+        ) from None
+    if n is not None and len(labels) != n:
+        source = f" in {reference}" if reference else ""
+        raise ValueError(
+            f"{name} has {len(labels)} entries for {n} {unit}s{source}: inconsistent numbers "
+            f"of {unit}s; expected one label per {unit}."
+        )
+    if len(labels) < min_labels:
+        least = "one" if min_labels == 1 else min_labels
+        raise ValueError(
+            f"{name} has {len(labels)} entries; at least {least} {unit} is required."
+        )
+    return labels
+
+
+def split_recordings(X):
+    """One recording or a list of recordings as a list of (n_frames, n_features) arrays.
+
+    Unlike :func:`check_recordings`, values are not converted nor checked:
+    dtypes, non-finite values and recordings of 0 frames are kept (windowing
+    copies frames as they are, and a short recording gives no window).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_frames, n_features) or (n_frames,), or list of such arrays
+        One recording (an array; 1D is univariate) or several with the same
+        channels.
+
+    Returns
+    -------
+    recordings : list of ndarray of shape (n_frames_i, n_features)
+    is_single : bool
+        Whether X was one recording.
+    """
+    _check_container(X, _RECORDING_LAYOUT)
+    if isinstance(X, np.ndarray) and X.dtype != object and X.ndim in (1, 2):
+        recordings, single = [X], True
+    else:
+        recordings, single = [np.asarray(rec) for rec in X], False
+    for i, rec in enumerate(recordings):
+        if rec.ndim not in (1, 2):
+            raise ValueError(
+                f"Recording {i} has {rec.ndim} dimensions (shape {rec.shape}); expected "
+                "(n_frames, n_features) or (n_frames,)."
+            )
+    recordings = [rec[:, None] if rec.ndim == 1 else rec for rec in recordings]
+    widths = sorted({rec.shape[1] for rec in recordings})
+    if len(widths) > 1:
+        raise ValueError(
+            f"All recordings must have the same number of features (channels per frame); "
+            f"got {widths}."
+        )
+    return recordings, single

@@ -1,4 +1,8 @@
-"""Clustering and segmentation metrics."""
+"""Clustering and segmentation metrics.
+
+Durations (boundary tolerances) are in seconds, converted to frames with the
+recording's ``fps``, as :class:`~skseq2seq.TemporalSegmenter` does.
+"""
 
 import numbers
 
@@ -6,9 +10,59 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix
-from sklearn.utils.validation import check_consistent_length, column_or_1d
+from sklearn.utils._param_validation import Interval, validate_params
 
-__all__ = ["boundaries", "clustering_accuracy", "segmentation_report"]
+from ._validation import check_labels
+
+__all__ = ["boundaries", "clustering_accuracy", "match_labels", "segmentation_report"]
+
+
+def _hungarian(labels_true, labels_pred, unit):
+    """Checked labels and the Hungarian matching of their contingency table.
+
+    Returns (classes, clusters, counts, rows, cols): cluster ``clusters[cols[i]]``
+    is matched with class ``classes[rows[i]]``, on ``counts[rows[i], cols[i]]``
+    agreeing samples.
+    """
+    labels_true = check_labels(labels_true, name="labels_true", unit=unit, min_labels=1)
+    labels_pred = check_labels(
+        labels_pred, len(labels_true), name="labels_pred", unit=unit, reference="labels_true"
+    )
+    classes, true_idx = np.unique(labels_true, return_inverse=True)
+    clusters, pred_idx = np.unique(labels_pred, return_inverse=True)
+    counts = contingency_matrix(true_idx, pred_idx)
+    rows, cols = linear_sum_assignment(counts, maximize=True)
+    return classes, clusters, counts, rows, cols
+
+
+def match_labels(labels_true, labels_pred):
+    """Best one-to-one matching of predicted clusters to true classes.
+
+    The Hungarian algorithm pairs each predicted cluster with at most one true
+    class so that the number of samples whose cluster is paired with their
+    class is largest (the matching :func:`clustering_accuracy` scores).
+
+    Parameters
+    ----------
+    labels_true : array-like of shape (n_samples,)
+        Ground-truth classes.
+    labels_pred : array-like of shape (n_samples,)
+        Cluster labels.
+
+    Returns
+    -------
+    mapping : dict
+        ``{cluster: class}`` for every matched cluster; when there are more
+        clusters than classes, the unmatched clusters are absent.
+
+    Examples
+    --------
+    >>> from skseq2seq.metrics import match_labels
+    >>> match_labels(["walk", "walk", "run", "run"], [1, 1, 0, 2])
+    {0: 'run', 1: 'walk'}
+    """
+    classes, clusters, _, rows, cols = _hungarian(labels_true, labels_pred, "sample")
+    return dict(zip(clusters[cols].tolist(), classes[rows].tolist()))
 
 
 def clustering_accuracy(labels_true, labels_pred):
@@ -38,14 +92,8 @@ def clustering_accuracy(labels_true, labels_pred):
     >>> clustering_accuracy([0, 0, 1, 1], [0, 0, 0, 1])
     0.75
     """
-    labels_true = column_or_1d(labels_true)
-    labels_pred = column_or_1d(labels_pred)
-    check_consistent_length(labels_true, labels_pred)
-    if len(labels_true) == 0:
-        raise ValueError("clustering_accuracy needs at least one sample; got 0.")
-    counts = contingency_matrix(labels_true, labels_pred)
-    rows, cols = linear_sum_assignment(counts, maximize=True)
-    return float(counts[rows, cols].sum() / len(labels_true))
+    _, _, counts, rows, cols = _hungarian(labels_true, labels_pred, "sample")
+    return float(counts[rows, cols].sum() / counts.sum())
 
 
 def boundaries(labels):
@@ -68,16 +116,16 @@ def boundaries(labels):
     >>> boundaries([0, 0, 1, 1, 1, 0]).tolist()
     [2, 5]
     """
-    labels = column_or_1d(labels)
+    labels = check_labels(labels, unit="frame")
     return (np.flatnonzero(labels[1:] != labels[:-1]) + 1).astype(np.int64)
 
 
-def _matched_boundaries(true_b, pred_b, tolerance):
-    """Largest one-to-one matching of boundaries at most ``tolerance`` apart."""
+def _matched_boundaries(true_b, pred_b, max_frames):
+    """Largest one-to-one matching of boundaries at most ``max_frames`` apart."""
     if len(true_b) == 0 or len(pred_b) == 0:
         return 0
     distance = np.abs(true_b[:, None] - pred_b[None, :])
-    close = distance <= tolerance
+    close = distance <= max_frames
     if not close.any():
         return 0
     # Maximise matches first, then prefer closer pairs.
@@ -86,7 +134,16 @@ def _matched_boundaries(true_b, pred_b, tolerance):
     return int(close[rows, cols].sum())
 
 
-def segmentation_report(labels_true, labels_pred, tolerance=60):
+@validate_params(
+    {
+        "labels_true": ["array-like"],
+        "labels_pred": ["array-like"],
+        "tolerance": [Interval(numbers.Real, 0, None, closed="left")],
+        "fps": [Interval(numbers.Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def segmentation_report(labels_true, labels_pred, *, tolerance=0.5, fps=120):
     """Frame-level and boundary-level scores of a temporal segmentation.
 
     Frame scores compare the labels up to renaming (a segmentation's cluster
@@ -94,7 +151,7 @@ def segmentation_report(labels_true, labels_pred, tolerance=60):
     adjusted Rand index and normalised mutual information. Boundary scores
     compare the frames where the labels change: a predicted boundary is
     correct when it is matched, one to one, with a true boundary at most
-    ``tolerance`` frames away.
+    ``tolerance`` seconds (``tolerance * fps`` frames) away.
 
     Parameters
     ----------
@@ -102,11 +159,13 @@ def segmentation_report(labels_true, labels_pred, tolerance=60):
         Ground-truth action of each frame.
     labels_pred : array-like of shape (n_frames,)
         Predicted segment/cluster label of each frame.
-    tolerance : int, default=60
-        Largest distance, in frames, between a matched predicted and true
-        boundary (60 frames is half a second at 120 fps, about the spread of
-        the "earliest"/"latest" acceptable transitions of the CMU ground
-        truth).
+    tolerance : float, default=0.5
+        Largest time, in seconds, between a matched predicted and true
+        boundary. Half a second is about the spread of the "earliest" and
+        "latest" acceptable transitions of the CMU subject-86 ground truth.
+    fps : float, default=120
+        Frames per second of the labels (120 for the CMU recordings), which
+        turns ``tolerance`` into frames.
 
     Returns
     -------
@@ -121,19 +180,20 @@ def segmentation_report(labels_true, labels_pred, tolerance=60):
     >>> from skseq2seq.metrics import segmentation_report
     >>> true = [0] * 10 + [1] * 10
     >>> pred = [5] * 12 + [7] * 8
-    >>> report = segmentation_report(true, pred, tolerance=2)
+    >>> report = segmentation_report(true, pred, tolerance=0.2, fps=10)
     >>> report["accuracy"], report["boundary_precision"], report["boundary_recall"]
     (0.9, 1.0, 1.0)
     """
-    labels_true = column_or_1d(labels_true)
-    labels_pred = column_or_1d(labels_pred)
-    check_consistent_length(labels_true, labels_pred)
-    if not isinstance(tolerance, numbers.Integral) or isinstance(tolerance, bool) or tolerance < 0:
-        raise ValueError(f"tolerance must be a non-negative integer; got {tolerance!r}.")
+    labels_true = check_labels(labels_true, name="labels_true", unit="frame", min_labels=1)
+    labels_pred = check_labels(
+        labels_pred, len(labels_true), name="labels_pred", unit="frame", reference="labels_true"
+    )
     accuracy = clustering_accuracy(labels_true, labels_pred)
     true_b = boundaries(labels_true)
     pred_b = boundaries(labels_pred)
-    matched = _matched_boundaries(true_b, pred_b, int(tolerance))
+    # Boundaries sit on whole frames; the margin keeps e.g. 0.29 s at 100 fps at 29 frames.
+    max_frames = np.floor(tolerance * fps + 1e-9)
+    matched = _matched_boundaries(true_b, pred_b, max_frames)
     precision = matched / len(pred_b) if len(pred_b) else 1.0
     recall = matched / len(true_b) if len(true_b) else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

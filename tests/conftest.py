@@ -15,8 +15,8 @@ _SHARED = Path(os.environ.get("SKSEQ2SEQ_SHARED_DATA", Path(__file__).resolve().
 
 @pytest.fixture(scope="session")
 def cmu_data_home():
-    """Path of the ``cmu_mocap`` folder, or skip the test."""
+    """The data home holding the real ``cmu_mocap/`` folder (a loader's ``data_home``), or skip."""
     path = _SHARED / "cmu_mocap"
     if not path.is_dir():
         pytest.skip(f"real CMU data not found at {path}")
-    return path
+    return _SHARED

@@ -36,7 +36,7 @@ def test_demo_prints_metrics_and_saves_plot(tmp_path, monkeypatch, capsys):
 
 def test_demo_on_cmu_action_folders(cmu_data_home, tmp_path, monkeypatch, capsys):
     use_small_net(monkeypatch)
-    assert cli.main(["demo", "--data", str(cmu_data_home / "actions"), "--output", str(tmp_path)]) == 0
+    assert cli.main(["demo", "--data", str(cmu_data_home / "cmu_mocap" / "actions"), "--output", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "3237 sequences of 50 steps x 117 channels, 7 true classes" in out
     assert (tmp_path / "embedding.png").exists()

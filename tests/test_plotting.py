@@ -90,7 +90,7 @@ def test_draws_on_given_axes():
     [
         ({"dim": 4}, "dim must be 2 or 3"),
         ({"kind": "lines"}, "kind must be"),
-        ({"labels": [0, 1]}, "one entry per sequence"),
+        ({"labels": [0, 1]}, "one label per sequence"),
     ],
 )
 def test_embedding_bad_arguments(kwargs, message):

@@ -51,7 +51,7 @@ def test_recovers_known_switch_points(fitted):
     seg, X, y = fitted
     assert seg.labels_.shape == (len(X),)
     assert clustering_accuracy(y, seg.labels_) >= 0.9
-    report = segmentation_report(y, seg.labels_, tolerance=FPS)
+    report = segmentation_report(y, seg.labels_, tolerance=1.0, fps=FPS)
     assert report["boundary_recall"] >= 0.75
 
 
@@ -225,12 +225,14 @@ def test_plot_segmentation_returns_axes():
 def test_load_cmu_subject86(cmu_data_home):
     from skseq2seq.datasets import load_cmu_subject86
 
-    X, y, names = load_cmu_subject86(1, data_home=cmu_data_home)
-    assert X.shape == (4579, 96) and y.shape == (4579,)
+    trial = load_cmu_subject86(1, data_home=cmu_data_home)
+    X, y, names = trial.data, trial.target, trial.target_names.tolist()
+    assert X.shape == (4579, 96) and y.shape == (4579,) and trial.fps == 120
     assert names == ["walk", "jump_forward", "punch", "leg_kick"]  # walking -> walk
     # Segments change at the "best transition" frames.
     assert (np.flatnonzero(np.diff(y)) + 1).tolist() == [550, 1150, 1980, 2500, 3200, 4065]
-    _, y5, names5 = load_cmu_subject86("05", data_home=str(cmu_data_home))
+    trial5 = load_cmu_subject86("05", data_home=str(cmu_data_home))
+    y5, names5 = trial5.target, trial5.target_names.tolist()
     assert len(names5) == 9 and names5.count("walk") == 1
     assert y5[-1] == names5.index("walk")
 
@@ -240,7 +242,7 @@ def test_load_cmu_subject86_missing(tmp_path):
 
     with pytest.raises(FileNotFoundError, match="subject86"):
         load_cmu_subject86(1, data_home=tmp_path)
-    (tmp_path / "subject86").mkdir()
+    (tmp_path / "cmu_mocap" / "subject86").mkdir(parents=True)
     with pytest.raises(FileNotFoundError, match="99.mat"):
         load_cmu_subject86(99, data_home=tmp_path)
 
@@ -248,7 +250,8 @@ def test_load_cmu_subject86_missing(tmp_path):
 def test_segments_real_trial(cmu_data_home):
     from skseq2seq.datasets import load_cmu_subject86
 
-    X, y, names = load_cmu_subject86(1, data_home=cmu_data_home)
+    trial = load_cmu_subject86(1, data_home=cmu_data_home)
+    X, y, names = trial.data, trial.target, trial.target_names
     seg = TemporalSegmenter(n_clusters=len(names), random_state=0)  # defaults: ~10 s
     labels = seg.fit_predict(X)
     assert labels.shape == y.shape

@@ -9,8 +9,9 @@ position). Every recording is cut into 50-frame windows; a
 :class:`~skseq2seq.Seq2SeqClusterer` trained without labels groups the
 windows, and the groups are compared with the actions.
 
-Without the data (``$SKSEQ2SEQ_CMU_DATA`` or ``../../../shared/data/cmu_mocap``
-from this folder), generated sequences with 7 regimes stand in.
+Without the data (``cmu_mocap/actions`` in the data home, ``$SKSEQ2SEQ_DATA``
+or ``../../../shared/data`` from this folder; see
+:func:`~skseq2seq.datasets.fetch_cmu_actions`), generated sequences with 7 regimes stand in.
 """
 
 # %%
@@ -23,8 +24,8 @@ import numpy as np
 
 from skseq2seq.datasets import load_cmu_actions, make_motion_sequences, sliding_windows
 
-data_home = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", "../../../shared/data/cmu_mocap"))
-if (data_home / "actions").is_dir():
+data_home = Path(os.environ.get("SKSEQ2SEQ_DATA", "../../../shared/data"))
+if (data_home / "cmu_mocap" / "actions").is_dir():
     actions = load_cmu_actions(data_home)
     # stride 20 keeps this example under a minute; the paper uses stride 10
     X, y = sliding_windows(actions.recordings, width=50, stride=20, y=actions.target)

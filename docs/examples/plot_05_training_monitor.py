@@ -26,8 +26,8 @@ from skseq2seq import Seq2SeqEmbedder
 from skseq2seq.callbacks import EmbeddingQuality
 from skseq2seq.datasets import load_cmu_actions, make_motion_sequences, sliding_windows
 
-data_home = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", "../../../shared/data/cmu_mocap"))
-if (data_home / "actions").is_dir():
+data_home = Path(os.environ.get("SKSEQ2SEQ_DATA", "../../../shared/data"))
+if (data_home / "cmu_mocap" / "actions").is_dir():
     actions = load_cmu_actions(data_home)
     X, y = sliding_windows(actions.recordings, width=50, stride=20, y=actions.target)
 else:

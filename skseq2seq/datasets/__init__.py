@@ -1,7 +1,8 @@
 """Data loaders, generators and windowing for sequence clustering."""
 
-from ._cmu import load_cmu_actions, load_cmu_subject86
-from ._fetch import fetch_cmu_actions, get_data_home
+from ._base import get_data_home
+from ._cmu import load_action_recordings, load_cmu_actions, load_cmu_subject86
+from ._fetch import fetch_cmu_actions
 from ._synthetic import make_motion_sequences
 from ._windows import SlidingWindows, make_concatenated_actions, sliding_windows
 
@@ -9,6 +10,7 @@ __all__ = [
     "SlidingWindows",
     "fetch_cmu_actions",
     "get_data_home",
+    "load_action_recordings",
     "load_cmu_actions",
     "load_cmu_subject86",
     "make_concatenated_actions",

@@ -1,19 +1,24 @@
 """Loaders for the CMU motion-capture recordings used by Su & Shlizerman 2020.
 
-The files are not downloaded: pass ``data_home``, the folder that holds
-``subject86/`` (e.g. ``.../data/cmu_mocap``), or set the environment variable
-``SKSEQ2SEQ_CMU_DATA``.
+The files live in ``<data_home>/cmu_mocap/`` (``actions/`` and
+``subject86/``), ``data_home`` being the data home of
+:func:`~skseq2seq.datasets.get_data_home`; the action recordings can be
+downloaded with :func:`~skseq2seq.datasets.fetch_cmu_actions`, the
+subject-86 trials cannot.
 """
 
-import os
 import re
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils import Bunch
 
-__all__ = ["load_cmu_actions", "load_cmu_subject86"]
+from ._base import _cmu_folder
 
-_ENV_DATA_HOME = "SKSEQ2SEQ_CMU_DATA"
+__all__ = ["load_action_recordings", "load_cmu_actions", "load_cmu_subject86"]
+
+# Frames per second of the CMU subject-86 recordings.
+_SUBJECT86_FPS = 120
 
 # Spellings that name the same action in the subject-86 ground truth.
 _ACTION_ALIASES = {
@@ -21,27 +26,6 @@ _ACTION_ALIASES = {
     "punching": "punch",
     "leg_kicking": "leg_kick",
 }
-
-
-def _resolve_data_home(data_home, subfolder):
-    """The folder ``data_home/subfolder``, checked to exist.
-
-    ``data_home=None`` reads the ``SKSEQ2SEQ_CMU_DATA`` environment variable.
-    """
-    if data_home is None:
-        data_home = os.environ.get(_ENV_DATA_HOME)
-        if data_home is None:
-            raise ValueError(
-                "data_home is required (the folder containing "
-                f"'{subfolder}/'), or set the {_ENV_DATA_HOME} environment variable."
-            )
-    folder = Path(data_home).expanduser() / subfolder
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"No folder '{subfolder}' in data_home={str(data_home)!r}; data_home must be "
-            f"the folder containing '{subfolder}/'."
-        )
-    return folder
 
 
 def _normalise_action(name):
@@ -187,7 +171,7 @@ def _read_expmap(path):
     return np.asarray(X, dtype=np.float64)
 
 
-def load_cmu_subject86(trial, data_home=None):
+def load_cmu_subject86(trial, data_home=None, *, return_X_y=False):
     """Load one subject-86 CMU recording with per-frame action labels.
 
     Subject 86's trials are long recordings in which one person performs a
@@ -196,7 +180,8 @@ def load_cmu_subject86(trial, data_home=None):
     segment's *best* transition frame to its own; frames after the last
     transition belong to the last segment. Names spelled two ways
     (``walk``/``walking``, ``punch``/``punching``, ``leg_kick``/``leg_kicking``)
-    are one action.
+    are one action. The files are read from
+    ``<data_home>/cmu_mocap/subject86/`` (they are not downloaded).
 
     Parameters
     ----------
@@ -204,24 +189,30 @@ def load_cmu_subject86(trial, data_home=None):
         Trial number, e.g. ``1`` or ``"01"`` (files ``01.mat`` and
         ``01_ground_truth.txt``).
     data_home : str or path-like, default=None
-        Folder containing ``subject86/``. None reads the
-        ``SKSEQ2SEQ_CMU_DATA`` environment variable.
+        The data home, the folder holding ``cmu_mocap/``. None means the
+        ``SKSEQ2SEQ_DATA`` environment variable if set, else
+        ``~/skseq2seq_data`` (see :func:`get_data_home`).
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
 
     Returns
     -------
-    X : ndarray of shape (n_frames, 96)
-        Exponential-map joint angles (key ``expmapchannels``), 120 frames per
-        second; some channels are constant.
-    y : ndarray of shape (n_frames,), dtype int64
-        Action of each frame, an index into ``names``.
-    names : list of str
-        Distinct action names, in order of first appearance.
+    data : :class:`~sklearn.utils.Bunch`
+        ``data``: ndarray of shape (n_frames, 96), exponential-map joint
+        angles (key ``expmapchannels``; some channels are constant);
+        ``target``: ndarray of shape (n_frames,), dtype int64, the action of
+        each frame, an index into ``target_names``; ``target_names``: ndarray
+        of the distinct action names, in order of first appearance; ``fps``:
+        frames per second (120); ``filenames``: the ``.mat`` and ground-truth
+        files read.
+    (data, target) : tuple
+        When ``return_X_y`` is True.
 
     Raises
     ------
     FileNotFoundError
-        When ``data_home`` has no ``subject86/`` folder or the trial's files
-        are missing.
+        When ``data_home`` has no ``cmu_mocap/subject86/`` folder or the
+        trial's files are missing.
     ValueError
         When the ``.mat`` file has no numeric ``expmapchannels`` array of
         shape (n_frames, 96), or the ground-truth file is malformed; the
@@ -230,11 +221,11 @@ def load_cmu_subject86(trial, data_home=None):
     Examples
     --------
     >>> from skseq2seq.datasets import load_cmu_subject86
-    >>> X, y, names = load_cmu_subject86(1, data_home="/data/cmu_mocap")  # doctest: +SKIP
-    >>> X.shape, names  # doctest: +SKIP
-    ((4579, 96), ['walk', 'jump_forward', 'punch', 'leg_kick'])
+    >>> trial = load_cmu_subject86(1, data_home="/data")  # doctest: +SKIP
+    >>> trial.data.shape, trial.target_names.tolist(), trial.fps  # doctest: +SKIP
+    ((4579, 96), ['walk', 'jump_forward', 'punch', 'leg_kick'], 120)
     """
-    folder = _resolve_data_home(data_home, "subject86")
+    folder = _cmu_folder(data_home, "subject86")
     stem = f"{int(trial):02d}" if str(trial).isdigit() else str(trial)
     mat_path = folder / f"{stem}.mat"
     truth_path = folder / f"{stem}_ground_truth.txt"
@@ -254,7 +245,12 @@ def load_cmu_subject86(trial, data_home=None):
         stop = len(X) if i == len(segments) - 1 else min(max(end, start), len(X))
         y[start:stop] = names.index(name)
         start = stop
-    return X, y, names
+    if return_X_y:
+        return X, y
+    return Bunch(
+        data=X, target=y, target_names=np.asarray(names), fps=_SUBJECT86_FPS,
+        filenames=[str(mat_path), str(truth_path)],
+    )
 
 
 def _natural_key(path):
@@ -282,39 +278,36 @@ def _check_same_channels(recordings, filenames):
             )
 
 
-def load_cmu_actions(data_home=None, *, return_X_y=False):
-    """Load the CMU action recordings (7 actions, 32 recordings, 117 channels).
+def load_action_recordings(folder, *, return_X_y=False):
+    """Load recordings laid out as ``<folder>/<action>/<action>_<i>.txt``.
 
-    The layout is ``actions/<action>/<action>_<i>.txt``, each file a CSV with
-    one frame per line (exponential-map joint angles and root position, as
-    published by Li et al. 2018 and clustered by Su & Shlizerman 2020).
-    Actions are sorted by name, recordings by their number.
+    The layout of the CMU action recordings (:func:`load_cmu_actions`), for
+    data of one's own: one subfolder per action, each file a CSV with one
+    frame per line. Actions are sorted by name, recordings by their number;
+    hidden subfolders are skipped.
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        The folder containing ``actions/`` (e.g. ``.../data/cmu_mocap``), as
-        for :func:`load_cmu_subject86`; the ``actions`` folder itself is
-        accepted too. None reads the ``SKSEQ2SEQ_CMU_DATA`` environment
-        variable.
+    folder : str or path-like
+        The folder holding one subfolder per action.
     return_X_y : bool, default=False
         Return ``(recordings, target)`` instead of a Bunch.
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
-        ``recordings``: list of float64 arrays of shape (T_i, 117);
-        ``target``: ndarray of shape (n_recordings,), action index of each
-        recording; ``target_names``: action names, in index order;
-        ``filenames``: path of each recording.
+        ``recordings``: list of float64 arrays of shape (n_frames_i,
+        n_channels); ``target``: ndarray of shape (n_recordings,), action
+        index of each recording; ``target_names``: action names, in index
+        order; ``filenames``: path of each recording.
     (recordings, target) : tuple
         When ``return_X_y`` is True.
 
     Raises
     ------
     FileNotFoundError
-        When no ``actions/`` folder is found, it has no action subfolders, or
-        an action subfolder has no ``<action>_<i>.txt`` recordings.
+        When ``folder`` does not exist, has no action subfolders, or an
+        action subfolder has no ``<action>_<i>.txt`` recordings.
     ValueError
         When a recording is not one frame per line of comma-separated numbers
         (the message names the file and line), or recordings differ in their
@@ -322,17 +315,22 @@ def load_cmu_actions(data_home=None, *, return_X_y=False):
 
     Examples
     --------
-    >>> from skseq2seq.datasets import load_cmu_actions
-    >>> recordings, y = load_cmu_actions("/data/cmu_mocap", return_X_y=True)  # doctest: +SKIP
-    >>> len(recordings), recordings[0].shape[1]  # doctest: +SKIP
-    (32, 117)
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from skseq2seq.datasets import load_action_recordings
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "wave").mkdir()
+    >>> _ = (folder / "wave" / "wave_1.txt").write_text("0.1,0.2\\n0.3,0.4\\n")
+    >>> data = load_action_recordings(folder)
+    >>> data.recordings[0].shape, data.target_names.tolist()
+    ((2, 2), ['wave'])
     """
-    from sklearn.utils import Bunch
-
-    if data_home is not None and Path(data_home).name == "actions" and Path(data_home).is_dir():
-        folder = Path(data_home)
-    else:
-        folder = _resolve_data_home(data_home, "actions")
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"No folder '{folder.name}' in {folder.parent}; expected "
+            f"{folder}/<action>/<action>_<i>.txt files."
+        )
     # Hidden folders (.ipynb_checkpoints, ...) are not actions.
     actions = sorted(
         p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
@@ -355,3 +353,58 @@ def load_cmu_actions(data_home=None, *, return_X_y=False):
         recordings=recordings, target=target, target_names=np.asarray(actions),
         filenames=filenames,
     )
+
+
+def load_cmu_actions(data_home=None, *, return_X_y=False):
+    """Load the CMU action recordings (7 actions, 32 recordings, 117 channels).
+
+    The files are read from ``<data_home>/cmu_mocap/actions/<action>/<action>_<i>.txt``
+    (where :func:`fetch_cmu_actions` downloads them), each a CSV with one
+    frame per line (exponential-map joint angles and root position, as
+    published by Li et al. 2018 and clustered by Su & Shlizerman 2020).
+    Actions are sorted by name, recordings by their number.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        The data home, the folder holding ``cmu_mocap/``. None means the
+        ``SKSEQ2SEQ_DATA`` environment variable if set, else
+        ``~/skseq2seq_data`` (see :func:`get_data_home`).
+    return_X_y : bool, default=False
+        Return ``(recordings, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``recordings``: list of float64 arrays of shape (T_i, 117);
+        ``target``: ndarray of shape (n_recordings,), action index of each
+        recording; ``target_names``: action names, in index order;
+        ``filenames``: path of each recording.
+    (recordings, target) : tuple
+        When ``return_X_y`` is True.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``data_home`` has no ``cmu_mocap/actions/`` folder, it has no
+        action subfolders, or an action subfolder has no
+        ``<action>_<i>.txt`` recordings.
+    ValueError
+        When a recording is not one frame per line of comma-separated numbers
+        (the message names the file and line), or recordings differ in their
+        number of channels.
+
+    See Also
+    --------
+    load_action_recordings : The same layout, in any folder.
+
+    Examples
+    --------
+    >>> from skseq2seq.datasets import load_cmu_actions
+    >>> recordings, y = load_cmu_actions("/data", return_X_y=True)  # doctest: +SKIP
+    >>> len(recordings), recordings[0].shape[1]  # doctest: +SKIP
+    (32, 117)
+    """
+    hint = " fetch_cmu_actions(data_home) downloads the recordings there."
+    folder = _cmu_folder(data_home, "actions", hint)
+    return load_action_recordings(folder, return_X_y=return_X_y)

@@ -1,7 +1,6 @@
 """Downloading public datasets, with checksums (scikit-learn ``fetch_*`` style)."""
 
 import hashlib
-import os
 import shutil
 import tempfile
 import urllib.request
@@ -9,9 +8,10 @@ from pathlib import Path
 
 from sklearn.utils._param_validation import validate_params
 
+from ._base import get_data_home
 from ._cmu import load_cmu_actions
 
-__all__ = ["fetch_cmu_actions", "get_data_home"]
+__all__ = ["fetch_cmu_actions"]
 
 # The CMU action recordings (exponential maps, 117 channels) as published with
 # Li et al., "Convolutional Sequence to Sequence Model for Human Dynamics"
@@ -56,34 +56,6 @@ CMU_ACTIONS_FILES = (
     ("walking/walking_4.txt", "608910282c0ad1cbeef718cdd835481a703557146524b68eefbb5ec792544e61"),
     ("walking/walking_5.txt", "a955054b2a4fd3207f2feac395c0e51e3468daff2b5d25eb6d5fd7e584b44efe"),
 )
-
-
-def get_data_home(data_home=None):
-    """Folder where ``fetch_*`` functions store downloaded datasets.
-
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        The folder. None means the ``SKSEQ2SEQ_DATA`` environment variable if
-        set, else ``~/skseq2seq_data``.
-
-    Returns
-    -------
-    data_home : pathlib.Path
-        The folder (created if missing).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from skseq2seq.datasets import get_data_home
-    >>> get_data_home(tempfile.mkdtemp()).is_dir()
-    True
-    """
-    if data_home is None:
-        data_home = os.environ.get("SKSEQ2SEQ_DATA", Path("~") / "skseq2seq_data")
-    data_home = Path(data_home).expanduser()
-    data_home.mkdir(parents=True, exist_ok=True)
-    return data_home
 
 
 def _sha256(path):
@@ -141,7 +113,10 @@ def fetch_cmu_actions(data_home=None, *, download_if_missing=True, return_X_y=Fa
     Parameters
     ----------
     data_home : str or path-like, default=None
-        Folder for the datasets; None means :func:`get_data_home`.
+        The data home, the folder holding ``cmu_mocap/`` (created if
+        missing), as for :func:`load_cmu_actions`. None means the
+        ``SKSEQ2SEQ_DATA`` environment variable if set, else
+        ``~/skseq2seq_data`` (see :func:`get_data_home`).
     download_if_missing : bool, default=True
         When False, raise :class:`OSError` instead of downloading missing files.
     return_X_y : bool, default=False
@@ -165,7 +140,8 @@ def fetch_cmu_actions(data_home=None, *, download_if_missing=True, return_X_y=Fa
     >>> data.target_names.tolist()  # doctest: +SKIP
     ['basketball', 'basketball_signal', 'directing_traffic', 'jumping', 'running', 'soccer', 'walking']
     """
-    folder = get_data_home(data_home) / "cmu_mocap" / "actions"
+    data_home = get_data_home(data_home)
+    folder = data_home / "cmu_mocap" / "actions"
     for relative, sha256 in CMU_ACTIONS_FILES:
         path = folder / relative
         if path.exists():
@@ -173,4 +149,4 @@ def fetch_cmu_actions(data_home=None, *, download_if_missing=True, return_X_y=Fa
         if not download_if_missing:
             raise OSError(f"{path} is missing and download_if_missing is False.")
         _fetch_remote(CMU_ACTIONS_BASE_URL + relative, path, sha256)
-    return load_cmu_actions(folder.parent, return_X_y=return_X_y)
+    return load_cmu_actions(data_home, return_X_y=return_X_y)

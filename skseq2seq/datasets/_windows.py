@@ -7,25 +7,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from .._validation import check_labels, split_recordings
+
 __all__ = ["sliding_windows", "SlidingWindows", "make_concatenated_actions"]
-
-
-def _as_recordings(X):
-    """A list of (T, F) arrays and whether X was a single recording."""
-    if isinstance(X, np.ndarray) and X.dtype != object and X.ndim in (1, 2):
-        X = X[:, None] if X.ndim == 1 else X
-        return [X], True
-    recordings = []
-    for i, rec in enumerate(X):
-        rec = np.asarray(rec)
-        if rec.ndim == 1:
-            rec = rec[:, None]
-        if rec.ndim != 2:
-            raise ValueError(
-                f"Recording {i} has {rec.ndim} dimensions; expected (n_frames, n_features)."
-            )
-        recordings.append(rec)
-    return recordings, False
 
 
 def _frame_labels(y, recordings, single):
@@ -38,15 +22,10 @@ def _frame_labels(y, recordings, single):
             raise ValueError(f"y has {len(y)} entries for {len(recordings)} recordings.")
     labels = []
     for i, (lab, rec) in enumerate(zip(y, recordings)):
-        lab = np.asarray(lab)
-        if lab.ndim == 0 and not single:  # one label for the whole recording
+        if np.ndim(lab) == 0 and not single:  # one label for the whole recording
             lab = np.full(len(rec), lab)
-        if lab.shape != (len(rec),):
-            raise ValueError(
-                f"Labels of recording {i} have shape {lab.shape}; expected ({len(rec)},) "
-                "(one per frame) or a scalar (one per recording)."
-            )
-        labels.append(lab)
+        name = "y" if single else f"Labels of recording {i}"
+        labels.append(check_labels(lab, len(rec), name=name, unit="frame"))
     return labels
 
 
@@ -130,11 +109,8 @@ def sliding_windows(X, width, stride=1, *, y=None, label="majority", return_grou
     >>> labels.tolist(), groups.tolist()
     (['a', 'a', 'a', 'b'], [0, 0, 0, 1])
     """
-    recordings, single = _as_recordings(X)
-    widths = {rec.shape[1] for rec in recordings}
-    if len(widths) > 1:
-        raise ValueError(f"All recordings must have the same number of features; got {sorted(widths)}.")
-    n_features = widths.pop() if widths else 0
+    recordings, single = split_recordings(X)
+    n_features = recordings[0].shape[1] if recordings else 0
     frame_labels = _frame_labels(y, recordings, single) if y is not None else None
 
     windows, labels, groups = [], [], []
@@ -288,12 +264,7 @@ def make_concatenated_actions(
     >>> bool(np.all(X[:, 0] == y))
     True
     """
-    labels = np.asarray(labels)
-    if len(labels) != len(recordings) or len(recordings) == 0:
-        raise ValueError(
-            f"Need one label per recording and at least one recording; got "
-            f"{len(recordings)} recordings and {len(labels)} labels."
-        )
+    labels = check_labels(labels, len(recordings), unit="recording", min_labels=1)
     rng = check_random_state(random_state)
     actions = np.unique(labels)
     if n_actions is not None:

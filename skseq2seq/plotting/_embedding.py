@@ -1,9 +1,9 @@
 """PCA views of the decoder-state embedding (Su & Shlizerman 2020, Fig. 3-5)."""
 
-import numbers
-
 import numpy as np
 from sklearn.decomposition import PCA
+
+from .._validation import check_labels
 
 __all__ = ["plot_embedding"]
 
@@ -118,12 +118,7 @@ def plot_embedding(
             f"{dim}D projection; got {len(flat)} states of {n_hidden} dimensions."
         )
     if labels is not None:
-        labels = np.asarray(labels)
-        if labels.ndim != 1 or len(labels) != n_sequences:
-            raise ValueError(
-                f"labels must have one entry per sequence ({n_sequences}); "
-                f"got shape {labels.shape}."
-            )
+        labels = check_labels(labels, n_sequences, unit="sequence")
     pca = PCA(n_components=dim).fit(flat)
     projected = np.full(states.shape[:2] + (dim,), np.nan)
     projected[valid] = pca.transform(flat)

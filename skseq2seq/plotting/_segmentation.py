@@ -1,35 +1,31 @@
 """Timeline view of a temporal segmentation (Su & Shlizerman 2020, Fig. 6)."""
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from sklearn.metrics.cluster import contingency_matrix
-from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+from .._validation import check_labels
+from ..metrics import boundaries, match_labels
 
 __all__ = ["plot_segmentation"]
 
 
 def _runs(labels):
     """(start, length, label) of each run of equal labels."""
-    cuts = np.flatnonzero(labels[1:] != labels[:-1]) + 1
-    starts = np.r_[0, cuts]
-    stops = np.r_[cuts, len(labels)]
+    starts = np.r_[0, boundaries(labels)]
+    stops = np.r_[starts[1:], len(labels)]
     return starts, stops - starts, labels[starts]
 
 
 def _match_colors(labels_true, labels_pred):
     """(colour index of each predicted label, sorted true classes).
 
-    A predicted label takes the index of its Hungarian-matched true class.
+    A predicted label takes the index of its Hungarian-matched true class
+    (:func:`~skseq2seq.metrics.match_labels`); unmatched ones get their own.
     """
-    classes, true_idx = np.unique(labels_true, return_inverse=True)
-    clusters, pred_idx = np.unique(labels_pred, return_inverse=True)
-    counts = contingency_matrix(true_idx, pred_idx)
-    rows, cols = linear_sum_assignment(counts, maximize=True)
-    colour = {}
-    for r, c in zip(rows, cols):
-        colour[clusters[c]] = r
+    classes = np.unique(labels_true)
+    index = {c: i for i, c in enumerate(classes.tolist())}
+    colour = {c: index[t] for c, t in match_labels(labels_true, labels_pred).items()}
     spare = len(classes)
-    for cluster in clusters:  # unmatched clusters get colours of their own
+    for cluster in np.unique(labels_pred).tolist():  # unmatched: colours of their own
         if cluster not in colour:
             colour[cluster] = spare
             spare += 1
@@ -85,13 +81,13 @@ def plot_segmentation(
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    labels_true = column_or_1d(labels_true)
-    if len(labels_true) == 0:
-        raise ValueError("labels_true must hold at least one frame; got 0.")
+    labels_true = check_labels(labels_true, name="labels_true", unit="frame", min_labels=1)
     rows = [("true", labels_true)]
     if labels_pred is not None:
-        labels_pred = column_or_1d(labels_pred)
-        check_consistent_length(labels_true, labels_pred)
+        labels_pred = check_labels(
+            labels_pred, len(labels_true), name="labels_pred", unit="frame",
+            reference="labels_true",
+        )
         rows.append(("predicted", labels_pred))
 
     pred_colour, classes = _match_colors(
