@@ -5,7 +5,8 @@
 #   PYTHON=/path/to/python bash docs/build.sh
 # Offline by default (no intersphinx); SKSEQ2SEQ_DOCS_OFFLINE=0 links to the
 # numpy/sklearn/skorch/torch docs. Gallery examples read the CMU data from
-# $SKSEQ2SEQ_CMU_DATA or ../shared/data/cmu_mocap and fall back to generated data.
+# $SKSEQ2SEQ_DATA (the folder holding cmu_mocap/) or ../shared/data and fall back
+# to generated data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python}"

@@ -9,8 +9,9 @@ window's end, gives every frame the decoder states that predicted it and
 clusters the frames into actions, with temporal smoothing. The
 ground-truth transitions give a reference.
 
-Without the data (``$SKSEQ2SEQ_CMU_DATA`` or ``../../../shared/data/cmu_mocap``
-from this folder), generated regimes joined end to end stand in.
+Without the data (``cmu_mocap/subject86`` in the data home, ``$SKSEQ2SEQ_DATA``
+or ``../../../shared/data`` from this folder), generated regimes joined end to
+end stand in.
 """
 
 # %%
@@ -23,10 +24,10 @@ import numpy as np
 
 from skseq2seq.datasets import load_cmu_subject86, make_motion_sequences
 
-data_home = Path(os.environ.get("SKSEQ2SEQ_CMU_DATA", "../../../shared/data/cmu_mocap"))
-if (data_home / "subject86").is_dir():
-    frames, frame_labels, names = load_cmu_subject86(1, data_home=data_home)
-    fps = 120
+data_home = Path(os.environ.get("SKSEQ2SEQ_DATA", "../../../shared/data"))
+if (data_home / "cmu_mocap" / "subject86").is_dir():
+    trial = load_cmu_subject86(1, data_home=data_home)
+    frames, frame_labels, names, fps = trial.data, trial.target, list(trial.target_names), trial.fps
 else:
     parts, regimes = make_motion_sequences(n_sequences=8, n_timesteps=150, n_features=6,
                                            n_regimes=4, random_state=0)
@@ -49,7 +50,7 @@ segmenter = TemporalSegmenter(n_clusters=len(names), fps=fps, working_fps=min(fp
                               embedder=Seq2SeqEmbedder(hidden_size=64, max_epochs=10),
                               random_state=0)
 segments = segmenter.fit_predict(frames)
-report = segmentation_report(frame_labels, segments, tolerance=fps // 2)
+report = segmentation_report(frame_labels, segments, tolerance=0.5, fps=fps)
 print({key: round(float(value), 2) for key, value in report.items()})
 
 # %%
