@@ -66,7 +66,9 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  #
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder  # noqa: E402
+from skseq2seq import (  # noqa: E402
+    EmbeddingClusterer, Seq2SeqClusterer, Seq2SeqEmbedder, posture_statistics,
+)
 from skseq2seq._clusterer import default_embedder  # noqa: E402
 from skseq2seq.metrics import clustering_accuracy  # noqa: E402
 
@@ -218,8 +220,10 @@ def derived(base, embedding=None, **clusterer_params):
             clusterer.embedder_.set_params(embedding=previous)
         else:
             E = clusterer.embedding_
-        params = {**clusterer.get_params(deep=False), "n_clusters": k, **clusterer_params}
-        labels = Seq2SeqClusterer(**params)._cluster_embedding(E, W).labels_
+        stage = clusterer.embedding_clusterer_
+        params = {**stage.get_params(deep=False), "n_clusters": k, **clusterer_params}
+        labels = EmbeddingClusterer(**params).fit_predict(
+            E, merge_features=lambda: posture_statistics(W))
         seconds = cache[base + "__seconds"] + time.perf_counter() - t
         return labels, E, seconds, f"shared net: {base.strip()}"
     method.derived_from = base
@@ -351,8 +355,8 @@ def seed_row(dname, W, y, k, seed, args):
     t = time.perf_counter()
     labels = clusterer.fit_predict(W)
     seconds = time.perf_counter() - t
-    plain = Seq2SeqClusterer(n_clusters=k, random_state=seed, n_extra_clusters=0)
-    plain = plain._cluster_embedding(clusterer.embedding_, W).labels_
+    plain = EmbeddingClusterer(n_clusters=k, random_state=seed, n_extra_clusters=0)
+    plain = plain.fit_predict(clusterer.embedding_)
     return dict(dataset=dname, method="seed", seed=seed, ari=float(adjusted_rand_score(y, labels)),
                 ari_no_merge=float(adjusted_rand_score(y, plain)),
                 n_groups=int(clusterer.n_groups_), fit_s=seconds)
@@ -360,9 +364,8 @@ def seed_row(dname, W, y, k, seed, args):
 
 def auto_k_row(dname, embedding, k, seed, clustering):
     """k that n_clusters="auto" picks on a trained default clusterer's embedding."""
-    auto = Seq2SeqClusterer(n_clusters="auto", clustering=clustering, random_state=seed)
-    auto.k_scores_ = {}
-    chosen = auto._choose_n_clusters(auto._prepare(embedding))
+    auto = EmbeddingClusterer(n_clusters="auto", clustering=clustering, random_state=seed)
+    chosen = auto.fit(embedding).n_clusters_
     return dict(dataset=dname, method="auto_k", seed=seed, true_k=k, chosen_k=int(chosen),
                 scores={int(a): b for a, b in auto.k_scores_.items()})
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from bench_quality_study import _spectral, load_dataset
-from skseq2seq._clusterer import _merge_groups, _posture_statistics
+from skseq2seq import posture_statistics
 
 HERE = Path(__file__).resolve().parent
 ACTIONS = ["basketball", "basketball_signal", "directing_traffic", "jumping", "running",
@@ -93,8 +93,8 @@ def train(task):
         fit_s = time.perf_counter() - t0
     finally:  # pool workers run several tasks
         embedder_module.Seq2SeqEmbedder._make_net = make_net
-    merged = clone(clusterer).set_params(n_extra_clusters=2)._cluster_embedding(
-        clusterer.embedding_, W)
+    merged = clone(clusterer.embedding_clusterer_).set_params(n_extra_clusters=2).fit(
+        clusterer.embedding_, merge_features=posture_statistics(W))
     return (task, clusterer.labels_, clusterer.embedding_.astype(np.float32), fit_s,
             merged.labels_, merged.n_groups_)
 
@@ -157,9 +157,12 @@ def nearest_recordings(F, y, groups, recordings, metric, n=4):
 
 def two_level(E, F, k, factor):
     """Spectral clustering of the embedding into factor * k groups, merged by posture centroids."""
+    from sklearn.cluster import AgglomerativeClustering
     from sklearn.preprocessing import normalize
 
-    return _merge_groups(_spectral(normalize(E), int(round(factor * k))), F, k)
+    groups = np.unique(_spectral(normalize(E), int(round(factor * k))), return_inverse=True)[1]
+    centroids = np.stack([F[groups == g].mean(0) for g in range(groups.max() + 1)])
+    return AgglomerativeClustering(k, linkage="average").fit_predict(centroids)[groups]
 
 
 # -- report -----------------------------------------------------------------
@@ -249,7 +252,7 @@ def main(argv=None):
               "(Euclidean) |", "|---|---|---|"]
     from sklearn.preprocessing import normalize
 
-    F = _posture_statistics(W)
+    F = posture_statistics(W)
     big_recordings = np.unique(groups[y == big])
     near_emb = nearest_recordings(normalize(E0), y, groups, big_recordings, "cosine")
     near_ms = nearest_recordings(F, y, groups, big_recordings, "euclidean")
@@ -290,7 +293,7 @@ def main(argv=None):
                 if factor == "merged":
                     labels = runs[d, "defaults", s, "merged"][0]
                 elif factor is not None:
-                    labels = two_level(E, _posture_statistics(Wd), kd, factor)
+                    labels = two_level(E, posture_statistics(Wd), kd, factor)
                 aris.append(float(adjusted_rand_score(yd, labels)))
             result["two_level"].append(dict(stage=name, dataset=d, ari=aris))
             cells.append(" / ".join(f"{a:.2f}" for a in aris))

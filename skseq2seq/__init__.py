@@ -4,10 +4,18 @@ Cluster and segment spatiotemporal data by the dynamics a GRU
 encoder-decoder learns from it, without labels (Su & Shlizerman 2020).
 """
 
-from ._clusterer import Seq2SeqClusterer
+from ._clusterer import Seq2SeqClusterer, posture_statistics
 from ._embedder import Seq2SeqEmbedder
+from ._embedding_clusterer import EmbeddingClusterer
 from ._segmenter import TemporalSegmenter
 
 __version__ = "0.1.0"
 
-__all__ = ["Seq2SeqClusterer", "Seq2SeqEmbedder", "TemporalSegmenter", "__version__"]
+__all__ = [
+    "EmbeddingClusterer",
+    "Seq2SeqClusterer",
+    "Seq2SeqEmbedder",
+    "TemporalSegmenter",
+    "__version__",
+    "posture_statistics",
+]

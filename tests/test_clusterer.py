@@ -6,7 +6,7 @@ from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV
 
-from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder
+from skseq2seq import EmbeddingClusterer, Seq2SeqClusterer, Seq2SeqEmbedder
 from skseq2seq.datasets import make_motion_sequences
 
 
@@ -55,6 +55,20 @@ def test_default_embedder_and_random_state_propagate(data):
     assert Seq2SeqClusterer().get_params()["embedder"] is None
     again = Seq2SeqClusterer(3, embedder=small_embedder(), random_state=5).fit(X)
     np.testing.assert_array_equal(model.labels_, again.labels_)
+
+
+def test_clustering_stage_is_an_embedding_clusterer(data):
+    X, _ = data
+    model = Seq2SeqClusterer(3, embedder=small_embedder(), n_extra_clusters=1,
+                             random_state=0).fit(X)
+    stage = model.embedding_clusterer_
+    assert isinstance(stage, EmbeddingClusterer)
+    assert stage.get_params() == dict(n_clusters=3, clustering="spectral", max_clusters=10,
+                                      n_extra_clusters=1, random_state=0)
+    for name in ("labels_", "n_clusters_", "n_groups_", "k_scores_", "cluster_centers_",
+                 "clustering_"):
+        assert getattr(model, name) is getattr(stage, name)
+    np.testing.assert_array_equal(model.predict(X), stage.predict(model.embedding_))
 
 
 def test_too_many_clusters(data):

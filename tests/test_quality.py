@@ -1,20 +1,15 @@
-"""Defaults, automatic k, velocity inputs and a small real-data quality smoke test."""
+"""Defaults, automatic k, velocity inputs and a small real-data quality smoke test.
+
+The clustering stage on fixed embeddings is tested in test_embedding_clusterer.py.
+"""
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder
-from skseq2seq._clusterer import _eigengaps, _posture_statistics, default_embedder
+from skseq2seq._clusterer import default_embedder
 from skseq2seq.datasets import load_cmu_actions, make_motion_sequences, sliding_windows
-
-
-def _blobs_on_sphere(n_per=40, k=4, dim=8, seed=0):
-    rng = np.random.RandomState(seed)
-    centres = rng.randn(k, dim) * 5
-    X = np.concatenate([c + 0.3 * rng.randn(n_per, dim) for c in centres])
-    return X, np.repeat(np.arange(k), n_per)
-
 
 # -- with_velocity ------------------------------------------------------------------
 
@@ -75,44 +70,6 @@ def test_defaults_fit_and_predict_small():
 # -- automatic k --------------------------------------------------------------------
 
 
-def test_eigengaps_find_separated_groups():
-    from sklearn.preprocessing import normalize
-
-    X, _ = _blobs_on_sphere(k=4)
-    gaps = _eigengaps(normalize(X), 10)
-    assert set(gaps) == set(range(2, 11))
-    assert max(gaps, key=gaps.get) == 4
-    # The sparse eigensolver path (n > 500) agrees.
-    X, _ = _blobs_on_sphere(n_per=150, k=5, seed=1)
-    gaps = _eigengaps(normalize(X), 8)
-    assert max(gaps, key=gaps.get) == 5
-
-
-class FixedEmbedder(Seq2SeqEmbedder):
-    """The net replaced by a fixed embedding: each univariate sequence's values."""
-
-    def fit(self, X, y=None):
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X):
-        return np.asarray(X)[:, :, 0]
-
-
-@pytest.mark.parametrize("clustering", ["spectral", "kmeans", "agglomerative"])
-def test_auto_k_on_separated_embedding(clustering, monkeypatch):
-    """With the net replaced by a fixed embedding, "auto" finds the 4 groups."""
-    X, y = _blobs_on_sphere(k=4)
-
-    clusterer = Seq2SeqClusterer(
-        n_clusters="auto", embedder=FixedEmbedder(), clustering=clustering, random_state=0
-    )
-    clusterer.fit(X[:, :, None])
-    assert clusterer.n_clusters_ == 4
-    assert set(clusterer.k_scores_) <= set(range(2, 11))
-    assert adjusted_rand_score(y, clusterer.labels_) == 1.0
-
-
 def test_auto_k_respects_max_clusters_and_tiny_inputs():
     X, _ = make_motion_sequences(n_sequences=20, n_timesteps=10, random_state=0)
     small = default_embedder().set_params(hidden_size=4, max_epochs=1)
@@ -139,68 +96,6 @@ def test_auto_k_synthetic_default_embedder():
         n_clusters="auto", embedder=default_embedder().set_params(max_epochs=10), random_state=0
     ).fit(X)
     assert model.n_clusters_ == 4
-
-
-# -- surplus spectral groups ---------------------------------------------------------
-
-
-def _three_shapes_two_levels(n_per=30, n_timesteps=12, seed=0):
-    """Three sequence shapes (three groups of the embedding); the first two share a level."""
-    rng = np.random.RandomState(seed)
-    t = np.arange(n_timesteps)
-    shapes = [np.sin(t), np.cos(2 * t), np.sign(np.sin(3 * t))]
-    levels = [5.0, 5.0, -5.0]
-    X = np.concatenate([
-        level + 3 * shape + 0.1 * rng.randn(n_per, n_timesteps)
-        for shape, level in zip(shapes, levels)
-    ])
-    return X[:, :, None], np.repeat([0, 0, 1], n_per)
-
-
-def test_surplus_groups_are_merged_by_posture():
-    X, by_level = _three_shapes_two_levels()
-    clusterer = Seq2SeqClusterer(2, embedder=FixedEmbedder(), random_state=0).fit(X)
-    # The graph holds three groups: three are cut, the two at one level merged.
-    assert clusterer.n_groups_ == 3 and clusterer.n_clusters_ == 2
-    assert clusterer.clustering_.n_clusters == 3
-    assert adjusted_rand_score(by_level, clusterer.labels_) == 1.0
-    assert clusterer.cluster_centers_.shape == (2, 12)
-    np.testing.assert_array_equal(clusterer.predict(X), clusterer.labels_)
-
-
-@pytest.mark.parametrize("params", [dict(n_extra_clusters=0), dict(clustering="kmeans")])
-def test_surplus_merging_off(params):
-    X, _ = _three_shapes_two_levels()
-    clusterer = Seq2SeqClusterer(2, embedder=FixedEmbedder(), random_state=0, **params).fit(X)
-    assert clusterer.n_groups_ == clusterer.n_clusters_ == 2
-    assert len(np.unique(clusterer.labels_)) == 2
-
-
-def test_no_surplus_when_groups_match_k():
-    X, y = _blobs_on_sphere(k=4)
-    clusterer = Seq2SeqClusterer(4, embedder=FixedEmbedder(), random_state=0).fit(X[:, :, None])
-    assert clusterer.n_groups_ == 4
-    assert adjusted_rand_score(y, clusterer.labels_) == 1.0
-
-
-def test_n_extra_clusters_validation():
-    X, _ = _three_shapes_two_levels()
-    with pytest.raises(ValueError, match="n_extra_clusters"):
-        Seq2SeqClusterer(2, embedder=FixedEmbedder(), n_extra_clusters=-1).fit(X)
-
-
-def test_posture_statistics_ignore_padding():
-    from sklearn.preprocessing import StandardScaler
-
-    rng = np.random.RandomState(0)
-    seqs = [rng.randn(n, 3) + i for i, n in enumerate([5, 9, 7, 12])]
-    expected = StandardScaler().fit_transform(
-        np.array([np.concatenate([s.mean(0), s.std(0)]) for s in seqs])
-    )
-    np.testing.assert_allclose(_posture_statistics(seqs), expected, atol=1e-10)
-    # Equal lengths as a 3D array: the same per-sequence statistics.
-    same = np.stack([s[:5] for s in seqs])
-    np.testing.assert_allclose(_posture_statistics(same), _posture_statistics(list(same)))
 
 
 # -- real data ----------------------------------------------------------------------
