@@ -337,7 +337,6 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         """
         net_params = {key: params.pop(key) for key in list(params)
                       if key.startswith(NET_PARAM_PREFIXES)}
-        _check_net_param_names(net_params)
         vars(self).update(net_params)
         return super().set_params(**params)
 
