@@ -92,9 +92,9 @@ def _check_net_param_names(params):
     """Forwarded skorch parameters carry a prefix the embedder passes on."""
     unknown = sorted(key for key in params if not key.startswith(NET_PARAM_PREFIXES))
     if unknown:
-        raise TypeError(
-            f"Seq2SeqEmbedder got an unexpected keyword argument {unknown[0]!r}; besides its "
-            f"own parameters it takes skorch parameters starting with {NET_PARAM_PREFIXES}."
+        raise ValueError(
+            f"Seq2SeqEmbedder got an unexpected parameter {unknown[0]!r}; besides its own "
+            f"parameters it takes skorch parameters starting with {NET_PARAM_PREFIXES}."
         )
 
 
@@ -199,8 +199,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         others (``get_params``, ``set_params``, ``clone``, grid searches).
         Those the embedder sets from its own parameters (e.g.
         ``module__hidden_size``, ``optimizer__lr``,
-        ``iterator_train__batch_size``) raise a ValueError in ``fit``; any
-        other name raises a TypeError.
+        ``iterator_train__batch_size``) raise a ValueError in ``fit``, as do
+        names without one of these prefixes.
 
     Attributes
     ----------
@@ -303,8 +303,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         self.accelerate = accelerate
         self.with_velocity = with_velocity
         self.module = module
-        _check_net_param_names(kwargs)
-        vars(self).update(kwargs)
+        vars(self).update(kwargs)  # checked in fit, as sklearn checks parameters
 
     def get_params(self, deep=True):
         """Get parameters, the forwarded skorch ones (``optimizer__<name>``, ...) included.
@@ -335,14 +334,17 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         -------
         self : Seq2SeqEmbedder
         """
-        net_params = {key: params.pop(key) for key in list(params)
-                      if key.startswith(NET_PARAM_PREFIXES)}
-        vars(self).update(net_params)
+        # Before sklearn's set_params, which would read module__<name> as a
+        # parameter of a nested estimator "module".
+        own = set(self._get_param_names())
+        vars(self).update({key: params.pop(key) for key in list(params) if key not in own})
         return super().set_params(**params)
 
     def _net_params(self):
+        """The keyword parameters beyond the signature's (fitted attributes end with "_")."""
+        own = set(self._get_param_names())
         return {key: value for key, value in vars(self).items()
-                if key.startswith(NET_PARAM_PREFIXES)}
+                if key not in own and not key.endswith("_") and not key.startswith("_")}
 
     @property
     def module_(self):
@@ -372,6 +374,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             The fitted embedder.
         """
         params = python_scalars(self.get_params(deep=False))  # np.int64 -> int, once
+        _check_net_param_names(self._net_params())
         device = check_device(params["device"])
         _check_callbacks(params["callbacks"])
         data, lengths = check_sequences(X)
