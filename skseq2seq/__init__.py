@@ -7,6 +7,7 @@ encoder-decoder learns from it, without labels (Su & Shlizerman 2020).
 from ._clusterer import Seq2SeqClusterer, posture_statistics
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer
+from ._network import Seq2SeqModule
 from ._segmenter import TemporalSegmenter
 
 __version__ = "0.1.0"
@@ -15,6 +16,7 @@ __all__ = [
     "EmbeddingClusterer",
     "Seq2SeqClusterer",
     "Seq2SeqEmbedder",
+    "Seq2SeqModule",
     "TemporalSegmenter",
     "__version__",
     "posture_statistics",

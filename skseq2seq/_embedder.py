@@ -16,10 +16,13 @@ from ._net import (
     GLOBAL_RNG_LOCK, INFERENCE_BATCH, AcceleratedSeq2SeqNet, NonFiniteLossStop, Seq2SeqNet,
     SequenceBatches, batch_bounds, forward_batches,
 )
-from ._network import MaskedMSELoss, Seq2SeqModule
+from ._network import MaskedMSELoss, Seq2SeqModule, masked_squared_error, pool_states
 from ._validation import check_device, check_sequences, python_scalars
 
 __all__ = ["Seq2SeqEmbedder"]
+
+# Prefixes of the skorch parameters Seq2SeqEmbedder forwards to its net.
+NET_PARAM_PREFIXES = ("module__", "optimizer__", "iterator_train__", "callbacks__")
 
 # Largest magnitude of the net's inputs (standardised units, or raw ones with
 # standardize=False): far beyond any real data, yet squared errors of such
@@ -77,6 +80,16 @@ def _check_callbacks(callbacks):
             )
 
 
+def _check_net_param_names(params):
+    """Forwarded skorch parameters carry a prefix the embedder passes on."""
+    unknown = sorted(key for key in params if not key.startswith(NET_PARAM_PREFIXES))
+    if unknown:
+        raise ValueError(
+            f"Seq2SeqEmbedder got an unexpected parameter {unknown[0]!r}; besides its own "
+            f"parameters it takes skorch parameters starting with {NET_PARAM_PREFIXES}."
+        )
+
+
 class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
     """Embed sequences with the hidden states of a GRU sequence-to-sequence net.
 
@@ -129,9 +142,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         Append each channel's first difference (frame-to-frame change; the
         first frame repeats the second's) as extra input channels, standardised
         like the others. The net then reads and predicts ``2 * n_features``
-        channels; :meth:`forecast` returns the original ones. Helps on motion
-        capture, where actions differ by how fast joints move (see
-        ``benchmarks/results/quality_study.md``).
+        channels; :meth:`forecast` returns the original ones. Meant for
+        motion capture, where actions differ by how fast joints move.
     lr : float, default=1e-3
         Adam learning rate.
     batch_size : int, default=64
@@ -161,15 +173,38 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         run the script with ``accelerate launch`` for data-parallel training
         on several GPUs or machines (see the scaling guide). Requires the
         ``accelerate`` package.
+    module : type, default=Seq2SeqModule
+        The network's class (or a callable returning the module). It is built
+        as ``module(n_features=..., hidden_size=..., num_layers=...,
+        objective=..., prediction_length=..., decoder_input=...,
+        decoder_strategy=..., bidirectional_encoder=..., **module__params)``
+        and its ``forward(X, lengths)`` must return ``(output, target, mask,
+        states, code)``: see :class:`~skseq2seq._network.Seq2SeqModule` for
+        the full interface.
+    **kwargs
+        skorch parameters forwarded to the net, with skorch's prefixes:
+        ``module__<name>`` (extra constructor arguments of ``module``),
+        ``optimizer__<name>`` (of Adam, e.g. ``optimizer__weight_decay``),
+        ``iterator_train__<name>`` (of the training ``DataLoader``, e.g.
+        ``num_workers``, ``pin_memory``) and
+        ``callbacks__<callback>__<name>``. They are parameters like the
+        others (``get_params``, ``set_params``, ``clone``, grid searches).
+        Those the embedder sets from its own parameters (e.g.
+        ``module__hidden_size``, ``optimizer__lr``,
+        ``iterator_train__batch_size``) raise a ValueError in ``fit``, as do
+        names without one of these prefixes.
 
     Attributes
     ----------
     module_ : torch.nn.Module
-        The trained encoder-decoder.
-    net_ : skorch.NeuralNet
-        The skorch net that trained it.
+        The trained encoder-decoder (``net_.module_``).
+    net_ : Seq2SeqNet
+        The skorch net that trained it; callbacks reach this embedder as
+        ``net.embedder`` and may call :meth:`transform`, :meth:`inference`
+        or :meth:`net_inputs` mid-training.
     history_ : skorch.History
-        Per-epoch training record (``train_loss``, ``dur``, ...).
+        Per-epoch training record (``train_loss``, ``dur``, ...;
+        ``net_.history``).
     n_features_in_ : int
         Channels per time step seen in ``fit``.
     prediction_length_ : int
@@ -194,6 +229,15 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
     (40, 16)
     >>> embedder.transform_states(X).shape
     (40, 10, 16)
+
+    skorch parameters are forwarded to the net, and searchable:
+
+    >>> embedder = Seq2SeqEmbedder(hidden_size=16, max_epochs=2, random_state=0,
+    ...                            optimizer__weight_decay=1e-4)
+    >>> embedder.get_params()["optimizer__weight_decay"]
+    0.0001
+    >>> embedder.fit(X).net_.optimizer_.param_groups[0]["weight_decay"]
+    0.0001
     """
 
     _parameter_constraints = {
@@ -218,6 +262,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
         "mixed_precision": ["boolean"],
         "accelerate": ["boolean"],
+        "module": [callable],
     }
 
     def __init__(
@@ -226,7 +271,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         embedding="decoder", pooling="mean", standardize=True, lr=1e-3, batch_size=64,
         max_epochs=20, gradient_clipping=1.0, callbacks=None, device="auto",
         random_state=None, verbose=0, mixed_precision=False, accelerate=False,
-        with_velocity=False,
+        with_velocity=False, module=Seq2SeqModule, **kwargs,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -249,6 +294,59 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         self.mixed_precision = mixed_precision
         self.accelerate = accelerate
         self.with_velocity = with_velocity
+        self.module = module
+        vars(self).update(kwargs)  # checked in fit, as sklearn checks parameters
+
+    def get_params(self, deep=True):
+        """Get parameters, the forwarded skorch ones (``optimizer__<name>``, ...) included.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of contained estimators.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        params = super().get_params(deep=deep)
+        params.update(self._net_params())
+        return params
+
+    def set_params(self, **params):
+        """Set parameters, the forwarded skorch ones (``optimizer__<name>``, ...) included.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names mapped to their new values.
+
+        Returns
+        -------
+        self : Seq2SeqEmbedder
+        """
+        # Before sklearn's set_params, which would read module__<name> as a
+        # parameter of a nested estimator "module".
+        own = set(self._get_param_names())
+        vars(self).update({key: params.pop(key) for key in list(params) if key not in own})
+        return super().set_params(**params)
+
+    def _net_params(self):
+        """The keyword parameters beyond the signature's (fitted attributes end with "_")."""
+        own = set(self._get_param_names())
+        return {key: value for key, value in vars(self).items()
+                if key not in own and not key.endswith("_") and not key.startswith("_")}
+
+    @property
+    def module_(self):
+        # Derived from net_, which owns the network (Accelerate replaces it
+        # after training; pickling keeps one copy).
+        return self.net_.module_
+
+    @property
+    def history_(self):
+        return self.net_.history
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -268,6 +366,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             The fitted embedder.
         """
         params = python_scalars(self.get_params(deep=False))  # np.int64 -> int, once
+        _check_net_param_names(self._net_params())
         device = check_device(params["device"])
         _check_callbacks(params["callbacks"])
         data, lengths = check_sequences(X)
@@ -287,9 +386,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             torch.manual_seed(seed)
             self.net_ = self._make_net(int(self.features_kept_.sum()), device, params)
             self.net_.initialize()
-        # Set before training so callbacks can call transform mid-training.
-        self.module_ = self.net_.module_
-        self.history_ = self.net_.history
+        # net_ is set before training: callbacks can call transform mid-training.
         self.net_.partial_fit(dataset, None)  # already initialized: no second init
         self.n_epochs_ = sum("train_loss" in row for row in self.net_.history)
         self.interrupted_ = self.net_.interrupted_
@@ -373,6 +470,26 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         )
 
     def _make_net(self, n_channels, device, params):
+        module_args = {
+            "n_features": n_channels, "hidden_size": params["hidden_size"],
+            "num_layers": params["num_layers"], "objective": params["objective"],
+            "prediction_length": self.prediction_length_,
+            "decoder_input": params["decoder_input"],
+            "decoder_strategy": params["decoder_strategy"],
+            "bidirectional_encoder": params["bidirectional_encoder"],
+        }
+        net_params = self._net_params()
+        own = {f"module__{name}": name for name in module_args}
+        own.update({"optimizer__lr": "lr", "iterator_train__batch_size": "batch_size"})
+        clashes = sorted(set(net_params) & set(own))
+        if clashes:
+            raise ValueError(
+                f"{clashes[0]} is set by the embedder: use its parameter "
+                f"{own[clashes[0]]!r} instead" + (
+                    " (the number of channels comes from X)."
+                    if clashes[0] == "module__n_features" else "."
+                )
+            )
         callbacks = list(params["callbacks"] or [])
         callbacks.append(("stop_on_non_finite_loss", NonFiniteLossStop(
             advice="use standardize=True or a lower lr" if not params["standardize"]
@@ -393,16 +510,9 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
                 mixed_precision=("fp16" if device.type == "cuda" else "bf16")
                 if self.mixed_precision else "no",
             )}
-        net = net_class(
-            module=Seq2SeqModule,
-            module__n_features=n_channels,
-            module__hidden_size=params["hidden_size"],
-            module__num_layers=params["num_layers"],
-            module__objective=params["objective"],
-            module__prediction_length=self.prediction_length_,
-            module__decoder_input=params["decoder_input"],
-            module__decoder_strategy=params["decoder_strategy"],
-            module__bidirectional_encoder=params["bidirectional_encoder"],
+        return net_class(
+            module=params["module"],
+            **{f"module__{name}": value for name, value in module_args.items()},
             criterion=MaskedMSELoss,
             optimizer=torch.optim.Adam,
             lr=params["lr"],
@@ -411,10 +521,10 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             train_split=None,  # unsupervised: all data trains
             callbacks=callbacks,
             verbose=int(params["verbose"]),
+            embedder=self,  # callbacks may embed monitor data mid-training
             **placement,
+            **net_params,
         )
-        net.embedder = self  # lets callbacks embed monitor data mid-training
-        return net
 
     # -- inference -------------------------------------------------------
 
@@ -463,8 +573,6 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         n = len(data)
         n_steps = self.prediction_length_ or int(lengths.max(initial=0))
         out = Bunch()
-        if states:
-            out.states = np.full((n, n_steps, self.module_.hidden_size), np.nan, np.float32)
         if frames:
             out.frames = np.full((n, n_steps, int(self.features_kept_.sum())), np.nan)
         if errors:
@@ -474,22 +582,28 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             self.module_, (self._batch_tensors(data, lengths, rows) for rows in batches),
             self.mixed_precision,
         )
-        for rows, output in zip(batches, outputs):
-            k, predicted, target = len(rows), output[0][: len(rows)], output[1][: len(rows)]
-            steps = predicted.shape[1]
-            if embedding:
-                part = self._embed(output)[:k].cpu().numpy()
+        for rows, (predicted, target, mask, hidden, code) in zip(batches, outputs):
+            k, steps = len(rows), predicted.shape[1]
+            if embedding:  # pooled over the whole fixed-shape batch (batch-independent)
+                part = pool_states(hidden, mask, code, self.embedding, self.pooling)[:k]
                 if "embedding" not in out:
                     out.embedding = np.empty((n, part.shape[1]), np.float32)
-                out.embedding[rows] = part
+                out.embedding[rows] = part.cpu().numpy()
             if states:
-                out.states[rows, :steps] = output[3][:k].cpu().numpy()
+                if "states" not in out:  # the module's state size
+                    out.states = np.full((n, n_steps, hidden.shape[2]), np.nan, np.float32)
+                out.states[rows, :steps] = hidden[:k].cpu().numpy()
             if frames:
-                out.frames[rows, :steps] = predicted.cpu().numpy()
+                out.frames[rows, :steps] = predicted[:k].cpu().numpy()
             if errors:
-                out.errors[rows, :steps] = ((predicted.double() - target.double()) ** 2).mean(2).cpu().numpy()
+                squared = masked_squared_error(
+                    predicted[:k].double(), target[:k].double(), mask[:k]
+                )
+                out.errors[rows, :steps] = squared.mean(2).cpu().numpy()
         if embedding and "embedding" not in out:
             out.embedding = np.empty((0, 0), np.float32)
+        if states and "states" not in out:
+            out.states = np.empty((0, n_steps, 0), np.float32)
         return out
 
     def _batch_tensors(self, data, lengths, rows):
@@ -499,20 +613,6 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         padded = torch.zeros((INFERENCE_BATCH,) + tuple(block.shape[1:]), dtype=block.dtype)
         padded[: len(block)] = block
         return padded, torch.full((INFERENCE_BATCH,), length, dtype=torch.int64)
-
-    def _embed(self, output):
-        _, _, mask, states, code = output
-        mask = mask[:, :, None].to(states.dtype)
-        parts = []
-        if self.embedding in ("decoder", "both"):
-            if self.pooling in ("mean", "concat"):
-                parts.append((states * mask).sum(1) / mask.sum(1))
-            if self.pooling in ("last", "concat"):
-                last = mask[:, :, 0].sum(1).long() - 1
-                parts.append(states[torch.arange(len(states)), last])
-        if self.embedding in ("encoder", "both"):
-            parts.append(code)
-        return torch.cat(parts, dim=1)
 
     def transform(self, X):
         """Embed sequences.
@@ -550,20 +650,6 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         """
         for chunk in chunks:
             yield self.transform(chunk)
-
-    def __getstate__(self):
-        # module_ and history_ are the net's own: pickle them once, inside net_,
-        # whose skorch pickling maps CUDA tensors to the CPU where CUDA is absent.
-        state = super().__getstate__()
-        if "net_" in state:
-            state = {k: v for k, v in state.items() if k not in ("module_", "history_")}
-        return state
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "net_" in state:
-            self.module_ = self.net_.module_
-            self.history_ = self.net_.history
 
     def transform_states(self, X):
         """Decoder hidden states, one per decoded step: the interpretable embedding.

@@ -7,8 +7,8 @@ import threading
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback
-from skorch.dataset import unpack_data
 from skorch.hf import AccelerateMixin
+from skorch.utils import TeeGenerator
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler
 
 __all__ = [
@@ -143,13 +143,27 @@ def _whole_batch(batch):
     return batch
 
 
+# DataLoader arguments the net sets itself: the dataset returns whole batches.
+_OWN_LOADER_ARGS = ("sampler", "batch_sampler", "collate_fn", "generator")
+
+
 class Seq2SeqNet(NeuralNet):
     """``NeuralNet`` whose loss comes from the module's own targets.
 
-    The module returns ``(output, target, mask, ...)``; ``y`` is unused.
+    The module returns ``(output, target, mask, ...)`` (see
+    :class:`~skseq2seq._network.Seq2SeqModule` for the interface); ``y`` is
+    unused. The data is a :class:`SequenceBatches`, indexed a batch at a
+    time.
 
-    Parameters (beyond skorch's)
-    ----------------------------
+    Parameters
+    ----------
+    *args, **kwargs
+        Those of :class:`skorch.NeuralNet`. ``iterator_train__<name>`` and
+        ``iterator_valid__<name>`` reach the ``DataLoader`` (e.g.
+        ``num_workers``, ``pin_memory``; ``batch_size``, ``shuffle`` and
+        ``drop_last`` choose the batches); ``sampler``, ``batch_sampler``,
+        ``collate_fn`` and ``generator`` are the net's own and raise a
+        ValueError.
     mixed_precision : bool, default=False
         Run the forward pass (training and inference) under
         ``torch.autocast``; weights, loss and optimizer stay float32. float16
@@ -157,12 +171,28 @@ class Seq2SeqNet(NeuralNet):
     amp_dtype : {None, "float16", "bfloat16"}, default=None
         Overrides that choice of autocast dtype; float16 always comes with
         loss scaling.
+    embedder : Seq2SeqEmbedder or None, default=None
+        The estimator this net trains for. Callbacks reach it as
+        ``net.embedder`` and may call its public methods mid-training
+        (``transform``, ``inference``, ``net_inputs``): its fitted
+        attributes other than ``n_epochs_`` and ``interrupted_`` are set
+        before training starts. None for a net used on its own.
+
+    Attributes
+    ----------
+    grad_scaler_ : torch.amp.GradScaler or None
+        Loss scaler of float16 training; None otherwise.
+    interrupted_ : bool
+        Whether the last ``fit_loop`` was cut short by a KeyboardInterrupt
+        from outside the callbacks (Ctrl-C), not by a callback such as
+        ``EarlyStopping``.
     """
 
-    def __init__(self, *args, mixed_precision=False, amp_dtype=None, **kwargs):
+    def __init__(self, *args, mixed_precision=False, amp_dtype=None, embedder=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.mixed_precision = mixed_precision
         self.amp_dtype = amp_dtype
+        self.embedder = embedder
 
     def initialize(self):
         super().initialize()
@@ -198,47 +228,59 @@ class Seq2SeqNet(NeuralNet):
         with autocast(self._module_device(), self.mixed_precision, self.amp_dtype):
             return super().infer(x, **fit_params)
 
-    def train_step_single(self, batch, **fit_params):
-        scaler = getattr(self, "grad_scaler_", None)
-        if scaler is None:
-            return super().train_step_single(batch, **fit_params)
-        self._set_training(True)
-        Xi, yi = unpack_data(batch)
-        y_pred = self.infer(Xi, **fit_params)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        scaler.scale(loss).backward()
-        # True gradients for on_grad_computed callbacks (gradient clipping).
-        for name in self._optimizers:
-            scaler.unscale_(getattr(self, name + "_"))
-        return {"loss": loss, "y_pred": y_pred}
-
-    def _step_optimizer(self, step_fn):
-        scaler = getattr(self, "grad_scaler_", None)
-        if scaler is None:
-            return super()._step_optimizer(step_fn)
-        step_fn()  # GradScaler.step takes no closure
-        for name in self._optimizers:
-            scaler.step(getattr(self, name + "_"))  # skipped on inf/nan gradients
-        scaler.update()
-        return None
-
     def get_loss(self, y_pred, y_true=None, X=None, training=False):
         output, target, mask = y_pred[:3]
-        return self.criterion_(output.float(), target.float(), mask)
+        loss = self.criterion_(output.float(), target.float(), mask)
+        scaler = getattr(self, "grad_scaler_", None)
+        if training and scaler is not None:
+            # Backpropagate the scaled loss (float16 gradients underflow), while
+            # the loss itself, which skorch records, stays the true one.
+            loss.register_hook(scaler.scale)
+        return loss
+
+    def train_step(self, batch, **fit_params):
+        scaler = getattr(self, "grad_scaler_", None)
+        if scaler is None:
+            return super().train_step(batch, **fit_params)
+        # GradScaler.step takes no closure, so this is skorch's step without
+        # one (as skorch advises for fine-grained control of the step).
+        self.optimizer_.zero_grad()
+        step = self.train_step_single(batch, **fit_params)  # scaled gradients (get_loss)
+        scaler.unscale_(self.optimizer_)  # true gradients for on_grad_computed (clipping)
+        self.notify(
+            "on_grad_computed", named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch, training=True,
+        )
+        scaler.step(self.optimizer_)  # skipped on inf/nan gradients
+        scaler.update()
+        return step
 
     def get_iterator(self, dataset, training=False):
-        if training:
-            generator = getattr(self, "batch_generator_", None)
-            sampler = RandomSampler(dataset, generator=generator)
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = self.get_params_for(prefix)
+        own = sorted(set(kwargs) & set(_OWN_LOADER_ARGS))
+        if own:
+            raise ValueError(
+                f"{', '.join(prefix + '__' + key for key in own)}: the net builds its batches "
+                "itself (whole batches from the dataset); set batch_size, shuffle or drop_last "
+                "instead."
+            )
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        if batch_size == -1:
+            batch_size = len(dataset)
+        if kwargs.pop("shuffle", training):
+            sampler = RandomSampler(dataset, generator=getattr(self, "batch_generator_", None))
         else:
             sampler = SequentialSampler(dataset)
-        batches = BatchSampler(sampler, self.batch_size, drop_last=False)
+        batches = BatchSampler(sampler, batch_size, drop_last=kwargs.pop("drop_last", False))
         # The dataset returns whole batches (SequenceBatches.__getitems__); a
         # batch_sampler (not a sampler of lists) is what Accelerate can shard.
-        # A private generator for the loader's (unused, no workers) base seed,
+        # A private generator for the loader's base seed (workers' seeds),
         # which it would otherwise draw from torch's global generator.
-        return DataLoader(
-            dataset, batch_sampler=batches, collate_fn=_whole_batch, generator=torch.Generator()
+        iterator = self.iterator_train if training else self.iterator_valid
+        return iterator(
+            dataset, batch_sampler=batches, collate_fn=_whole_batch, generator=torch.Generator(),
+            **kwargs,
         )
 
 
@@ -250,12 +292,3 @@ class AcceleratedSeq2SeqNet(AccelerateMixin, Seq2SeqNet):
     across the processes started by ``accelerate launch``, device placement,
     mixed precision) and unwraps the module after training.
     """
-
-    # pylint: disable=unused-argument
-    def on_train_end(self, net, X=None, y=None, **kwargs):
-        super().on_train_end(net, X=X, y=y, **kwargs)
-        # The prepared (e.g. DistributedDataParallel) module was replaced by the
-        # unwrapped one: point the owning embedder's module_ at it too.
-        embedder = getattr(self, "embedder", None)
-        if embedder is not None and hasattr(embedder, "module_"):
-            embedder.module_ = self.module_

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-__all__ = ["Seq2SeqModule", "MaskedMSELoss"]
+__all__ = ["MaskedMSELoss", "Seq2SeqModule", "masked_squared_error", "pool_states"]
 
 
 class Seq2SeqModule(nn.Module):
@@ -15,10 +15,59 @@ class Seq2SeqModule(nn.Module):
     ``objective="reconstruct"``: the encoder reads the whole sequence and the
     decoder regenerates it (Predict & Cluster).
 
-    ``forward`` returns ``(output, target, mask, states, code)``: predicted
-    frames, true frames, valid-step mask, the decoder's top-layer hidden
-    states (the embedding of the paper) and the encoder's final top-layer
-    state (both directions when bidirectional).
+    This is the default ``module`` of :class:`~skseq2seq.Seq2SeqEmbedder`;
+    a replacement (a subclass, or any ``torch.nn.Module``) must follow the
+    same interface:
+
+    - its constructor takes the keyword arguments below (the embedder passes
+      them from its own parameters) plus any ``module__<name>`` given to the
+      embedder;
+    - ``forward(X, lengths)`` takes a float32 batch ``X`` of shape
+      ``(batch, n_timesteps, n_features)`` (standardised, zero past each
+      sequence's end) and the int64 ``lengths`` of shape ``(batch,)``, and
+      returns ``(output, target, mask, states, code)``:
+
+      - ``output``, ``target``: predicted and true frames, shape
+        ``(batch, n_steps, n_features)``; the loss is their mean squared
+        error over the valid steps;
+      - ``mask``: bool, shape ``(batch, n_steps)``, the valid steps;
+      - ``states``: the decoder's hidden states, shape
+        ``(batch, n_steps, n_hidden)`` (``transform_states``, pooled by
+        ``transform``);
+      - ``code``: the encoder's final state, shape ``(batch, n_code)``
+        (``embedding="encoder"``).
+
+      ``n_steps`` is ``prediction_length`` (predict) or ``n_timesteps``
+      (reconstruct).
+
+    Parameters
+    ----------
+    n_features : int
+        Input channels per time step.
+    hidden_size : int, default=128
+        Size of the GRU states.
+    num_layers : int, default=1
+        Stacked GRU layers in encoder and decoder.
+    objective : {"predict", "reconstruct"}, default="predict"
+        What the decoder outputs (see above).
+    prediction_length : int or None, default=1
+        Steps the decoder predicts (``objective="predict"``).
+    decoder_input : {"previous_output", "teacher", "zeros"}, default="previous_output"
+        What the decoder reads at each step.
+    decoder_strategy : {None, "fixed_state", "fixed_weights"}, default=None
+        Predict & Cluster strategies (see :class:`~skseq2seq.Seq2SeqEmbedder`).
+    bidirectional_encoder : bool, default=False
+        Read sequences in both directions.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq2seq._network import Seq2SeqModule
+    >>> module = Seq2SeqModule(n_features=3, hidden_size=8, prediction_length=4)
+    >>> output, target, mask, states, code = module(torch.zeros(2, 10, 3),
+    ...                                             torch.tensor([10, 10]))
+    >>> tuple(states.shape), tuple(code.shape)
+    ((2, 4, 8), (2, 8))
     """
 
     def __init__(
@@ -110,9 +159,59 @@ class Seq2SeqModule(nn.Module):
         return torch.cat(frames, dim=1), torch.cat(states, dim=1)
 
 
+def masked_squared_error(output, target, mask):
+    """Squared errors of each step and channel, zero at the invalid (padding) steps.
+
+    Parameters
+    ----------
+    output, target : Tensor of shape (batch, n_steps, n_channels)
+    mask : bool Tensor of shape (batch, n_steps)
+
+    Returns
+    -------
+    errors : Tensor of shape (batch, n_steps, n_channels)
+    """
+    return (output - target) ** 2 * mask[:, :, None].to(output.dtype)
+
+
 class MaskedMSELoss(nn.Module):
     """Mean squared error over the valid (unpadded) steps only."""
 
     def forward(self, output, target, mask):
-        mask = mask[:, :, None].to(output.dtype)
-        return ((output - target) ** 2 * mask).sum() / (mask.sum() * output.shape[2])
+        return masked_squared_error(output, target, mask).sum() / (
+            mask.sum().to(output.dtype) * output.shape[2]
+        )
+
+
+def pool_states(states, mask, code, embedding="decoder", pooling="mean"):
+    """One embedding vector per sequence from a module's outputs.
+
+    Parameters
+    ----------
+    states : Tensor of shape (batch, n_steps, n_hidden)
+        Decoder states.
+    mask : bool Tensor of shape (batch, n_steps)
+        Valid steps.
+    code : Tensor of shape (batch, n_code)
+        Encoder final states.
+    embedding : {"decoder", "encoder", "both"}, default="decoder"
+        Pooled decoder states, the encoder's state, or both concatenated.
+    pooling : {"mean", "last", "concat"}, default="mean"
+        How decoder states are pooled over the valid steps: their mean, the
+        last one, or both concatenated.
+
+    Returns
+    -------
+    embedding : Tensor of shape (batch, n_embedding)
+    """
+    weights = mask[:, :, None].to(states.dtype)
+    parts = []
+    if embedding in ("decoder", "both"):
+        if pooling in ("mean", "concat"):
+            parts.append((states * weights).sum(1) / weights.sum(1))
+        if pooling in ("last", "concat"):
+            last = mask.sum(1).long() - 1
+            parts.append(states[torch.arange(len(states)), last])
+    if embedding in ("encoder", "both"):
+        parts.append(code)
+    return torch.cat(parts, dim=1)

@@ -9,12 +9,12 @@ they show in skorch's epoch table and in
 epoch whose embedding scored best.
 """
 
-import copy
 import numbers
+import tempfile
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, Checkpoint
 from sklearn.cluster import KMeans
 from sklearn.metrics import (
     adjusted_rand_score,
@@ -25,6 +25,7 @@ from sklearn.metrics import (
 )
 
 from ._net import batch_bounds, forward_batches
+from ._network import pool_states
 from ._validation import check_sequences
 
 __all__ = ["EmbeddingQuality"]
@@ -45,12 +46,17 @@ class EmbeddingQuality(Callback):
     """Score the decoder-state embedding every few epochs; keep the best weights.
 
     At the end of every ``every``-th epoch (and of the last one), the monitor
-    sequences are embedded with the net being trained (the same embedding as
-    :meth:`Seq2SeqEmbedder.transform <skseq2seq.Seq2SeqEmbedder.transform>`),
-    clustered with k-means, and the scores below are written to the net's
-    history under ``prefix + name``; ``prefix + name + "_best"`` marks a new
-    best, which skorch's epoch table highlights (``verbose=1``). Epochs that
-    are not monitored record ``None`` (a blank cell).
+    sequences are embedded with the net being trained (the embedding
+    :meth:`Seq2SeqEmbedder.transform <skseq2seq.Seq2SeqEmbedder.transform>`
+    returns: the net's embedder, ``net.embedder``, standardises them with
+    :meth:`~skseq2seq.Seq2SeqEmbedder.net_inputs` and its ``embedding`` and
+    ``pooling`` choose the vector; a net without an embedder gives the mean
+    decoder state of its raw inputs), clustered with k-means, and the scores
+    below are written to the net's history under ``prefix + name``;
+    ``prefix + name + "_best"`` marks a new best (strictly better than every
+    earlier finite score, as skorch's ``EpochScoring`` marks its own), which
+    skorch's epoch table highlights (``verbose=1``). Epochs that are not
+    monitored record ``None`` (a blank cell).
 
     ======================== ======================================== ======
     name                     what it measures                         better
@@ -91,8 +97,10 @@ class EmbeddingQuality(Callback):
         given.
     keep_best : str or None, default=None
         A name in ``metrics``: at the end of training, load the weights of the
-        monitored epoch with the best value of that score (kept in memory as
-        a copy of the module's ``state_dict``) instead of the last epoch's.
+        monitored epoch with the best value of that score instead of the last
+        epoch's. This is skorch's ``Checkpoint(monitor=prefix + keep_best +
+        "_best", load_best=True)``, saving the module's parameters only, to a
+        temporary directory removed after training.
     prefix : str, default=""
         Prepended to the history keys, e.g. ``"valid_"`` to tell a held-out
         monitor set from the training set when using two callbacks.
@@ -105,8 +113,9 @@ class EmbeddingQuality(Callback):
     Attributes
     ----------
     best_epoch_ : int or None
-        Epoch with the best ``keep_best`` score (None without ``keep_best``
-        or before training).
+        Epoch with the best ``keep_best`` score, whose weights were loaded
+        (None without ``keep_best``, before training, or when no score was
+        finite).
     best_score_ : float or None
         That score.
     scores_ : list of dict
@@ -123,12 +132,16 @@ class EmbeddingQuality(Callback):
     >>> from skseq2seq.datasets import make_motion_sequences
     >>> X, y = make_motion_sequences(n_sequences=40, n_timesteps=20, n_regimes=2,
     ...                              random_state=0)
-    >>> monitor = EmbeddingQuality(X, y, keep_best="silhouette")
-    >>> embedder = Seq2SeqEmbedder(hidden_size=8, max_epochs=3, random_state=0,
-    ...                            callbacks=[monitor]).fit(X)
+    >>> embedder = Seq2SeqEmbedder(
+    ...     hidden_size=8, max_epochs=3, random_state=0,
+    ...     callbacks=[EmbeddingQuality(X, y, keep_best="silhouette")]).fit(X)
     >>> len(embedder.history_[:, "silhouette"])
     3
-    >>> monitor.best_epoch_ in (1, 2, 3)
+
+    The weights are those of the last epoch marked best:
+
+    >>> best_epoch = [row["epoch"] for row in embedder.history_ if row["silhouette_best"]][-1]
+    >>> best_epoch in (1, 2, 3)
     True
     """
 
@@ -149,7 +162,6 @@ class EmbeddingQuality(Callback):
     def initialize(self):
         self.best_epoch_ = None
         self.best_score_ = None
-        self.best_state_dict_ = None
         self.scores_ = []
         return self
 
@@ -189,8 +201,7 @@ class EmbeddingQuality(Callback):
         return metrics, y, int(n_clusters)
 
     def _monitor_tensors(self, net, dataset):
-        """Standardised (X, lengths) tensors the module reads."""
-        embedder = getattr(net, "embedder", None)
+        """(X, lengths) tensors of the monitor set, as the module reads them."""
         if self.X_monitor is None:
             if not (hasattr(dataset, "X") and hasattr(dataset, "lengths")):
                 raise ValueError(
@@ -199,17 +210,26 @@ class EmbeddingQuality(Callback):
                     f"got {type(dataset).__name__}. Pass X_monitor."
                 )
             return dataset.X, dataset.lengths
-        module = net.module_
-        min_length = 2 if module.objective == "reconstruct" else module.prediction_length + 1
-        n_features = embedder.n_features_in_ if embedder is not None else module.n_features
-        data, lengths = check_sequences(
-            self.X_monitor, min_length=min_length, n_features=n_features
+        embedder = getattr(net, "embedder", None)
+        if embedder is None:  # a net on its own: raw values
+            data, lengths = check_sequences(self.X_monitor, min_length=2)
+            return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32)), \
+                torch.from_numpy(lengths)
+        min_length = 2 if embedder.objective == "reconstruct" else embedder.prediction_length_ + 1
+        _, lengths = check_sequences(
+            self.X_monitor, min_length=min_length, n_features=embedder.n_features_in_
         )
-        if embedder is not None:
-            X = embedder._to_tensor(data, lengths)
-        else:
-            X = torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32))
-        return X, torch.from_numpy(lengths)
+        inputs = embedder.net_inputs(self.X_monitor)  # NaN past each sequence's end
+        inputs[np.isnan(inputs)] = 0.0  # the zero padding the module reads
+        return torch.from_numpy(inputs.astype(np.float32)), torch.from_numpy(lengths)
+
+    def _checkpoint(self, dirname):
+        """skorch's Checkpoint of the module's parameters at each new best ``keep_best``."""
+        return Checkpoint(
+            monitor=self.prefix + self.keep_best + "_best", f_params="params.pt",
+            f_optimizer=None, f_criterion=None, f_history=None, dirname=dirname,
+            event_name=None, load_best=True,
+        ).initialize()
 
     # -- skorch hooks ------------------------------------------------------
 
@@ -228,6 +248,15 @@ class EmbeddingQuality(Callback):
                 f"n_clusters={self.n_clusters_}."
             )
         self.y_monitor_ = y_monitor
+        embedder = getattr(net, "embedder", None)
+        self.embedding_params_ = (
+            {"embedding": embedder.embedding, "pooling": embedder.pooling}
+            if embedder is not None else {}
+        )
+        self.checkpoint_dir_ = self.checkpoint_ = None
+        if self.keep_best is not None:
+            self.checkpoint_dir_ = tempfile.TemporaryDirectory(prefix="skseq2seq-best-")
+            self.checkpoint_ = self._checkpoint(self.checkpoint_dir_.name)
 
     def on_epoch_end(self, net, **kwargs):
         epoch = len(net.history)
@@ -240,27 +269,32 @@ class EmbeddingQuality(Callback):
         scores = self._score(self._embed(net))
         self.scores_.append({"epoch": epoch, **scores})
         for name, value in scores.items():
-            key = self.prefix + name
             higher = _METRICS[name][1]
             previous = [s[name] for s in self.scores_[:-1] if np.isfinite(s[name])]
             best = np.isfinite(value) and (
                 not previous or (value > max(previous) if higher else value < min(previous))
             )
-            net.history.record(key, value)
-            net.history.record(key + "_best", bool(best))
+            net.history.record(self.prefix + name, value)
+            net.history.record(self.prefix + name + "_best", bool(best))
             if name == self.keep_best and best:
                 self.best_epoch_, self.best_score_ = epoch, value
-                self.best_state_dict_ = copy.deepcopy(net.module_.state_dict())
+        if self.checkpoint_ is not None:
+            self.checkpoint_.on_epoch_end(net)  # saves when the keep_best key is marked best
 
     def on_train_end(self, net, **kwargs):
-        if self.keep_best is not None and self.best_state_dict_ is not None:
-            net.module_.load_state_dict(self.best_state_dict_)
         self.X_tensor_ = self.lengths_tensor_ = None  # do not keep the monitor tensors alive
+        if self.checkpoint_dir_ is None:
+            return
+        try:
+            if self.best_epoch_ is not None:
+                self.checkpoint_.on_train_end(net)  # loads the best epoch's parameters
+        finally:
+            self.checkpoint_dir_.cleanup()
+            self.checkpoint_dir_ = self.checkpoint_ = None
 
     # -- scoring -----------------------------------------------------------
 
     def _embed(self, net):
-        embedder = getattr(net, "embedder", None)
         batches = (
             (self.X_tensor_[start:stop, : int(self.lengths_tensor_[start:stop].max())],
              self.lengths_tensor_[start:stop])
@@ -270,13 +304,8 @@ class EmbeddingQuality(Callback):
             net.module_, batches, getattr(net, "mixed_precision", False),
             getattr(net, "amp_dtype", None),
         )
-        if embedder is not None:  # the embedding its transform returns
-            parts = [embedder._embed(output) for output in outputs]
-        else:  # a plain skorch net: mean decoder state
-            parts = []
-            for _, _, mask, states, _ in outputs:
-                mask = mask[:, :, None].to(states.dtype)
-                parts.append((states * mask).sum(1) / mask.sum(1))
+        parts = [pool_states(states, mask, code, **self.embedding_params_)
+                 for _, _, mask, states, code in outputs]
         return torch.cat(parts).cpu().numpy().astype(np.float64)
 
     def _score(self, embedding):

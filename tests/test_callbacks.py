@@ -81,9 +81,13 @@ def test_keep_best_restores_best_epoch(data):
     scores = embedder.history_[:, "silhouette"]
     assert monitor.best_epoch_ == int(np.argmax(scores)) + 1
     assert monitor.best_score_ == max(scores)
+    # the restored weights are those reached after best_epoch_ epochs
+    reference = Seq2SeqEmbedder(hidden_size=6, max_epochs=monitor.best_epoch_,
+                                random_state=0).fit(X)
     state = embedder.module_.state_dict()
-    for name, value in monitor.best_state_dict_.items():
-        torch.testing.assert_close(state[name], value)
+    for name, value in reference.module_.state_dict().items():
+        torch.testing.assert_close(state[name], value, rtol=0, atol=0)
+    assert monitor.checkpoint_dir_ is None  # the temporary checkpoint is gone
     # the restored module gives the best epoch's score again
     embedding = embedder.transform(X).astype(np.float64)
     labels = KMeans(n_clusters=2, n_init=4, random_state=0).fit_predict(embedding)

@@ -346,3 +346,106 @@ def test_inference_does_not_depend_on_the_batch(data):
         full = getattr(embedder, method)(X)
         alone = np.concatenate([getattr(embedder, method)(X[i : i + 1]) for i in range(len(X))])
         np.testing.assert_allclose(full, alone, rtol=1e-7, atol=1e-9, err_msg=method)
+
+
+# -- extension points: the module class and skorch's prefixed parameters --
+
+def test_skorch_parameters_are_estimator_parameters(data):
+    X, _ = data
+    embedder = small(optimizer__weight_decay=1e-3, callbacks__clip__gradient_clip_value=0.5)
+    params = embedder.get_params()
+    assert params["optimizer__weight_decay"] == 1e-3 and params["callbacks__clip__gradient_clip_value"] == 0.5
+    cloned = clone(embedder)
+    assert cloned.get_params() == params
+    assert "optimizer__weight_decay=0.001" in repr(embedder)
+    cloned.set_params(optimizer__weight_decay=1e-2, hidden_size=4)
+    assert cloned.optimizer__weight_decay == 1e-2 and cloned.hidden_size == 4
+    fitted = embedder.fit(X)
+    assert fitted.net_.optimizer_.param_groups[0]["weight_decay"] == 1e-3
+    assert dict(fitted.net_.callbacks_)["clip"].gradient_clip_value == 0.5
+
+
+def test_grid_search_over_optimizer_parameters(data):
+    from sklearn.model_selection import GridSearchCV
+
+    X, _ = data
+    search = GridSearchCV(
+        small(max_epochs=1), {"optimizer__weight_decay": [0.0, 1e-2]}, cv=2,
+        scoring=lambda estimator, X, y=None: estimator.score_samples(X).mean(),
+    ).fit(X)
+    assert [p["optimizer__weight_decay"] for p in search.cv_results_["params"]] == [0.0, 1e-2]
+    decay = search.best_params_["optimizer__weight_decay"]
+    assert search.best_estimator_.net_.optimizer_.param_groups[0]["weight_decay"] == decay
+
+
+def test_unknown_and_clashing_skorch_parameters():
+    X = np.zeros((4, 10, 2)) + np.arange(10)[:, None]
+    # checked in fit (sklearn: __init__ and set_params only store)
+    with pytest.raises(ValueError, match="unexpected parameter 'hiden_size'"):
+        Seq2SeqEmbedder(hiden_size=8).fit(X)
+    with pytest.raises(ValueError, match="unexpected parameter 'criterion__reduction'"):
+        small().set_params(criterion__reduction="sum").fit(X)
+    for key, own in [("module__hidden_size", "hidden_size"), ("optimizer__lr", "lr"),
+                     ("iterator_train__batch_size", "batch_size")]:
+        with pytest.raises(ValueError, match=f"{key} is set by the embedder.*'{own}'"):
+            small(**{key: 3}).fit(X)
+
+
+def test_custom_module_class_and_its_arguments(data):
+    from skseq2seq._network import Seq2SeqModule
+
+    class Scaled(Seq2SeqModule):
+        """Seq2SeqModule with an extra constructor argument."""
+
+        def __init__(self, *, input_scale=1.0, **kwargs):
+            super().__init__(**kwargs)
+            self.input_scale = input_scale
+
+        def forward(self, X, lengths):
+            return super().forward(X * self.input_scale, lengths)
+
+    X, _ = data
+    embedder = small(module=Scaled, module__input_scale=1.0).fit(X)
+    assert type(embedder.module_) is Scaled and embedder.module_.input_scale == 1.0
+    # the same computation as the default module: same seed, same results
+    np.testing.assert_array_equal(embedder.transform(X), small().fit(X).transform(X))
+    assert clone(embedder).get_params()["module"] is Scaled
+
+
+def test_iterator_train_parameters_reach_the_loader(data):
+    X, _ = data
+    dropped = small(batch_size=20, iterator_train__drop_last=True).fit(X)
+    assert dropped.history_[:, "train_batch_count"] == [2, 2]  # 48 sequences: 20 + 20
+    plain = small().fit(X)
+    workers = small(iterator_train__num_workers=1).fit(X)  # same batches, in a worker
+    np.testing.assert_array_equal(plain.history_[:, "train_loss"], workers.history_[:, "train_loss"])
+    with pytest.raises(ValueError, match="iterator_train__collate_fn: the net builds its batches"):
+        small(iterator_train__collate_fn=list).fit(X)
+
+
+def test_fitted_network_has_one_owner(data):
+    X, _ = data
+    embedder = small().fit(X)
+    assert embedder.module_ is embedder.net_.module_ and embedder.history_ is embedder.net_.history
+    assert embedder.net_.embedder is embedder
+    with pytest.raises(AttributeError):
+        embedder.module_ = None
+    assert "module_" not in vars(embedder) and "history_" not in vars(embedder)
+
+
+def test_callbacks_transform_mid_training(data):
+    from skorch.callbacks import Callback
+
+    X, _ = data
+    seen = []
+
+    class Watch(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            seen.append(net.embedder.transform(X[:5]))
+
+    embedder = small(callbacks=[Watch()]).fit(X)
+    assert len(seen) == 2 and not np.array_equal(seen[0], seen[1])
+    np.testing.assert_array_equal(seen[-1], embedder.transform(X[:5]))
+    # transforming did not change training
+    np.testing.assert_array_equal(embedder.history_[:, "train_loss"],
+                                  small().fit(X).history_[:, "train_loss"])
