@@ -177,7 +177,6 @@ def run_one(task):
             train_time[0] = float(sum(net.history[:, "dur"]))
             if epoch in snapshots:
                 embedder = net.embedder
-                embedder.module_ = net.module_
                 score(embedder, epoch)
                 net.module_.train()
 

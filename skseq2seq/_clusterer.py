@@ -9,6 +9,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
+from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
 from ._net import batch_bounds
@@ -82,7 +83,7 @@ def _fit_embedder(embedder, X):
     return embedder.fit(X)
 
 
-class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
+class Seq2SeqClusterer(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     """Cluster sequences by the dynamics a seq2seq GRU learned from them.
 
     Trains a :class:`Seq2SeqEmbedder` on ``X`` (no labels), embeds every
@@ -187,6 +188,8 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
     True
     """
 
+    _default_subestimators = {"embedder": default_embedder}  # searchable as embedder__*
+
     _parameter_constraints = {
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_clusters": [Interval(numbers.Integral, 2, None, closed="left")],
@@ -253,42 +256,6 @@ class Seq2SeqClusterer(ClusterMixin, BaseEstimator):
         self.cluster_centers_ = self.embedding_clusterer_.cluster_centers_
         self.clustering_ = self.embedding_clusterer_.clustering_
         return self
-
-    def get_params(self, deep=True):
-        """Get parameters; with ``deep=True`` and ``embedder=None``, the default embedder's too.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the parameters of the embedder (as ``embedder__<name>``).
-
-        Returns
-        -------
-        params : dict
-        """
-        params = super().get_params(deep=deep)
-        if deep and self.embedder is None:
-            # The default embedder is searchable as embedder__<name> too.
-            for name, value in default_embedder().get_params(deep=True).items():
-                params[f"embedder__{name}"] = value
-        return params
-
-    def set_params(self, **params):
-        """Set parameters; ``embedder__<name>`` with ``embedder=None`` sets it on the default.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : Seq2SeqClusterer
-        """
-        if self.embedder is None and "embedder" not in params \
-                and any(key.startswith("embedder__") for key in params):
-            self.embedder = default_embedder()
-        return super().set_params(**params)
 
     def fit_predict(self, X, y=None):
         """Fit and return the cluster of each sequence.
