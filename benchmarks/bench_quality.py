@@ -17,8 +17,8 @@ Datasets
     hold-out set, not used to choose any default: subject 86's trials 01, 03
     and 05 at 30 fps (every 4th frame), 50-frame windows with stride 10
     labelled by their centre frame, k = the 15 distinct actions (no 1-NN:
-    the trials share few actions). The real-data sets need ``../shared/data/cmu_mocap`` (``cmu_mocap/`` in ``SKSEQ2SEQ_DATA``) and
-    are skipped without it.
+    the trials share few actions). The real-data sets need ``../shared/data/cmu_mocap``
+    (``cmu_mocap/`` in ``SKSEQ2SEQ_DATA``) and are skipped without it.
 
 Methods
     Seq2SeqClusterer with its defaults and notable options (encoder vs
@@ -67,7 +67,10 @@ from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from skseq2seq import (  # noqa: E402
-    EmbeddingClusterer, Seq2SeqClusterer, Seq2SeqEmbedder, posture_statistics,
+    EmbeddingClusterer,
+    Seq2SeqClusterer,
+    Seq2SeqEmbedder,
+    posture_statistics,
 )
 from skseq2seq._clusterer import default_embedder  # noqa: E402
 from skseq2seq.metrics import clustering_accuracy  # noqa: E402
@@ -82,7 +85,10 @@ CMU_HOME = DATA_HOME / "cmu_mocap"
 def load_datasets(names, quick):
     """{name: (windows, labels, n_clusters, split)}; split: True = 1-NN training window."""
     from skseq2seq.datasets import (
-        load_cmu_actions, make_concatenated_actions, make_motion_sequences, sliding_windows,
+        load_cmu_actions,
+        make_concatenated_actions,
+        make_motion_sequences,
+        sliding_windows,
     )
 
     out = {}
@@ -106,13 +112,22 @@ def load_datasets(names, quick):
         # disjoint halves of the source recordings, so no test frame was seen.
         parts = [
             make_concatenated_actions(
-                [r for r, p in zip(recordings, pool) if p == (i < 2)], target[pool == (i < 2)],
-                n_segments=12, max_segment_length=300, random_state=i,
+                [r for r, p in zip(recordings, pool) if p == (i < 2)],
+                target[pool == (i < 2)],
+                n_segments=12,
+                max_segment_length=300,
+                random_state=i,
             )
             for i in range(3)
         ]
-        W, y, g = sliding_windows([p[0] for p in parts], 50, 10, y=[p[1] for p in parts],
-                                  label="center", return_groups=True)
+        W, y, g = sliding_windows(
+            [p[0] for p in parts],
+            50,
+            10,
+            y=[p[1] for p in parts],
+            label="center",
+            return_groups=True,
+        )
         split = g != 2
         if quick:
             W, y, split = W[::2], y[::2], split[::2]
@@ -152,7 +167,8 @@ def baseline_kmeans_flat(W, k, seed, args):
 def baseline_pca_kmeans(W, k, seed, args):
     t = time.perf_counter()
     F = PCA(n_components=0.95, random_state=seed).fit_transform(
-        _standardise_channels(W).reshape(len(W), -1))
+        _standardise_channels(W).reshape(len(W), -1)
+    )
     labels = KMeans(k, n_init=10, random_state=seed).fit_predict(F)
     return labels, F, time.perf_counter() - t, f"{F.shape[1]} components"
 
@@ -186,14 +202,18 @@ def _baseline_tslearn(kind):
         fit_on = rng.choice(len(Z), min(args.ts_subsample, len(Z)), replace=False)
         model = _tslearn_model(kind, k, seed).fit(Z[fit_on])
         labels = model.predict(Z)
-        note = (f"fit on {len(fit_on)} windows, time /{args.ts_downsample}; 1-NN: Euclidean "
-                "on the same downsampled windows")
+        note = (
+            f"fit on {len(fit_on)} windows, time /{args.ts_downsample}; 1-NN: Euclidean "
+            "on the same downsampled windows"
+        )
         return labels, Z.reshape(len(Z), -1), time.perf_counter() - t, note
+
     return method
 
 
 def seq2seq(clusterer_params=None, embedder_params=None):
     """A Seq2SeqClusterer row; embedder_params=None keeps the default embedder."""
+
     def method(W, k, seed, args):
         params = dict(clusterer_params or {})
         if embedder_params is not None:
@@ -206,11 +226,13 @@ def seq2seq(clusterer_params=None, embedder_params=None):
         labels = clusterer.fit_predict(W)
         seconds = time.perf_counter() - t
         return labels, clusterer.embedding_, seconds, clusterer
+
     return method
 
 
 def derived(base, embedding=None, **clusterer_params):
     """Re-use ``base``'s trained net: another embedding and/or clusterer parameters."""
+
     def method(W, k, seed, args, cache):
         clusterer = cache[base]
         t = time.perf_counter()
@@ -223,9 +245,11 @@ def derived(base, embedding=None, **clusterer_params):
         stage = clusterer.embedding_clusterer_
         params = {**stage.get_params(deep=False), "n_clusters": k, **clusterer_params}
         labels = EmbeddingClusterer(**params).fit_predict(
-            E, merge_features=lambda: posture_statistics(W))
+            E, merge_features=lambda: posture_statistics(W)
+        )
         seconds = cache[base + "__seconds"] + time.perf_counter() - t
         return labels, E, seconds, f"shared net: {base.strip()}"
+
     method.derived_from = base
     return method
 
@@ -241,19 +265,27 @@ def methods():
         (DEFAULTS, seq2seq()),
         ("  embedding: decoder states only", derived(DEFAULTS, embedding="decoder")),
         ("  embedding: encoder state only", derived(DEFAULTS, embedding="encoder")),
-        ("  clustering: spectral, no surplus merging (n_extra_clusters=0)",
-         derived(DEFAULTS, n_extra_clusters=0)),
+        (
+            "  clustering: spectral, no surplus merging (n_extra_clusters=0)",
+            derived(DEFAULTS, n_extra_clusters=0),
+        ),
         ("  clustering: k-means", derived(DEFAULTS, clustering="kmeans")),
         ("  clustering: cosine average-linkage", derived(DEFAULTS, clustering="agglomerative")),
         (PAPER, seq2seq(dict(clustering="kmeans"), {})),  # the previous defaults
         ("  clustering: cosine average-linkage", derived(PAPER, clustering="agglomerative")),
         ("  clustering: spectral", derived(PAPER, clustering="spectral")),
-        ("reconstruct, zero decoder input (P&C), +velocity, both, spectral",
-         seq2seq({}, dict(objective="reconstruct", decoder_input="zeros", **_VEL_BOTH))),
-        ("fixed_weights (P&C), +velocity, both, spectral",
-         seq2seq({}, dict(decoder_strategy="fixed_weights", **_VEL_BOTH))),
-        ("fixed_state, no velocity, both, spectral",
-         seq2seq({}, dict(decoder_strategy="fixed_state", embedding="both"))),
+        (
+            "reconstruct, zero decoder input (P&C), +velocity, both, spectral",
+            seq2seq({}, dict(objective="reconstruct", decoder_input="zeros", **_VEL_BOTH)),
+        ),
+        (
+            "fixed_weights (P&C), +velocity, both, spectral",
+            seq2seq({}, dict(decoder_strategy="fixed_weights", **_VEL_BOTH)),
+        ),
+        (
+            "fixed_state, no velocity, both, spectral",
+            seq2seq({}, dict(decoder_strategy="fixed_state", embedding="both")),
+        ),
         ("k-means, flattened windows", baseline_kmeans_flat),
         ("PCA + k-means", baseline_pca_kmeans),
         ("k-means, per-window mean/std", baseline_meanstd_kmeans),
@@ -280,6 +312,7 @@ def run(args):
     warnings.filterwarnings("ignore")
     try:
         import tslearn  # noqa: F401
+
         has_tslearn = True
     except ImportError:
         has_tslearn = False
@@ -308,20 +341,32 @@ def run(args):
                     cache[row], cache[row + "__seconds"] = note, seconds
                     note = _describe(note)
             r = dict(
-                dataset=dname, method=row.strip(), base=getattr(method, "derived_from", None),
+                dataset=dname,
+                method=row.strip(),
+                base=getattr(method, "derived_from", None),
                 ari=float(adjusted_rand_score(y, labels)),
                 nmi=float(normalized_mutual_info_score(y, labels)),
-                acc=clustering_accuracy(y, labels), nn1=one_nn_accuracy(F, y, split),
-                fit_s=float(seconds), n_samples=len(W), n_clusters=k, note=note,
+                acc=clustering_accuracy(y, labels),
+                nn1=one_nn_accuracy(F, y, split),
+                fit_s=float(seconds),
+                n_samples=len(W),
+                n_clusters=k,
+                note=note,
             )
             if row in cache:
                 r["n_groups"] = int(cache[row].n_groups_)
             results.append(r)
-            print(f"{dname:7s} {row:45s} ARI {r['ari']:.3f} NMI {r['nmi']:.3f} "
-                  f"ACC {r['acc']:.3f} 1-NN {r['nn1']:.3f} fit {seconds:7.1f}s", flush=True)
+            print(
+                f"{dname:7s} {row:45s} ARI {r['ari']:.3f} NMI {r['nmi']:.3f} "
+                f"ACC {r['acc']:.3f} 1-NN {r['nn1']:.3f} fit {seconds:7.1f}s",
+                flush=True,
+            )
         if DEFAULTS in cache and k <= 10:  # n_clusters="auto" tries 2..max_clusters=10
-            results.append(auto_k_row(dname, cache[DEFAULTS].embedding_, k, args.seed,
-                                      cache[DEFAULTS].clustering))
+            results.append(
+                auto_k_row(
+                    dname, cache[DEFAULTS].embedding_, k, args.seed, cache[DEFAULTS].clustering
+                )
+            )
     if "synth" in datasets and not args.only:
         from skseq2seq.datasets import make_motion_sequences
 
@@ -331,20 +376,33 @@ def run(args):
             if args.quick:
                 params["embedder"] = default_embedder().set_params(max_epochs=5)
             model = Seq2SeqClusterer(n_clusters="auto", random_state=seed, **params).fit(X)
-            results.append(dict(dataset="synth", method="auto_k", seed=seed, true_k=4,
-                                chosen_k=int(model.n_clusters_),
-                                scores={int(a): b for a, b in model.k_scores_.items()},
-                                ari=float(adjusted_rand_score(y, model.labels_))))
+            results.append(
+                dict(
+                    dataset="synth",
+                    method="auto_k",
+                    seed=seed,
+                    true_k=4,
+                    chosen_k=int(model.n_clusters_),
+                    scores={int(a): b for a, b in model.k_scores_.items()},
+                    ari=float(adjusted_rand_score(y, model.labels_)),
+                )
+            )
     for dname, (W, y, k, split) in datasets.items():
-        for seed in ([] if args.only else args.more_seeds):
+        for seed in [] if args.only else args.more_seeds:
             results.append(seed_row(dname, W, y, k, seed, args))
             r = results[-1]
-            print(f"seed {seed} {dname:7s} ARI {r['ari']:.3f} (no merging {r['ari_no_merge']:.3f},"
-                  f" {r['n_groups']} groups)", flush=True)
+            print(
+                f"seed {seed} {dname:7s} ARI {r['ari']:.3f} (no merging {r['ari_no_merge']:.3f},"
+                f" {r['n_groups']} groups)",
+                flush=True,
+            )
     for r in results:
         if r["method"] == "auto_k":
-            print(f"auto k {r['dataset']:7s} seed {r['seed']}: chose {r['chosen_k']} "
-                  f"(true {r['true_k']})", flush=True)
+            print(
+                f"auto k {r['dataset']:7s} seed {r['seed']}: chose {r['chosen_k']} "
+                f"(true {r['true_k']})",
+                flush=True,
+            )
     return results, datasets
 
 
@@ -357,23 +415,37 @@ def seed_row(dname, W, y, k, seed, args):
     seconds = time.perf_counter() - t
     plain = EmbeddingClusterer(n_clusters=k, random_state=seed, n_extra_clusters=0)
     plain = plain.fit_predict(clusterer.embedding_)
-    return dict(dataset=dname, method="seed", seed=seed, ari=float(adjusted_rand_score(y, labels)),
-                ari_no_merge=float(adjusted_rand_score(y, plain)),
-                n_groups=int(clusterer.n_groups_), fit_s=seconds)
+    return dict(
+        dataset=dname,
+        method="seed",
+        seed=seed,
+        ari=float(adjusted_rand_score(y, labels)),
+        ari_no_merge=float(adjusted_rand_score(y, plain)),
+        n_groups=int(clusterer.n_groups_),
+        fit_s=seconds,
+    )
 
 
 def auto_k_row(dname, embedding, k, seed, clustering):
     """k that n_clusters="auto" picks on a trained default clusterer's embedding."""
     auto = EmbeddingClusterer(n_clusters="auto", clustering=clustering, random_state=seed)
     chosen = auto.fit(embedding).n_clusters_
-    return dict(dataset=dname, method="auto_k", seed=seed, true_k=k, chosen_k=int(chosen),
-                scores={int(a): b for a, b in auto.k_scores_.items()})
+    return dict(
+        dataset=dname,
+        method="auto_k",
+        seed=seed,
+        true_k=k,
+        chosen_k=int(chosen),
+        scores={int(a): b for a, b in auto.k_scores_.items()},
+    )
 
 
 def _describe(clusterer):
     e = clusterer.embedder_
-    return (f"embedding={e.embedding}, objective={e.objective}, clustering={clusterer.clustering}, "
-            f"groups cut={clusterer.n_groups_}, epochs={e.max_epochs}")
+    return (
+        f"embedding={e.embedding}, objective={e.objective}, clustering={clusterer.clustering}, "
+        f"groups cut={clusterer.n_groups_}, epochs={e.max_epochs}"
+    )
 
 
 def write(results, datasets, args, seconds):
@@ -382,11 +454,16 @@ def write(results, datasets, args, seconds):
     suffix = "_quick" if args.quick else ""
     meta = dict(
         command=" ".join(["python benchmarks/bench_quality.py"] + sys.argv[1:]),
-        quick=args.quick, seed=args.seed, machine=platform.processor() or platform.machine(),
-        threads=int(os.environ.get("OMP_NUM_THREADS", "1")), total_s=seconds,
+        quick=args.quick,
+        seed=args.seed,
+        machine=platform.processor() or platform.machine(),
+        threads=int(os.environ.get("OMP_NUM_THREADS", "1")),
+        total_s=seconds,
         date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     )
-    (out / f"quality{suffix}.json").write_text(json.dumps(dict(meta=meta, results=results), indent=1))
+    (out / f"quality{suffix}.json").write_text(
+        json.dumps(dict(meta=meta, results=results), indent=1)
+    )
     lines = [
         "# Clustering quality: Seq2SeqClusterer vs baselines",
         "",
@@ -401,7 +478,9 @@ def write(results, datasets, args, seconds):
         "",
     ]
     for dname, (W, y, k, split) in datasets.items():
-        rows = [r for r in results if r["dataset"] == dname and r["method"] not in ("auto_k", "seed")]
+        rows = [
+            r for r in results if r["dataset"] == dname and r["method"] not in ("auto_k", "seed")
+        ]
         if not rows:
             continue
         desc = {
@@ -409,21 +488,29 @@ def write(results, datasets, args, seconds):
             "concat": "concatenated CMU recordings, windowed (50, stride 10), centre-frame labels",
             "synth": "make_motion_sequences (dynamics-only regimes)",
             "s86": "hold-out: subject 86 trials 01/03/05 at 30 fps, windowed (50, stride 10), "
-                   "centre-frame labels",
+            "centre-frame labels",
         }[dname]
         lines += [f"## {dname}: {desc}; {len(W)} windows of shape {W.shape[1:]}, k = {k}", ""]
-        lines += ["| method | ARI | NMI | ACC | 1-NN | fit (s) | note |", "|---|---|---|---|---|---|---|"]
-        best = {m: max((r[m] for r in rows if r[m] == r[m]), default=None)
-                for m in ("ari", "nmi", "acc", "nn1")}
+        lines += [
+            "| method | ARI | NMI | ACC | 1-NN | fit (s) | note |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        best = {
+            m: max((r[m] for r in rows if r[m] == r[m]), default=None)
+            for m in ("ari", "nmi", "acc", "nn1")
+        }
 
         def cell(r, m):
             if r[m] != r[m]:  # NaN: not measured
                 return "-"
             v = f"{r[m]:.3f}"
             return f"**{v}**" if r[m] == best[m] else v
+
         for r in rows:
-            lines.append(f"| {r['method']} | {cell(r, 'ari')} | {cell(r, 'nmi')} | {cell(r, 'acc')} "
-                         f"| {cell(r, 'nn1')} | {r['fit_s']:.1f} | {r['note']} |")
+            lines.append(
+                f"| {r['method']} | {cell(r, 'ari')} | {cell(r, 'nmi')} | {cell(r, 'acc')} "
+                f"| {cell(r, 'nn1')} | {r['fit_s']:.1f} | {r['note']} |"
+            )
         lines.append("")
     seeds = [r for r in results if r["method"] == "seed"]
     if seeds:
@@ -434,29 +521,39 @@ def write(results, datasets, args, seconds):
             f"{args.seed}), and of the same embedding clustered without merging surplus groups "
             "(`n_extra_clusters=0`, the default before); in brackets, the groups cut.",
             "",
-            "| dataset | " + " | ".join(f"seed {s}" for s in [args.seed] + args.more_seeds)
+            "| dataset | "
+            + " | ".join(f"seed {s}" for s in [args.seed] + args.more_seeds)
             + " | mean | mean, no merging |",
             "|---|" + "---|" * (len(args.more_seeds) + 3),
         ]
         for dname in datasets:
-            base = next((r for r in results if r["dataset"] == dname and r["method"] == DEFAULTS.strip()),
-                        None)
+            base = next(
+                (r for r in results if r["dataset"] == dname and r["method"] == DEFAULTS.strip()),
+                None,
+            )
             rows = [r for r in seeds if r["dataset"] == dname]
             if base is None or not rows:
                 continue
-            plain = next(r for r in results if r["dataset"] == dname
-                         and r["method"].startswith("clustering: spectral, no surplus"))
+            plain = next(
+                r
+                for r in results
+                if r["dataset"] == dname
+                and r["method"].startswith("clustering: spectral, no surplus")
+            )
             aris = [base["ari"]] + [r["ari"] for r in rows]
             plains = [plain["ari"]] + [r["ari_no_merge"] for r in rows]
             groups = [base["n_groups"]] + [r["n_groups"] for r in rows]
-            lines.append(f"| {dname} | " + " | ".join(f"{a:.3f} ({g})" for a, g in zip(aris, groups))
-                         + f" | **{np.mean(aris):.3f}** | {np.mean(plains):.3f} |")
+            lines.append(
+                f"| {dname} | "
+                + " | ".join(f"{a:.3f} ({g})" for a, g in zip(aris, groups))
+                + f" | **{np.mean(aris):.3f}** | {np.mean(plains):.3f} |"
+            )
         lines.append("")
     auto = [r for r in results if r["method"] == "auto_k"]
     if auto:
         hits = sum(r["chosen_k"] == r["true_k"] for r in auto)
         lines += [
-            "## Automatic k: `Seq2SeqClusterer(n_clusters=\"auto\")`",
+            '## Automatic k: `Seq2SeqClusterer(n_clusters="auto")`',
             "",
             "Eigengap of the spectral clustering's 10-NN graph over k = 2..10 on the default "
             "embedding; CMU and concat: the "
@@ -468,7 +565,9 @@ def write(results, datasets, args, seconds):
         ]
         for r in auto:
             scores = ", ".join(f"{a}: {b:.4f}" for a, b in sorted(r["scores"].items()))
-            lines.append(f"| {r['dataset']} | {r['seed']} | {r['true_k']} | {r['chosen_k']} | {scores} |")
+            lines.append(
+                f"| {r['dataset']} | {r['seed']} | {r['true_k']} | {r['chosen_k']} | {scores} |"
+            )
         lines.append("")
     (out / f"quality{suffix}.md").write_text("\n".join(lines))
     print(f"wrote {out / f'quality{suffix}.md'}")
@@ -476,11 +575,18 @@ def write(results, datasets, args, seconds):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="subsampled data, at most 5 epochs: a smoke run of a minute or two")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="subsampled data, at most 5 epochs: a smoke run of a minute or two",
+    )
     parser.add_argument("--datasets", default="cmu,concat,synth,s86")
-    parser.add_argument("--more-seeds", default="1,2,3,4", type=lambda v: [int(s) for s in v.split(",") if s],
-                        help="more training seeds for the defaults; '' for none")
+    parser.add_argument(
+        "--more-seeds",
+        default="1,2,3,4",
+        type=lambda v: [int(s) for s in v.split(",") if s],
+        help="more training seeds for the defaults; '' for none",
+    )
     parser.add_argument("--only", default="", help="comma-separated substrings of row names")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ts-subsample", type=int, default=300)

@@ -1,4 +1,4 @@
-"""Why spectral clustering stopped at ARI ~0.60 on the CMU windows: the clusters, recording by recording.
+"""Why spectral clustering stopped at ARI ~0.60 on CMU windows: the clusters, per recording.
 
 The 3,237 CMU windows come from 32 recordings (5 per action, 2 for
 directing_traffic); basketball_signal's 5 recordings hold 48% of them. This
@@ -34,16 +34,24 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-
 from bench_quality_study import _spectral, load_dataset
+
 from skseq2seq import Seq2SeqModule, posture_statistics
 
 HERE = Path(__file__).resolve().parent
-ACTIONS = ["basketball", "basketball_signal", "directing_traffic", "jumping", "running",
-           "soccer", "walking"]
+ACTIONS = [
+    "basketball",
+    "basketball_signal",
+    "directing_traffic",
+    "jumping",
+    "running",
+    "soccer",
+    "walking",
+]
 
 
 # -- training (one process per task, one thread each) -----------------------
+
 
 def _noisy(module_class, std):
     """The network, with Gaussian noise added to its (standardised) inputs in training."""
@@ -71,7 +79,6 @@ TRAINING_VARIANTS = {  # embedder parameters, skorch's prefixed ones included
 def train(task):
     """Fit Seq2SeqClusterer defaults, with one training variant's embedder parameters."""
     import torch
-
     from sklearn.base import clone
 
     from skseq2seq import Seq2SeqClusterer
@@ -88,18 +95,34 @@ def train(task):
     clusterer.set_params(**{f"embedder__{name}": value for name, value in variant.items()})
     clusterer.fit(W)
     fit_s = time.perf_counter() - t0
-    merged = clone(clusterer.embedding_clusterer_).set_params(n_extra_clusters=2).fit(
-        clusterer.embedding_, merge_features=posture_statistics(W))
-    return (task, clusterer.labels_, clusterer.embedding_.astype(np.float32), fit_s,
-            merged.labels_, merged.n_groups_)
+    merged = (
+        clone(clusterer.embedding_clusterer_)
+        .set_params(n_extra_clusters=2)
+        .fit(clusterer.embedding_, merge_features=posture_statistics(W))
+    )
+    return (
+        task,
+        clusterer.labels_,
+        clusterer.embedding_.astype(np.float32),
+        fit_s,
+        merged.labels_,
+        merged.n_groups_,
+    )
 
 
 # -- analysis ---------------------------------------------------------------
 
+
 def recording_purity(labels, groups):
     """Mean over recordings of the share of its windows in its most common cluster."""
-    return float(np.mean([np.bincount(labels[groups == r]).max() / np.sum(groups == r)
-                          for r in np.unique(groups)]))
+    return float(
+        np.mean(
+            [
+                np.bincount(labels[groups == r]).max() / np.sum(groups == r)
+                for r in np.unique(groups)
+            ]
+        )
+    )
 
 
 def class_in_one_cluster(labels, y, cls):
@@ -125,8 +148,11 @@ def split_ceiling(y, groups, labels, cls, k):
     split = set(np.unique(parts[y == cls]).tolist())  # groups holding a part of cls
     while len(np.unique(parts)) > k:
         a, b = max(
-            ((a, b) for a, b in itertools.combinations(np.unique(parts).tolist(), 2)
-             if not (a in split and b in split)),  # the split must stay
+            (
+                (a, b)
+                for a, b in itertools.combinations(np.unique(parts).tolist(), 2)
+                if not (a in split and b in split)
+            ),  # the split must stay
             key=lambda ab: adjusted_rand_score(y, np.where(parts == ab[1], ab[0], parts)),
         )
         parts = np.where(parts == b, a, parts)
@@ -146,7 +172,9 @@ def nearest_recordings(F, y, groups, recordings, metric, n=4):
     for r in recordings:
         i = int(np.flatnonzero(ids == r)[0])
         order = [j for j in np.argsort(D[i]) if j != i][:n]
-        out[int(r)] = [(int(ids[j]), ACTIONS[y[groups == ids[j]][0]], float(D[i, j])) for j in order]
+        out[int(r)] = [
+            (int(ids[j]), ACTIONS[y[groups == ids[j]][0]], float(D[i, j])) for j in order
+        ]
     return out
 
 
@@ -162,6 +190,7 @@ def two_level(E, F, k, factor):
 
 # -- report -----------------------------------------------------------------
 
+
 def main(argv=None):
     from sklearn.metrics import adjusted_rand_score
 
@@ -173,10 +202,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     variant_seeds = [int(s) for s in args.variant_seeds.split(",")]
-    tasks = [dict(dataset=d, seed=s, data_seed=0 if d == "cmu" else s, variant="defaults")
-             for d in ("cmu", "concat", "synth") for s in seeds]
-    tasks += [dict(dataset="cmu", seed=s, data_seed=0, variant=v)
-              for v in TRAINING_VARIANTS if v != "defaults" for s in variant_seeds]
+    tasks = [
+        dict(dataset=d, seed=s, data_seed=0 if d == "cmu" else s, variant="defaults")
+        for d in ("cmu", "concat", "synth")
+        for s in seeds
+    ]
+    tasks += [
+        dict(dataset="cmu", seed=s, data_seed=0, variant=v)
+        for v in TRAINING_VARIANTS
+        if v != "defaults"
+        for s in variant_seeds
+    ]
     t0 = time.perf_counter()
     runs = {}
     with cf.ProcessPoolExecutor(args.workers) as pool:
@@ -187,8 +223,14 @@ def main(argv=None):
 
     W, y, k, groups = load_dataset("cmu", 0)
     big = int(np.bincount(y).argmax())
-    result = {"seeds": seeds, "variant_seeds": variant_seeds, "defaults": [], "variants": [],
-              "ceilings": [], "two_level": []}
+    result = {
+        "seeds": seeds,
+        "variant_seeds": variant_seeds,
+        "defaults": [],
+        "variants": [],
+        "ceilings": [],
+        "two_level": [],
+    }
     lines = [
         "# CMU windows, recording by recording",
         "",
@@ -209,42 +251,75 @@ def main(argv=None):
     ]
     for s in seeds:
         labels, E, fit_s = runs["cmu", "defaults", s]
-        row = dict(seed=s, ari=float(adjusted_rand_score(y, labels)),
-                   purity=recording_purity(labels, groups),
-                   big_class_whole=class_in_one_cluster(labels, y, big), fit_s=fit_s)
+        row = dict(
+            seed=s,
+            ari=float(adjusted_rand_score(y, labels)),
+            purity=recording_purity(labels, groups),
+            big_class_whole=class_in_one_cluster(labels, y, big),
+            fit_s=fit_s,
+        )
         result["defaults"].append(row)
         merged, n_groups = runs["cmu", "defaults", s, "merged"]
         row.update(ari_merged=float(adjusted_rand_score(y, merged)), n_groups=n_groups)
-        lines.append(f"| {s} | {row['ari']:.3f} | {row['purity']:.3f} | "
-                     f"{'yes' if row['big_class_whole'] else 'no'} | {fit_s:.0f} | "
-                     f"{row['ari_merged']:.3f} ({n_groups}) |")
+        lines.append(
+            f"| {s} | {row['ari']:.3f} | {row['purity']:.3f} | "
+            f"{'yes' if row['big_class_whole'] else 'no'} | {fit_s:.0f} | "
+            f"{row['ari_merged']:.3f} ({n_groups}) |"
+        )
 
     labels0, E0, _ = runs["cmu", "defaults", seeds[0]]
-    lines += ["", f"## B. Which cluster each recording falls in (seed {seeds[0]})", "",
-              "| recording | action | windows | clusters (windows) |", "|---|---|---|---|"]
+    lines += [
+        "",
+        f"## B. Which cluster each recording falls in (seed {seeds[0]})",
+        "",
+        "| recording | action | windows | clusters (windows) |",
+        "|---|---|---|---|",
+    ]
     for r in np.unique(groups):
         counts = np.bincount(labels0[groups == r], minlength=k)
         cells = ", ".join(f"{c} ({n})" for c, n in enumerate(counts) if n)
         lines.append(f"| {r} | {ACTIONS[y[groups == r][0]]} | {np.sum(groups == r)} | {cells} |")
 
-    lines += ["", "## C. Ceilings: the best ARI while one action stays split as the default "
-              f"split it (seed {seeds[0]}, everything else perfect)", "",
-              "| action split | groups | ARI with that split only (k + splits clusters) | "
-              f"best ARI with k = {k} clusters |", "|---|---|---|---|"]
-    split_classes = [c for c in np.unique(y) if len(np.unique(
-        [np.bincount(labels0[groups == r]).argmax() for r in np.unique(groups[y == c])])) > 1]
+    lines += [
+        "",
+        "## C. Ceilings: the best ARI while one action stays split as the default "
+        f"split it (seed {seeds[0]}, everything else perfect)",
+        "",
+        "| action split | groups | ARI with that split only (k + splits clusters) | "
+        f"best ARI with k = {k} clusters |",
+        "|---|---|---|---|",
+    ]
+    split_classes = [
+        c
+        for c in np.unique(y)
+        if len(
+            np.unique(
+                [np.bincount(labels0[groups == r]).argmax() for r in np.unique(groups[y == c])]
+            )
+        )
+        > 1
+    ]
     for c in split_classes:
         before, after = split_ceiling(y, groups, labels0, c, k)
-        n_groups = len(np.unique([np.bincount(labels0[groups == r]).argmax()
-                                  for r in np.unique(groups[y == c])]))
-        result["ceilings"].append(dict(action=ACTIONS[c], groups=n_groups, split_ari=before,
-                                       best_ari_k=after))
+        n_groups = len(
+            np.unique(
+                [np.bincount(labels0[groups == r]).argmax() for r in np.unique(groups[y == c])]
+            )
+        )
+        result["ceilings"].append(
+            dict(action=ACTIONS[c], groups=n_groups, split_ari=before, best_ari_k=after)
+        )
         lines.append(f"| {ACTIONS[c]} | {n_groups} | {before:.3f} | {after:.3f} |")
 
-    lines += ["", f"## D. Nearest recordings to each {ACTIONS[big]} recording (distance between "
-              "window centroids)", "",
-              "| recording | default embedding, L2-normalised (cosine) | per-window mean/std "
-              "(Euclidean) |", "|---|---|---|"]
+    lines += [
+        "",
+        f"## D. Nearest recordings to each {ACTIONS[big]} recording (distance between "
+        "window centroids)",
+        "",
+        "| recording | default embedding, L2-normalised (cosine) | per-window mean/std "
+        "(Euclidean) |",
+        "|---|---|---|",
+    ]
     from sklearn.preprocessing import normalize
 
     F = posture_statistics(W)
@@ -253,31 +328,50 @@ def main(argv=None):
     near_ms = nearest_recordings(F, y, groups, big_recordings, "euclidean")
     result["nearest"] = {"embedding": near_emb, "meanstd": near_ms}
     for r in big_recordings:
+
         def cell(rows):
             return ", ".join(f"{j} {a} {d:.2f}" for j, a, d in rows)
+
         lines.append(f"| {r} | {cell(near_emb[int(r)])} | {cell(near_ms[int(r)])} |")
 
-    lines += ["", "## E. Training variants on CMU", "",
-              f"| training | ARI (seeds {', '.join(map(str, variant_seeds))}) | recording purity | "
-              f"all {ACTIONS[big]} in one cluster |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "## E. Training variants on CMU",
+        "",
+        f"| training | ARI (seeds {', '.join(map(str, variant_seeds))}) | recording purity | "
+        f"all {ACTIONS[big]} in one cluster |",
+        "|---|---|---|---|",
+    ]
     for v in TRAINING_VARIANTS:
         rows = [runs["cmu", v, s][0] for s in variant_seeds]
         aris = [float(adjusted_rand_score(y, lab)) for lab in rows]
         purity = [recording_purity(lab, groups) for lab in rows]
         whole = [class_in_one_cluster(lab, y, big) for lab in rows]
         result["variants"].append(dict(variant=v, ari=aris, purity=purity, big_class_whole=whole))
-        lines.append(f"| {v} | {' / '.join(f'{a:.3f}' for a in aris)} | "
-                     f"{' / '.join(f'{p:.2f}' for p in purity)} | "
-                     f"{' / '.join('yes' if w else 'no' for w in whole)} |")
+        lines.append(
+            f"| {v} | {' / '.join(f'{a:.3f}' for a in aris)} | "
+            f"{' / '.join(f'{p:.2f}' for p in purity)} | "
+            f"{' / '.join('yes' if w else 'no' for w in whole)} |"
+        )
 
-    lines += ["", "## F. Two-level clustering of the default embedding: spectral into factor x k "
-              "clusters, merged by average linkage of their windows' mean/std features", "",
-              f"ARI per seed ({', '.join(map(str, seeds))}); first row: spectral clustering "
-              "alone; last row: the eigengap picks k..k+2 groups, surplus ones merged by "
-              "posture statistics (the default since).", "",
-              "| clustering stage | cmu | concat | synth |", "|---|---|---|---|"]
-    stages = {"spectral, k clusters": None, "two-level, factor 1.5": 1.5,
-              "two-level, factor 3": 3, "surplus merging (n_extra_clusters=2)": "merged"}
+    lines += [
+        "",
+        "## F. Two-level clustering of the default embedding: spectral into factor x k "
+        "clusters, merged by average linkage of their windows' mean/std features",
+        "",
+        f"ARI per seed ({', '.join(map(str, seeds))}); first row: spectral clustering "
+        "alone; last row: the eigengap picks k..k+2 groups, surplus ones merged by "
+        "posture statistics (the default since).",
+        "",
+        "| clustering stage | cmu | concat | synth |",
+        "|---|---|---|---|",
+    ]
+    stages = {
+        "spectral, k clusters": None,
+        "two-level, factor 1.5": 1.5,
+        "two-level, factor 3": 3,
+        "surplus merging (n_extra_clusters=2)": "merged",
+    }
     for name, factor in stages.items():
         cells = []
         for d in ("cmu", "concat", "synth"):

@@ -69,8 +69,8 @@ def window_features(Z, seconds):
     """Mean and std of every channel over a centred window, standardised."""
     size = max(1, int(round(seconds * FPS)))
     mean = uniform_filter1d(Z, size, axis=0, mode="nearest")
-    square = uniform_filter1d(Z ** 2, size, axis=0, mode="nearest")
-    feats = np.hstack([mean, np.sqrt(np.maximum(square - mean ** 2, 0))])
+    square = uniform_filter1d(Z**2, size, axis=0, mode="nearest")
+    feats = np.hstack([mean, np.sqrt(np.maximum(square - mean**2, 0))])
     return StandardScaler().fit_transform(feats)
 
 
@@ -144,7 +144,7 @@ def own_gaussian_hmm(Z, k, seed, n_iter=25, stay=0.99, var_floor=1e-3):
         trans = xi / xi.sum(1, keepdims=True)
         weight = gamma.sum(0)[:, None] + 1e-12
         means = gamma.T @ Z / weight
-        variances = gamma.T @ Z ** 2 / weight - means ** 2 + var_floor
+        variances = gamma.T @ Z**2 / weight - means**2 + var_floor
         variances = np.maximum(variances, var_floor)
     log_b = _diag_gaussian_loglik(Z, means, variances)
     return _viterbi_log(np.log(start), np.log(trans + 1e-300), log_b)
@@ -195,8 +195,10 @@ def scores(y, labels):
     from skseq2seq.metrics import segmentation_report
 
     report = segmentation_report(y, labels, tolerance=0.5, fps=120)  # 60 frames
-    return {key: round(float(report[key]), 4) for key in
-            ("accuracy", "ari", "nmi", "boundary_precision", "boundary_recall")}
+    return {
+        key: round(float(report[key]), 4)
+        for key in ("accuracy", "ari", "nmi", "boundary_precision", "boundary_recall")
+    }
 
 
 def change_point_scores(y, seg, tolerance=60):
@@ -208,8 +210,11 @@ def change_point_scores(y, seg, tolerance=60):
     near = np.abs(true_b[:, None] - cuts[None, :]) <= tolerance if len(cuts) else None
     if near is None:
         return {"cp_precision": 1.0, "cp_recall": 0.0, "n_change_points": 0}
-    return {"cp_precision": round(float(near.any(0).mean()), 4),
-            "cp_recall": round(float(near.any(1).mean()), 4), "n_change_points": int(len(cuts))}
+    return {
+        "cp_precision": round(float(near.any(0).mean()), 4),
+        "cp_recall": round(float(near.any(1).mean()), 4),
+        "n_change_points": int(len(cuts)),
+    }
 
 
 def _trial(bunch):
@@ -219,17 +224,32 @@ def _trial(bunch):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"),
-                        help="data home: the folder containing cmu_mocap/subject86/")
+    parser.add_argument(
+        "--data",
+        default=str(ROOT.parent / "shared" / "data"),
+        help="data home: the folder containing cmu_mocap/subject86/",
+    )
     parser.add_argument("--trials", nargs="+", default=["01", "03", "05"])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2],
-                        help="random_state of each TemporalSegmenter run")
+    parser.add_argument(
+        "--seeds",
+        nargs="+",
+        type=int,
+        default=[0, 1, 2],
+        help="random_state of each TemporalSegmenter run",
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch/BLAS threads")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "segmentation"))
-    parser.add_argument("--no-ablation", dest="ablation", action="store_false",
-                        help="skip TemporalSegmenter(features='states')")
-    parser.add_argument("--sensitivity", action="store_true",
-                        help="also run one-parameter changes of the defaults (seed 0)")
+    parser.add_argument(
+        "--no-ablation",
+        dest="ablation",
+        action="store_false",
+        help="skip TemporalSegmenter(features='states')",
+    )
+    parser.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also run one-parameter changes of the defaults (seed 0)",
+    )
     parser.add_argument("--skip-timing", action="store_true", help="skip the 10,000-frame run")
     args = parser.parse_args(argv)
 
@@ -239,12 +259,20 @@ def main(argv=None):
     from skseq2seq import TemporalSegmenter, __version__
     from skseq2seq.datasets import load_cmu_subject86
 
-    results = {"trials": {}, "config": {
-        "threads": args.threads, "seeds": args.seeds, "python": sys.version.split()[0],
-        "torch": torch.__version__, "skseq2seq": __version__, "machine": platform.machine(),
-        "cpu_count": os.cpu_count(), "defaults": TemporalSegmenter().get_params(),
-        "gaussian_hmm": "hmmlearn" if importlib.util.find_spec("hmmlearn") else "own (below)",
-    }}
+    results = {
+        "trials": {},
+        "config": {
+            "threads": args.threads,
+            "seeds": args.seeds,
+            "python": sys.version.split()[0],
+            "torch": torch.__version__,
+            "skseq2seq": __version__,
+            "machine": platform.machine(),
+            "cpu_count": os.cpu_count(),
+            "defaults": TemporalSegmenter().get_params(),
+            "gaussian_hmm": "hmmlearn" if importlib.util.find_spec("hmmlearn") else "own (below)",
+        },
+    }
     for trial in args.trials:
         X, y, names = _trial(load_cmu_subject86(trial, data_home=args.data))
         k = len(names)
@@ -253,8 +281,15 @@ def main(argv=None):
         for seed in args.seeds:
             seg = TemporalSegmenter(n_clusters=k, random_state=seed)
             labels, wall, cpu = timed(lambda: seg.fit_predict(X))
-            runs.append({"seed": seed, **scores(y, labels), **change_point_scores(y, seg),
-                         "fit_wall_s": round(wall, 2), "fit_cpu_s": round(cpu, 2)})
+            runs.append(
+                {
+                    "seed": seed,
+                    **scores(y, labels),
+                    **change_point_scores(y, seg),
+                    "fit_wall_s": round(wall, 2),
+                    "fit_cpu_s": round(cpu, 2),
+                }
+            )
             print(f"trial {trial} ours seed {seed}: {runs[-1]}", flush=True)
         entry["methods"]["TemporalSegmenter"] = {"runs": runs, **_summary(runs)}
         if args.ablation:  # the paper's embedding alone (features="states")
@@ -262,14 +297,24 @@ def main(argv=None):
             for seed in args.seeds:
                 seg = TemporalSegmenter(n_clusters=k, features="states", random_state=seed)
                 labels, wall, cpu = timed(lambda: seg.fit_predict(X))
-                runs.append({"seed": seed, **scores(y, labels), "fit_wall_s": round(wall, 2),
-                             "fit_cpu_s": round(cpu, 2)})
+                runs.append(
+                    {
+                        "seed": seed,
+                        **scores(y, labels),
+                        "fit_wall_s": round(wall, 2),
+                        "fit_cpu_s": round(cpu, 2),
+                    }
+                )
                 print(f"trial {trial} states-only seed {seed}: {runs[-1]}", flush=True)
             entry["methods"]["TS(states only)"] = {"runs": runs, **_summary(runs)}
         for name, fn in BASELINES.items():
             labels, wall, cpu = timed(lambda: fn(X, k, 0))
-            run = {"seed": 0, **scores(y, labels), "fit_wall_s": round(wall, 2),
-                   "fit_cpu_s": round(cpu, 2)}
+            run = {
+                "seed": 0,
+                **scores(y, labels),
+                "fit_wall_s": round(wall, 2),
+                "fit_cpu_s": round(cpu, 2),
+            }
             entry["methods"][name] = {"runs": [run], **_summary([run])}
             print(f"trial {trial} {name}: {run}", flush=True)
         results["trials"][trial] = entry
@@ -283,12 +328,15 @@ def main(argv=None):
                 seg = TemporalSegmenter(n_clusters=len(names), random_state=0).set_params(**params)
                 accs[trial] = scores(y, seg.fit_predict(X))
             results["sensitivity"][name] = {
-                "params": params, "accuracy": {t: a["accuracy"] for t, a in accs.items()},
+                "params": params,
+                "accuracy": {t: a["accuracy"] for t, a in accs.items()},
                 "mean": round(float(np.mean([a["accuracy"] for a in accs.values()])), 4),
-                "boundary_precision_mean": round(float(np.mean(
-                    [a["boundary_precision"] for a in accs.values()])), 4),
-                "boundary_recall_mean": round(float(np.mean(
-                    [a["boundary_recall"] for a in accs.values()])), 4),
+                "boundary_precision_mean": round(
+                    float(np.mean([a["boundary_precision"] for a in accs.values()])), 4
+                ),
+                "boundary_recall_mean": round(
+                    float(np.mean([a["boundary_recall"] for a in accs.values()])), 4
+                ),
             }
             print(f"sensitivity {name}: {results['sensitivity'][name]}", flush=True)
 
@@ -311,9 +359,12 @@ def main(argv=None):
 def _summary(runs):
     acc = [r["accuracy"] for r in runs]
     ari = [r["ari"] for r in runs]
-    return {"accuracy_mean": round(float(np.mean(acc)), 4), "accuracy_std": round(float(np.std(acc)), 4),
-            "ari_mean": round(float(np.mean(ari)), 4),
-            "fit_wall_s_mean": round(float(np.mean([r["fit_wall_s"] for r in runs])), 2)}
+    return {
+        "accuracy_mean": round(float(np.mean(acc)), 4),
+        "accuracy_std": round(float(np.std(acc)), 4),
+        "ari_mean": round(float(np.mean(ari)), 4),
+        "fit_wall_s_mean": round(float(np.mean([r["fit_wall_s"] for r in runs])), 2),
+    }
 
 
 def _markdown(results):
@@ -343,45 +394,79 @@ def _markdown(results):
             cells.append(f"{s['accuracy_mean']:.3f}{std} / {s['ari_mean']:.3f}")
             means[m].append(s["accuracy_mean"])
             aris[m].append(s["ari_mean"])
-        lines.append(f"| {trial} | {entry['n_frames']} | {entry['k']} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {trial} | {entry['n_frames']} | {entry['k']} | " + " | ".join(cells) + " |"
+        )
     best = max(methods, key=lambda m: np.mean(means[m]))
-    lines.append("| **mean** | | | " + " | ".join(
-        (f"**{np.mean(means[m]):.3f}**" if m == best else f"{np.mean(means[m]):.3f}")
-        + f" / {np.mean(aris[m]):.3f}" for m in methods) + " |")
-    lines += ["", "## Boundaries (±60 frames = 0.5 s), TemporalSegmenter", "",
-              "Label boundaries of `labels_`, and peaks of the prediction error "
-              "(`change_points_`, a frame is a hit when a true boundary lies within 60 frames).", "",
-              "| trial | seed | label-boundary precision | recall | change-point precision | recall "
-              "| change points |", "|---|---|---|---|---|---|---|"]
+    lines.append(
+        "| **mean** | | | "
+        + " | ".join(
+            (f"**{np.mean(means[m]):.3f}**" if m == best else f"{np.mean(means[m]):.3f}")
+            + f" / {np.mean(aris[m]):.3f}"
+            for m in methods
+        )
+        + " |"
+    )
+    lines += [
+        "",
+        "## Boundaries (±60 frames = 0.5 s), TemporalSegmenter",
+        "",
+        "Label boundaries of `labels_`, and peaks of the prediction error "
+        "(`change_points_`, a frame is a hit when a true boundary lies within 60 frames).",
+        "",
+        "| trial | seed | label-boundary precision | recall | change-point precision | recall "
+        "| change points |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for trial, entry in results["trials"].items():
         for r in entry["methods"]["TemporalSegmenter"]["runs"]:
-            lines.append(f"| {trial} | {r['seed']} | {r['boundary_precision']:.2f} | "
-                         f"{r['boundary_recall']:.2f} | {r['cp_precision']:.2f} | "
-                         f"{r['cp_recall']:.2f} | {r['n_change_points']} |")
-    lines += ["", "## Fit runtime (wall-clock s; CPU s in brackets)", "",
-              "| trial | " + " | ".join(methods) + " |", "|---|" + "---|" * len(methods)]
+            lines.append(
+                f"| {trial} | {r['seed']} | {r['boundary_precision']:.2f} | "
+                f"{r['boundary_recall']:.2f} | {r['cp_precision']:.2f} | "
+                f"{r['cp_recall']:.2f} | {r['n_change_points']} |"
+            )
+    lines += [
+        "",
+        "## Fit runtime (wall-clock s; CPU s in brackets)",
+        "",
+        "| trial | " + " | ".join(methods) + " |",
+        "|---|" + "---|" * len(methods),
+    ]
     for trial, entry in results["trials"].items():
         cells = []
         for m in methods:
             runs = entry["methods"][m]["runs"]
-            cells.append(f"{np.mean([r['fit_wall_s'] for r in runs]):.1f} "
-                         f"({np.mean([r['fit_cpu_s'] for r in runs]):.1f})")
+            cells.append(
+                f"{np.mean([r['fit_wall_s'] for r in runs]):.1f} "
+                f"({np.mean([r['fit_cpu_s'] for r in runs]):.1f})"
+            )
         lines.append(f"| {trial} | " + " | ".join(cells) + " |")
     if "sensitivity" in results:
         trials = list(results["trials"])
-        lines += ["", "## Sensitivity: one change of the defaults at a time (seed 0)", "",
-                  "Accuracy per trial and mean; boundary precision/recall of the labels "
-                  "(mean over trials).", "",
-                  "| variant | " + " | ".join(trials) + " | mean | boundary P | boundary R |",
-                  "|---|" + "---|" * (len(trials) + 3)]
+        lines += [
+            "",
+            "## Sensitivity: one change of the defaults at a time (seed 0)",
+            "",
+            "Accuracy per trial and mean; boundary precision/recall of the labels "
+            "(mean over trials).",
+            "",
+            "| variant | " + " | ".join(trials) + " | mean | boundary P | boundary R |",
+            "|---|" + "---|" * (len(trials) + 3),
+        ]
         for name, entry in results["sensitivity"].items():
-            lines.append(f"| {name} | " + " | ".join(f"{entry['accuracy'][t]:.3f}" for t in trials)
-                         + f" | {entry['mean']:.3f} | {entry['boundary_precision_mean']:.2f} | "
-                         f"{entry['boundary_recall_mean']:.2f} |")
+            lines.append(
+                f"| {name} | "
+                + " | ".join(f"{entry['accuracy'][t]:.3f}" for t in trials)
+                + f" | {entry['mean']:.3f} | {entry['boundary_precision_mean']:.2f} | "
+                f"{entry['boundary_recall_mean']:.2f} |"
+            )
     if "timing_10000_frames" in results:
         t = results["timing_10000_frames"]
-        lines += ["", f"10,000-frame recording (trials 03+05 joined, k=8), TemporalSegmenter "
-                      f"defaults: **{t['fit_wall_s']:.1f} s** wall-clock, {t['fit_cpu_s']:.1f} s CPU."]
+        lines += [
+            "",
+            f"10,000-frame recording (trials 03+05 joined, k=8), TemporalSegmenter "
+            f"defaults: **{t['fit_wall_s']:.1f} s** wall-clock, {t['fit_cpu_s']:.1f} s CPU.",
+        ]
     return "\n".join(lines) + "\n"
 
 

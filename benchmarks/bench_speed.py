@@ -56,13 +56,24 @@ from skseq2seq._network import MaskedMSELoss, Seq2SeqModule
 RESULTS = Path(__file__).resolve().parent / "results"
 T, F, H, BATCH = 50, 30, 128, 64  # the paper's configuration
 # Spelled out, so that changes of the estimator's defaults do not change the benchmark.
-PAPER = dict(hidden_size=H, num_layers=1, objective="predict", decoder_input="previous_output",
-             decoder_strategy=None, bidirectional_encoder=False, embedding="decoder",
-             pooling="mean", standardize=True, lr=1e-3, gradient_clipping=1.0)
+PAPER = dict(
+    hidden_size=H,
+    num_layers=1,
+    objective="predict",
+    decoder_input="previous_output",
+    decoder_strategy=None,
+    bidirectional_encoder=False,
+    embedding="decoder",
+    pooling="mean",
+    standardize=True,
+    lr=1e-3,
+    gradient_clipping=1.0,
+)
 MiB = 2**20
 
 
 # -- helpers ----------------------------------------------------------------
+
 
 def windows(n, length=T, features=F, seed=0):
     """Random-walk windows, float32, built without a float64 temporary."""
@@ -95,7 +106,7 @@ def interleaved(clock, fns, repeats):
     times = {name: [] for name in names}
     walls = {name: [] for name in names}
     for r in range(repeats):
-        order = names[r % len(names):] + names[: r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             t, w, _ = clock(fns[name])
             times[name].append(t)
@@ -108,6 +119,7 @@ def med(values):
 
 
 # -- overhead ---------------------------------------------------------------
+
 
 def bare_fit(X, epochs, device, seed=0):
     """What a user would write by hand: standardise, then Adam + clipping."""
@@ -133,11 +145,22 @@ def bare_fit(X, epochs, device, seed=0):
 def bench_overhead(args, clock):
     n, epochs, repeats = (1024, 2, 5) if args.quick else (1024, 2, 15)
     X = windows(n)
-    fit = lambda: Seq2SeqEmbedder(**PAPER, max_epochs=epochs, batch_size=BATCH, random_state=0,  # noqa: E731
-                                  device=args.device).fit(X)
-    setup = lambda: Seq2SeqEmbedder(**PAPER, max_epochs=0, random_state=0, device=args.device).fit(X)  # noqa: E731
-    fns = {"bare": lambda: bare_fit(X, epochs, args.device), "fit": fit, "fit_setup_only": setup,
-           "bare_again": lambda: bare_fit(X, epochs, args.device)}
+    fit = lambda: Seq2SeqEmbedder(
+        **PAPER,
+        max_epochs=epochs,
+        batch_size=BATCH,
+        random_state=0,  # noqa: E731
+        device=args.device,
+    ).fit(X)
+    setup = lambda: Seq2SeqEmbedder(**PAPER, max_epochs=0, random_state=0, device=args.device).fit(
+        X
+    )  # noqa: E731
+    fns = {
+        "bare": lambda: bare_fit(X, epochs, args.device),
+        "fit": fit,
+        "fit_setup_only": setup,
+        "bare_again": lambda: bare_fit(X, epochs, args.device),
+    }
     fns["bare"](), fns["fit"]()  # warm-up
     times, walls = interleaved(clock, fns, repeats)
     ratios = [f / b for f, b in zip(times["fit"], times["bare"])]
@@ -145,19 +168,35 @@ def bench_overhead(args, clock):
     # A/A: the same bare loop twice, to show the noise floor of these ratios.
     noise = [a / b for a, b in zip(times["bare_again"], times["bare"])]
     return {
-        "config": dict(n_windows=n, n_timesteps=T, n_features=F, hidden_size=H, batch_size=BATCH,
-                       epochs=epochs, repeats=repeats, objective="predict",
-                       decoder_input="previous_output", prediction_length=T // 2),
-        "bare_s": med(times["bare"]), "fit_s": med(times["fit"]),
+        "config": dict(
+            n_windows=n,
+            n_timesteps=T,
+            n_features=F,
+            hidden_size=H,
+            batch_size=BATCH,
+            epochs=epochs,
+            repeats=repeats,
+            objective="predict",
+            decoder_input="previous_output",
+            prediction_length=T // 2,
+        ),
+        "bare_s": med(times["bare"]),
+        "fit_s": med(times["fit"]),
         "fit_setup_only_s": med(times["fit_setup_only"]),
-        "ratio_median": med(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
-        "wall_ratio_median": med(wall_ratios), "ratios": ratios,
+        "ratio_median": med(ratios),
+        "ratio_min": min(ratios),
+        "ratio_max": max(ratios),
+        "wall_ratio_median": med(wall_ratios),
+        "ratios": ratios,
         "ratio_of_minima": min(times["fit"]) / min(times["bare"]),
-        "aa_ratio_median": med(noise), "aa_ratio_min": min(noise), "aa_ratio_max": max(noise),
+        "aa_ratio_median": med(noise),
+        "aa_ratio_min": min(noise),
+        "aa_ratio_max": max(noise),
     }
 
 
 # -- decoder / encoder paths --------------------------------------------------
+
 
 def bench_decoder(args, clock):
     device = args.device
@@ -174,20 +213,24 @@ def bench_decoder(args, clock):
         "zeros (fused)": dict(decoder_input="zeros"),
         "fixed_state (fused)": dict(decoder_input="zeros", decoder_strategy="fixed_state"),
     }
-    modules = {k: Seq2SeqModule(F, H, prediction_length=T // 2, **v).to(device)
-               for k, v in variants.items()}
+    modules = {
+        k: Seq2SeqModule(F, H, prediction_length=T // 2, **v).to(device)
+        for k, v in variants.items()
+    }
     criterion = MaskedMSELoss()
 
     def train_steps(module):
         def run():
             for _ in range(n_steps):
                 criterion(*module(Xb, Lb)[:3]).backward()
+
         return run
 
     def infer(module):
         def run():
             with torch.inference_mode():
                 module(Xi, Li)
+
         return run
 
     rows = []
@@ -195,16 +238,19 @@ def bench_decoder(args, clock):
     infer_t, _ = interleaved(clock, {k: infer(m) for k, m in modules.items()}, repeats)
     loop = "previous_output (step loop)"
     for k in variants:
-        rows.append({
-            "decoder": k,
-            "train_ms_per_batch64": 1000 * med(train_t[k]) / n_steps,
-            "train_speedup_vs_loop": med(train_t[loop]) / med(train_t[k]),
-            "infer_ms_per_1024": 1000 * med(infer_t[k]),
-            "infer_speedup_vs_loop": med(infer_t[loop]) / med(infer_t[k]),
-        })
+        rows.append(
+            {
+                "decoder": k,
+                "train_ms_per_batch64": 1000 * med(train_t[k]) / n_steps,
+                "train_speedup_vs_loop": med(train_t[loop]) / med(train_t[k]),
+                "infer_ms_per_1024": 1000 * med(infer_t[k]),
+                "infer_speedup_vs_loop": med(infer_t[loop]) / med(infer_t[k]),
+            }
+        )
 
     # Encoder: equal lengths run unpacked (fast path) vs the packed call.
     from torch.nn.utils.rnn import pack_padded_sequence
+
     enc = modules[loop].encoder
     obs = torch.full((BATCH,), T // 2)
 
@@ -218,9 +264,11 @@ def bench_decoder(args, clock):
             enc(Xb[:, : T // 2])[1].sum().backward()
 
     enc_t, _ = interleaved(clock, {"packed": packed, "unpacked": unpacked}, repeats)
-    encoder = {"train_ms_per_batch64_packed": 1000 * med(enc_t["packed"]) / n_steps,
-               "train_ms_per_batch64_unpacked": 1000 * med(enc_t["unpacked"]) / n_steps,
-               "speedup": med(enc_t["packed"]) / med(enc_t["unpacked"])}
+    encoder = {
+        "train_ms_per_batch64_packed": 1000 * med(enc_t["packed"]) / n_steps,
+        "train_ms_per_batch64_unpacked": 1000 * med(enc_t["unpacked"]) / n_steps,
+        "speedup": med(enc_t["packed"]) / med(enc_t["unpacked"]),
+    }
 
     # Variable lengths: transform in arbitrary vs length-sorted order.
     n_var = 2048 if args.quick else 4096
@@ -232,21 +280,32 @@ def bench_decoder(args, clock):
     inverse = np.argsort(order)
     sorting = {}
     for objective in ("predict", "reconstruct"):
-        emb = Seq2SeqEmbedder(**{**PAPER, "objective": objective}, max_epochs=0, prediction_length=10,
-                              random_state=0, device=device).fit(seqs[:64])
+        emb = Seq2SeqEmbedder(
+            **{**PAPER, "objective": objective},
+            max_epochs=0,
+            prediction_length=10,
+            random_state=0,
+            device=device,
+        ).fit(seqs[:64])
         as_is = lambda: emb.transform(seqs)  # noqa: E731
         by_length = lambda: emb.transform([seqs[i] for i in order])[inverse]  # noqa: E731
         diff = float(np.abs(as_is() - by_length()).max())
         t, _ = interleaved(clock, {"as_is": as_is, "sorted": by_length}, repeats)
-        sorting[objective] = {"as_is_s": med(t["as_is"]), "sorted_s": med(t["sorted"]),
-                              "speedup": med(t["as_is"]) / med(t["sorted"]),
-                              "max_abs_diff": diff}
-    return {"rows": rows, "encoder_equal_lengths": encoder,
-            "variable_length_sorting": {"n_sequences": n_var, "lengths": "uniform 25..200",
-                                        **sorting}}
+        sorting[objective] = {
+            "as_is_s": med(t["as_is"]),
+            "sorted_s": med(t["sorted"]),
+            "speedup": med(t["as_is"]) / med(t["sorted"]),
+            "max_abs_diff": diff,
+        }
+    return {
+        "rows": rows,
+        "encoder_equal_lengths": encoder,
+        "variable_length_sorting": {"n_sequences": n_var, "lengths": "uniform 25..200", **sorting},
+    }
 
 
 # -- transform memory and throughput -----------------------------------------
+
 
 def _proc_status(key):
     with open("/proc/self/status") as f:
@@ -282,10 +341,14 @@ def memory_child(n, device, threads):
     tracemalloc.stop()
     peak = _proc_status("VmHWM") if reset else None
     out = {
-        "n_windows": n, "input_mib": X.nbytes / MiB, "output_mib": Z.nbytes / MiB,
-        "rss_before_mib": before / MiB, "rss_peak_mib": peak / MiB if peak else None,
+        "n_windows": n,
+        "input_mib": X.nbytes / MiB,
+        "output_mib": Z.nbytes / MiB,
+        "rss_before_mib": before / MiB,
+        "rss_peak_mib": peak / MiB if peak else None,
         "peak_growth_beyond_output_mib": (peak - before - Z.nbytes) / MiB if peak else None,
-        "tracemalloc_peak_mib": traced_peak / MiB, "seconds": seconds,
+        "tracemalloc_peak_mib": traced_peak / MiB,
+        "seconds": seconds,
         "windows_per_s": n / seconds,
     }
     if device == "cuda":
@@ -295,19 +358,32 @@ def memory_child(n, device, threads):
 
 def bench_transform(args, clock):
     n_mem = 20_000 if args.quick else 100_000
-    cmd = [sys.executable, __file__, "--memory-child", str(n_mem), "--device", args.device,
-           "--threads", str(args.threads)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--memory-child",
+        str(n_mem),
+        "--device",
+        args.device,
+        "--threads",
+        str(args.threads),
+    ]
     child = subprocess.run(cmd, capture_output=True, text=True, check=True)
     memory = json.loads(child.stdout.strip().splitlines()[-1])
 
     # Throughput: transform vs a bare no-grad forward of the same module.
     n = 4096 if args.quick else 10240
     X = windows(n)
-    embedder = Seq2SeqEmbedder(**PAPER, max_epochs=1, random_state=0, device=args.device).fit(X[:512])
+    embedder = Seq2SeqEmbedder(**PAPER, max_epochs=1, random_state=0, device=args.device).fit(
+        X[:512]
+    )
     module = embedder.module_
     kept = embedder.features_kept_
-    Xs = torch.from_numpy(((X[..., kept] - embedder.scaler_.mean_[kept])
-                           / embedder.scaler_.scale_[kept]).astype(np.float32))
+    Xs = torch.from_numpy(
+        ((X[..., kept] - embedder.scaler_.mean_[kept]) / embedder.scaler_.scale_[kept]).astype(
+            np.float32
+        )
+    )
     lengths = torch.full((1024,), T, device=args.device)
 
     def bare():
@@ -315,7 +391,7 @@ def bench_transform(args, clock):
         parts = []
         with torch.no_grad():
             for start in range(0, n, 1024):
-                batch = Xs[start:start + 1024].to(args.device)
+                batch = Xs[start : start + 1024].to(args.device)
                 states = module(batch, lengths[: len(batch)])[3]
                 parts.append(states.mean(1).cpu())
         return torch.cat(parts).numpy()
@@ -325,14 +401,18 @@ def bench_transform(args, clock):
     t, _ = interleaved(clock, {"bare": bare, "transform": transform}, 3 if args.quick else 5)
     return {
         "memory": memory,
-        "throughput": {"n_windows": n, "transform_windows_per_s": n / med(t["transform"]),
-                       "bare_windows_per_s": n / med(t["bare"]),
-                       "transform_over_bare_time": med(t["transform"]) / med(t["bare"]),
-                       "max_abs_diff": diff},
+        "throughput": {
+            "n_windows": n,
+            "transform_windows_per_s": n / med(t["transform"]),
+            "bare_windows_per_s": n / med(t["bare"]),
+            "transform_over_bare_time": med(t["transform"]) / med(t["bare"]),
+            "max_abs_diff": diff,
+        },
     }
 
 
 # -- scaling ------------------------------------------------------------------
+
 
 def bench_scaling(args, clock):
     ns = [1000, 4000] if args.quick else [1000, 3000, 10_000, 30_000, 100_000]
@@ -343,12 +423,18 @@ def bench_scaling(args, clock):
 
     def seq2seq(n, length):
         X = windows(n, length)
-        emb = Seq2SeqEmbedder(**PAPER, max_epochs=1, prediction_length=length // 2, random_state=0,
-                              device=args.device)
+        emb = Seq2SeqEmbedder(
+            **PAPER, max_epochs=1, prediction_length=length // 2, random_state=0, device=args.device
+        )
         fit_t, _, _ = clock(lambda: emb.fit(X))
         tr_t, _, _ = clock(lambda: emb.transform(X))
-        return {"method": "seq2seq (1 epoch)", "n": n, "T": length, "fit_s": fit_t,
-                "transform_s": tr_t}
+        return {
+            "method": "seq2seq (1 epoch)",
+            "n": n,
+            "T": length,
+            "fit_s": fit_t,
+            "transform_s": tr_t,
+        }
 
     for n in ns:
         rows.append(seq2seq(n, T))
@@ -365,8 +451,13 @@ def bench_scaling(args, clock):
         X = windows(n, length)
         km = TimeSeriesKMeans(n_clusters=8, metric="dtw", max_iter=5, n_init=1, random_state=0)
         t, _, _ = clock(lambda: km.fit(X))
-        return {"method": "tslearn DTW k-means (5 iter)", "n": n, "T": length, "fit_s": t,
-                "transform_s": None}
+        return {
+            "method": "tslearn DTW k-means (5 iter)",
+            "n": n,
+            "T": length,
+            "fit_s": t,
+            "transform_s": None,
+        }
 
     dtw(20, 10)  # numba compilation
     for n in dtw_ns:
@@ -379,6 +470,7 @@ def bench_scaling(args, clock):
 
 # -- report -------------------------------------------------------------------
 
+
 def fmt(x, digits=3):
     return "—" if x is None else f"{x:.{digits}g}" if isinstance(x, float) else str(x)
 
@@ -386,100 +478,152 @@ def fmt(x, digits=3):
 def markdown(res):
     meta, lines = res["meta"], []
     gpu = meta["device"] == "cuda"
-    lines += [f"# skseq2seq speed ({meta['device']})", "",
-              f"`{meta['command']}` — {meta['date']} — torch {meta['torch']}, "
-              f"{meta['cpu_threads']} CPU thread(s), device: {meta['device_name']}. "
-              f"Times: {'wall-clock (synchronised)' if gpu else 'process CPU time'}; "
-              "ratios are medians of interleaved repeats in one process."
-              + "".join(f" Rerun: `{r}`." for r in meta.get("rerun", [])), ""]
+    lines += [
+        f"# skseq2seq speed ({meta['device']})",
+        "",
+        f"`{meta['command']}` — {meta['date']} — torch {meta['torch']}, "
+        f"{meta['cpu_threads']} CPU thread(s), device: {meta['device_name']}. "
+        f"Times: {'wall-clock (synchronised)' if gpu else 'process CPU time'}; "
+        "ratios are medians of interleaved repeats in one process."
+        + "".join(f" Rerun: `{r}`." for r in meta.get("rerun", [])),
+        "",
+    ]
     if "overhead" in res:
         o = res["overhead"]
         c = o["config"]
-        lines += ["## Training overhead vs a bare PyTorch loop", "",
-                  f"{c['n_windows']} windows of {c['n_timesteps']}x{c['n_features']}, hidden "
-                  f"{c['hidden_size']}, batch {c['batch_size']}, {c['epochs']} epochs, predict "
-                  f"{c['prediction_length']} steps, decoder_input=previous_output; "
-                  f"{c['repeats']} interleaved repeats.", "",
-                  "| | seconds (median) |", "|---|---|",
-                  f"| bare PyTorch loop (incl. standardising) | {fmt(o['bare_s'])} |",
-                  f"| `Seq2SeqEmbedder.fit` (incl. validation, scaler, skorch) | {fmt(o['fit_s'])} |",
-                  f"| of which setup (`max_epochs=0`) | {fmt(o['fit_setup_only_s'])} |", "",
-                  f"**fit / bare = {o['ratio_median']:.3f}** (median; min {o['ratio_min']:.3f}, "
-                  f"max {o['ratio_max']:.3f}; wall-clock median {o['wall_ratio_median']:.3f}; "
-                  f"ratio of the fastest runs {o['ratio_of_minima']:.3f}).", "",
-                  f"Noise floor (A/A: the bare loop against itself, same schedule): median "
-                  f"{o['aa_ratio_median']:.3f}, range {o['aa_ratio_min']:.3f}-"
-                  f"{o['aa_ratio_max']:.3f}.", ""]
+        lines += [
+            "## Training overhead vs a bare PyTorch loop",
+            "",
+            f"{c['n_windows']} windows of {c['n_timesteps']}x{c['n_features']}, hidden "
+            f"{c['hidden_size']}, batch {c['batch_size']}, {c['epochs']} epochs, predict "
+            f"{c['prediction_length']} steps, decoder_input=previous_output; "
+            f"{c['repeats']} interleaved repeats.",
+            "",
+            "| | seconds (median) |",
+            "|---|---|",
+            f"| bare PyTorch loop (incl. standardising) | {fmt(o['bare_s'])} |",
+            f"| `Seq2SeqEmbedder.fit` (incl. validation, scaler, skorch) | {fmt(o['fit_s'])} |",
+            f"| of which setup (`max_epochs=0`) | {fmt(o['fit_setup_only_s'])} |",
+            "",
+            f"**fit / bare = {o['ratio_median']:.3f}** (median; min {o['ratio_min']:.3f}, "
+            f"max {o['ratio_max']:.3f}; wall-clock median {o['wall_ratio_median']:.3f}; "
+            f"ratio of the fastest runs {o['ratio_of_minima']:.3f}).",
+            "",
+            f"Noise floor (A/A: the bare loop against itself, same schedule): median "
+            f"{o['aa_ratio_median']:.3f}, range {o['aa_ratio_min']:.3f}-"
+            f"{o['aa_ratio_max']:.3f}.",
+            "",
+        ]
     if "decoder" in res:
         d = res["decoder"]
-        lines += ["## Decoder paths (fused GRU call vs step loop)", "",
-                  f"Module only; training step = forward + backward on a batch of {BATCH}; "
-                  "inference = forward of 1024 windows; 25 decoded steps.", "",
-                  "| decoder | train ms/batch | train speed-up | infer ms/1024 | infer speed-up |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "## Decoder paths (fused GRU call vs step loop)",
+            "",
+            f"Module only; training step = forward + backward on a batch of {BATCH}; "
+            "inference = forward of 1024 windows; 25 decoded steps.",
+            "",
+            "| decoder | train ms/batch | train speed-up | infer ms/1024 | infer speed-up |",
+            "|---|---|---|---|---|",
+        ]
         for r in d["rows"]:
-            lines.append(f"| {r['decoder']} | {fmt(r['train_ms_per_batch64'])} | "
-                         f"{r['train_speedup_vs_loop']:.2f}x | {fmt(r['infer_ms_per_1024'])} | "
-                         f"{r['infer_speedup_vs_loop']:.2f}x |")
+            lines.append(
+                f"| {r['decoder']} | {fmt(r['train_ms_per_batch64'])} | "
+                f"{r['train_speedup_vs_loop']:.2f}x | {fmt(r['infer_ms_per_1024'])} | "
+                f"{r['infer_speedup_vs_loop']:.2f}x |"
+            )
         e = d["encoder_equal_lengths"]
-        lines += ["", f"Encoder, equal lengths (fixed windows), forward+backward per batch: "
-                  f"packed {fmt(e['train_ms_per_batch64_packed'])} ms vs unpacked "
-                  f"{fmt(e['train_ms_per_batch64_unpacked'])} ms: **{e['speedup']:.2f}x** "
-                  "(skseq2seq runs equal-length batches unpacked).", ""]
+        lines += [
+            "",
+            f"Encoder, equal lengths (fixed windows), forward+backward per batch: "
+            f"packed {fmt(e['train_ms_per_batch64_packed'])} ms vs unpacked "
+            f"{fmt(e['train_ms_per_batch64_unpacked'])} ms: **{e['speedup']:.2f}x** "
+            "(skseq2seq runs equal-length batches unpacked).",
+            "",
+        ]
         s = d["variable_length_sorting"]
-        lines += [f"Variable lengths ({s['n_sequences']} sequences, {s['lengths']}), transform "
-                  "in arbitrary vs length-sorted order (sorting + unsorting included):", "",
-                  "| objective | as is (s) | sorted (s) | speed-up |", "|---|---|---|---|"]
+        lines += [
+            f"Variable lengths ({s['n_sequences']} sequences, {s['lengths']}), transform "
+            "in arbitrary vs length-sorted order (sorting + unsorting included):",
+            "",
+            "| objective | as is (s) | sorted (s) | speed-up |",
+            "|---|---|---|---|",
+        ]
         for objective in ("predict", "reconstruct"):
             r = s[objective]
-            lines.append(f"| {objective} | {fmt(r['as_is_s'])} | {fmt(r['sorted_s'])} | "
-                         f"{r['speedup']:.2f}x |")
+            lines.append(
+                f"| {objective} | {fmt(r['as_is_s'])} | {fmt(r['sorted_s'])} | "
+                f"{r['speedup']:.2f}x |"
+            )
         lines.append("")
     if "transform" in res:
         m, t = res["transform"]["memory"], res["transform"]["throughput"]
-        lines += ["## Transform: memory and throughput", "",
-                  f"{m['n_windows']} windows of {T}x{F} float32 (input {m['input_mib']:.0f} MiB, "
-                  f"output {m['output_mib']:.1f} MiB), fresh subprocess:", "",
-                  f"- peak RSS growth beyond input and output: "
-                  f"**{fmt(m['peak_growth_beyond_output_mib'])} MiB** (limit 512 MiB; VmHWM "
-                  f"reset before transform); numpy allocations (tracemalloc) peak "
-                  f"{m['tracemalloc_peak_mib']:.1f} MiB"
-                  + (f"; CUDA peak allocated {m['cuda_peak_allocated_mib']:.0f} MiB"
-                     if "cuda_peak_allocated_mib" in m else ""),
-                  f"- {m['windows_per_s']:.0f} windows/s (wall) in that run", "",
-                  f"Throughput on {t['n_windows']} windows: `transform` "
-                  f"{t['transform_windows_per_s']:.0f} windows/s vs bare no-grad forward "
-                  f"{t['bare_windows_per_s']:.0f} windows/s (time ratio "
-                  f"{t['transform_over_bare_time']:.3f}).", ""]
+        lines += [
+            "## Transform: memory and throughput",
+            "",
+            f"{m['n_windows']} windows of {T}x{F} float32 (input {m['input_mib']:.0f} MiB, "
+            f"output {m['output_mib']:.1f} MiB), fresh subprocess:",
+            "",
+            f"- peak RSS growth beyond input and output: "
+            f"**{fmt(m['peak_growth_beyond_output_mib'])} MiB** (limit 512 MiB; VmHWM "
+            f"reset before transform); numpy allocations (tracemalloc) peak "
+            f"{m['tracemalloc_peak_mib']:.1f} MiB"
+            + (
+                f"; CUDA peak allocated {m['cuda_peak_allocated_mib']:.0f} MiB"
+                if "cuda_peak_allocated_mib" in m
+                else ""
+            ),
+            f"- {m['windows_per_s']:.0f} windows/s (wall) in that run",
+            "",
+            f"Throughput on {t['n_windows']} windows: `transform` "
+            f"{t['transform_windows_per_s']:.0f} windows/s vs bare no-grad forward "
+            f"{t['bare_windows_per_s']:.0f} windows/s (time ratio "
+            f"{t['transform_over_bare_time']:.3f}).",
+            "",
+        ]
     if "scaling" in res:
-        lines += ["## Scaling", "",
-                  "seq2seq: 1 training epoch (batch 64, hidden 128, predict T/2 steps) + transform; "
-                  "DTW k-means: tslearn `TimeSeriesKMeans(metric='dtw', n_clusters=8, max_iter=5)` "
-                  "on a subsample (its cost is ~ n x T^2 per iteration, plus DBA barycentres).", "",
-                  "| method | n | T | fit s | transform s | ms per sequence |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "## Scaling",
+            "",
+            "seq2seq: 1 training epoch (batch 64, hidden 128, predict T/2 steps) + transform; "
+            "DTW k-means: tslearn `TimeSeriesKMeans(metric='dtw', n_clusters=8, max_iter=5)` "
+            "on a subsample (its cost is ~ n x T^2 per iteration, plus DBA barycentres).",
+            "",
+            "| method | n | T | fit s | transform s | ms per sequence |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in res["scaling"]["rows"]:
             if "note" in r:
                 lines.append(f"| {r['method']} | {r['note']} | | | | |")
                 continue
             per = 1000 * (r["fit_s"] + (r["transform_s"] or 0)) / r["n"]
-            lines.append(f"| {r['method']} | {r['n']} | {r['T']} | {fmt(r['fit_s'])} | "
-                         f"{fmt(r['transform_s'])} | {per:.3g} |")
+            lines.append(
+                f"| {r['method']} | {r['n']} | {r['T']} | {fmt(r['fit_s'])} | "
+                f"{fmt(r['transform_s'])} | {per:.3g} |"
+            )
         lines.append("")
     if not gpu:
-        lines += ["## GPU", "", "not measured here: run "
-                  "`python benchmarks/bench_speed.py --device cuda --quick` on a CUDA machine "
-                  "(results go to `speed_cuda.md`/`.json`).", ""]
+        lines += [
+            "## GPU",
+            "",
+            "not measured here: run "
+            "`python benchmarks/bench_speed.py --device cuda --quick` on a CUDA machine "
+            "(results go to `speed_cuda.md`/`.json`).",
+            "",
+        ]
     if "amp" in res:
         a = res["amp"]
         kind = "float16 + GradScaler" if gpu else "bfloat16"
-        lines += [f"## Mixed precision (`mixed_precision=True`: {kind} autocast)", "",
-                  f"batch 256, 1 epoch on {a['n_fit']} windows; "
-                  f"fit: float32 {fmt(a['fit_fp32_s'])} s, mixed {fmt(a['fit_amp_s'])} s "
-                  f"({a['fit_speedup']:.2f}x); transform of {a['n_transform']} windows: float32 "
-                  f"{fmt(a['transform_fp32_s'])} s, mixed {fmt(a['transform_amp_s'])} s "
-                  f"({a['transform_speedup']:.2f}x); max |embedding difference| "
-                  f"{a['max_abs_diff']:.3g}.", ""]
+        lines += [
+            f"## Mixed precision (`mixed_precision=True`: {kind} autocast)",
+            "",
+            f"batch 256, 1 epoch on {a['n_fit']} windows; "
+            f"fit: float32 {fmt(a['fit_fp32_s'])} s, mixed {fmt(a['fit_amp_s'])} s "
+            f"({a['fit_speedup']:.2f}x); transform of {a['n_transform']} windows: float32 "
+            f"{fmt(a['transform_fp32_s'])} s, mixed {fmt(a['transform_amp_s'])} s "
+            f"({a['transform_speedup']:.2f}x); max |embedding difference| "
+            f"{a['max_abs_diff']:.3g}.",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -489,22 +633,35 @@ def bench_amp(args, clock):
     kw = dict(max_epochs=1, batch_size=256, random_state=0, device=args.device)
     emb32 = Seq2SeqEmbedder(**PAPER, **kw).fit(X[:512])
     emb16 = Seq2SeqEmbedder(**PAPER, mixed_precision=True, **kw).fit(X[:512])
-    fits = {"fp32": lambda: Seq2SeqEmbedder(**PAPER, **kw).fit(X),
-            "amp": lambda: Seq2SeqEmbedder(**PAPER, mixed_precision=True, **kw).fit(X)}
+    fits = {
+        "fp32": lambda: Seq2SeqEmbedder(**PAPER, **kw).fit(X),
+        "amp": lambda: Seq2SeqEmbedder(**PAPER, mixed_precision=True, **kw).fit(X),
+    }
     fit_t, _ = interleaved(clock, fits, 2 if args.quick else 3)
     emb16.module_.load_state_dict(emb32.module_.state_dict())
     tr = {"fp32": lambda: emb32.transform(X), "amp": lambda: emb16.transform(X)}
     tr_t, _ = interleaved(clock, tr, 3)
-    return {"n_fit": n, "n_transform": n, "fit_fp32_s": med(fit_t["fp32"]),
-            "fit_amp_s": med(fit_t["amp"]), "fit_speedup": med(fit_t["fp32"]) / med(fit_t["amp"]),
-            "transform_fp32_s": med(tr_t["fp32"]), "transform_amp_s": med(tr_t["amp"]),
-            "transform_speedup": med(tr_t["fp32"]) / med(tr_t["amp"]),
-            "amp_dtype": "float16" if args.device == "cuda" else "bfloat16",
-            "max_abs_diff": float(np.abs(tr["fp32"]() - tr["amp"]()).max())}
+    return {
+        "n_fit": n,
+        "n_transform": n,
+        "fit_fp32_s": med(fit_t["fp32"]),
+        "fit_amp_s": med(fit_t["amp"]),
+        "fit_speedup": med(fit_t["fp32"]) / med(fit_t["amp"]),
+        "transform_fp32_s": med(tr_t["fp32"]),
+        "transform_amp_s": med(tr_t["amp"]),
+        "transform_speedup": med(tr_t["fp32"]) / med(tr_t["amp"]),
+        "amp_dtype": "float16" if args.device == "cuda" else "bfloat16",
+        "max_abs_diff": float(np.abs(tr["fp32"]() - tr["amp"]()).max()),
+    }
 
 
-SECTIONS = {"overhead": bench_overhead, "decoder": bench_decoder, "transform": bench_transform,
-            "scaling": bench_scaling, "amp": bench_amp}
+SECTIONS = {
+    "overhead": bench_overhead,
+    "decoder": bench_decoder,
+    "transform": bench_transform,
+    "scaling": bench_scaling,
+    "amp": bench_amp,
+}
 
 
 def main(argv=None):
@@ -512,10 +669,18 @@ def main(argv=None):
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
-    parser.add_argument("--only", nargs="*", choices=list(SECTIONS),
-                        help="sections to run; the others are kept from an existing results file")
-    parser.add_argument("--out", type=Path, default=None, help="results stem (default: "
-                        "benchmarks/results/speed or speed_cuda)")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        choices=list(SECTIONS),
+        help="sections to run; the others are kept from an existing results file",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results stem (default: benchmarks/results/speed or speed_cuda)",
+    )
     parser.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child is not None:
@@ -526,15 +691,22 @@ def main(argv=None):
     gpu = args.device == "cuda"
     sections = args.only or list(SECTIONS)
     clock = Clock(args.device)
-    res = {"meta": {
-        "command": "python benchmarks/bench_speed.py " + " ".join(sys.argv[1:] if argv is None
-                                                                 else argv),
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "torch": torch.__version__,
-        "device": args.device, "cpu_threads": torch.get_num_threads(), "quick": args.quick,
-        "device_name": torch.cuda.get_device_name() if gpu else platform.processor() or
-        platform.machine(), "cpu_count": os.cpu_count(),
-        "timer": "wall (cuda-synchronised)" if gpu else "process_time",
-    }}
+    res = {
+        "meta": {
+            "command": "python benchmarks/bench_speed.py "
+            + " ".join(sys.argv[1:] if argv is None else argv),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "torch": torch.__version__,
+            "device": args.device,
+            "cpu_threads": torch.get_num_threads(),
+            "quick": args.quick,
+            "device_name": torch.cuda.get_device_name()
+            if gpu
+            else platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(),
+            "timer": "wall (cuda-synchronised)" if gpu else "process_time",
+        }
+    }
     stem = args.out or RESULTS / ("speed_cuda" if gpu else "speed")
     if args.only and stem.with_suffix(".json").exists():  # rerun some sections, keep the rest
         old = json.loads(stem.with_suffix(".json").read_text())

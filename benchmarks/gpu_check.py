@@ -40,9 +40,13 @@ def train(folder):
     device = str(next(embedder.module_.parameters()).device)
     np.save(folder / "embedding.npy", embedder.transform(X))
     (folder / "model.pkl").write_bytes(pickle.dumps(embedder))
-    info = {"device": device, "gpu": torch.cuda.get_device_name() if torch.cuda.is_available()
-            else None, "torch": torch.__version__, "fit_seconds_5_epochs": seconds,
-            "final_loss": embedder.history_[-1, "train_loss"]}
+    info = {
+        "device": device,
+        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+        "torch": torch.__version__,
+        "fit_seconds_5_epochs": seconds,
+        "final_loss": embedder.history_[-1, "train_loss"],
+    }
     (folder / "train.json").write_text(json.dumps(info, indent=2))
     print(json.dumps(info, indent=2))
 

@@ -35,8 +35,16 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext"}
-exclude_patterns = ["_build", "examples", "sg_execution_times.rst", "auto_examples/*.ipynb", "auto_examples/*.py", "**.md5",
-                    "**.codeobj.json", "**.zip"]
+exclude_patterns = [
+    "_build",
+    "examples",
+    "sg_execution_times.rst",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+    "**.md5",
+    "**.codeobj.json",
+    "**.zip",
+]
 templates_path = ["_templates"]
 html_static_path = []
 html_theme = "pydata_sphinx_theme"
@@ -174,9 +182,15 @@ class PublicAPI(Directive):
     def run(self):
         module_name = self.arguments[0]
         names = public_names(module_name)
-        lines = [f".. currentmodule:: {module_name}", "",
-                 ".. autosummary::", "   :toctree: gen_modules", "   :nosignatures:", ""]
-        lines += [f"   {name[len(module_name) + 1:]}" for name in names]
+        lines = [
+            f".. currentmodule:: {module_name}",
+            "",
+            ".. autosummary::",
+            "   :toctree: gen_modules",
+            "   :nosignatures:",
+            "",
+        ]
+        lines += [f"   {name[len(module_name) + 1 :]}" for name in names]
         source = self.state_machine.input_lines.source(
             self.lineno - self.state_machine.input_offset - 1
         )

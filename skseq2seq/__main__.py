@@ -25,7 +25,6 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from . import Seq2SeqClusterer
 from .metrics import clustering_accuracy
 
-
 _WIDTH, _STRIDE = 50, 10  # frames per window and between window starts
 
 
@@ -37,13 +36,17 @@ def _output_folder(output):
     if not output:
         return None
     if importlib.util.find_spec("matplotlib") is None:
-        raise OSError(f"--output {output}: the plot needs matplotlib; install it with "
-                      "pip install 'skseq2seq[plot]', or pass --output ''")
+        raise OSError(
+            f"--output {output}: the plot needs matplotlib; install it with "
+            "pip install 'skseq2seq[plot]', or pass --output ''"
+        )
     folder = Path(output)
     existing = next(p for p in (folder, *folder.absolute().parents) if p.exists())
     if not existing.is_dir():
-        raise OSError(f"--output {output}: {existing} is an existing file; expected a "
-                      "folder, created if missing")
+        raise OSError(
+            f"--output {output}: {existing} is an existing file; expected a "
+            "folder, created if missing"
+        )
     if not os.access(existing, os.W_OK):
         raise OSError(f"--output {output}: {existing} is not writable")
     return folder
@@ -51,11 +54,15 @@ def _output_folder(output):
 
 def _check_long_enough(data):
     """Raise when a recording is shorter than a window, naming each such file."""
-    short = [f"{name} ({len(frames)} frames)"
-             for frames, name in zip(data.recordings, data.filenames) if len(frames) < _WIDTH]
+    short = [
+        f"{name} ({len(frames)} frames)"
+        for frames, name in zip(data.recordings, data.filenames)
+        if len(frames) < _WIDTH
+    ]
     if short:
-        raise ValueError(f"{len(short)} recording(s) shorter than the {_WIDTH}-frame "
-                         f"window: {', '.join(short)}")
+        raise ValueError(
+            f"{len(short)} recording(s) shorter than the {_WIDTH}-frame window: {', '.join(short)}"
+        )
 
 
 def _load(data, random_state):
@@ -112,8 +119,12 @@ def _baselines(n_clusters, random_state):
 
 
 def _scores(y, labels, seconds):
-    return (adjusted_rand_score(y, labels), normalized_mutual_info_score(y, labels),
-            clustering_accuracy(y, labels), seconds)
+    return (
+        adjusted_rand_score(y, labels),
+        normalized_mutual_info_score(y, labels),
+        clustering_accuracy(y, labels),
+        seconds,
+    )
 
 
 def demo(data=None, output="skseq2seq_demo", random_state=0):
@@ -124,8 +135,10 @@ def demo(data=None, output="skseq2seq_demo", random_state=0):
 def _run(X, y, title, folder, random_state):
     """Fit the model and baselines on prepared inputs, print the table, save the plot."""
     n_clusters = len(np.unique(y))
-    print(f"Data: {title}\n{len(X)} sequences of {X.shape[1]} steps x {X.shape[2]} channels, "
-          f"{n_clusters} true classes")
+    print(
+        f"Data: {title}\n{len(X)} sequences of {X.shape[1]} steps x {X.shape[2]} channels, "
+        f"{n_clusters} true classes"
+    )
 
     results = {}
     start = time.perf_counter()
@@ -173,10 +186,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="skseq2seq", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("demo", help="cluster sequences and compare with baselines")
-    run.add_argument("--data", help="folder holding actions/<action>/<action>_<i>.txt CMU "
-                     "recordings, or that actions/ folder; default: generated sequences")
-    run.add_argument("--output", default="skseq2seq_demo",
-                     help="folder for the embedding plot (default: %(default)s); '' for none")
+    run.add_argument(
+        "--data",
+        help="folder holding actions/<action>/<action>_<i>.txt CMU "
+        "recordings, or that actions/ folder; default: generated sequences",
+    )
+    run.add_argument(
+        "--output",
+        default="skseq2seq_demo",
+        help="folder for the embedding plot (default: %(default)s); '' for none",
+    )
     run.add_argument("--random-state", type=int, default=0)
     args = parser.parse_args(argv)
     try:

@@ -196,15 +196,22 @@ class Seq2SeqClusterer(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         "n_extra_clusters": [Interval(numbers.Integral, 0, None, closed="left")],
         "embedder": [HasMethods(["fit", "transform"]), None],
         "clustering": [
-            StrOptions({"spectral", "kmeans", "agglomerative"}), HasMethods(["fit_predict"]),
+            StrOptions({"spectral", "kmeans", "agglomerative"}),
+            HasMethods(["fit_predict"]),
         ],
         "memory": [str, HasMethods(["cache"]), None],
         "random_state": ["random_state"],
     }
 
     def __init__(
-        self, n_clusters=8, embedder=None, clustering="spectral", memory=None, random_state=None,
-        max_clusters=10, n_extra_clusters=2,
+        self,
+        n_clusters=8,
+        embedder=None,
+        clustering="spectral",
+        memory=None,
+        random_state=None,
+        max_clusters=10,
+        n_extra_clusters=2,
     ):
         self.n_clusters = n_clusters
         self.max_clusters = max_clusters
@@ -242,13 +249,16 @@ class Seq2SeqClusterer(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self.n_features_in_ = self.embedder_.n_features_in_
         self.embedding_ = self.embedder_.transform(X)
         stage = EmbeddingClusterer(
-            n_clusters=params["n_clusters"], clustering=params["clustering"],
-            max_clusters=params["max_clusters"], n_extra_clusters=params["n_extra_clusters"],
+            n_clusters=params["n_clusters"],
+            clustering=params["clustering"],
+            max_clusters=params["max_clusters"],
+            n_extra_clusters=params["n_extra_clusters"],
             random_state=params["random_state"],
         )
         # Posture statistics are computed only if surplus groups are merged.
         self.embedding_clusterer_ = stage.fit(
-            self.embedding_, merge_features=functools.partial(posture_statistics, X))
+            self.embedding_, merge_features=functools.partial(posture_statistics, X)
+        )
         self.labels_ = self.embedding_clusterer_.labels_
         self.n_clusters_ = self.embedding_clusterer_.n_clusters_
         self.n_groups_ = self.embedding_clusterer_.n_groups_

@@ -40,7 +40,7 @@ class DefaultSubEstimatorMixin:
         return params
 
     def set_params(self, **params):
-        """Set parameters; ``<parameter>__<name>`` on a ``None`` sub-estimator sets it on the default.
+        """Set parameters; ``<parameter>__<name>`` on a ``None`` sub-estimator sets the default's.
 
         Parameters
         ----------
@@ -54,7 +54,10 @@ class DefaultSubEstimatorMixin:
         """
         for name, make_default in self._default_subestimators.items():
             prefix = f"{name}__"
-            if getattr(self, name) is None and name not in params \
-                    and any(key.startswith(prefix) for key in params):
+            if (
+                getattr(self, name) is None
+                and name not in params
+                and any(key.startswith(prefix) for key in params)
+            ):
                 setattr(self, name, make_default())
         return super().set_params(**params)

@@ -5,16 +5,21 @@ import warnings
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
 
 from ._net import (
-    GLOBAL_RNG_LOCK, INFERENCE_BATCH, AcceleratedSeq2SeqNet, NonFiniteLossStop, Seq2SeqNet,
-    SequenceBatches, batch_bounds, forward_batches,
+    GLOBAL_RNG_LOCK,
+    INFERENCE_BATCH,
+    AcceleratedSeq2SeqNet,
+    NonFiniteLossStop,
+    Seq2SeqNet,
+    SequenceBatches,
+    forward_batches,
 )
 from ._network import MaskedMSELoss, Seq2SeqModule, masked_squared_error, pool_states
 from ._validation import check_device, check_sequences, python_scalars
@@ -61,15 +66,21 @@ def _equal_length_batches(lengths):
     """Row indices of each inference batch: equal lengths, at most INFERENCE_BATCH rows."""
     order = np.argsort(lengths, kind="stable")
     groups = np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1)
-    return [group[start : start + INFERENCE_BATCH]
-            for group in groups for start in range(0, len(group), INFERENCE_BATCH)]
+    return [
+        group[start : start + INFERENCE_BATCH]
+        for group in groups
+        for start in range(0, len(group), INFERENCE_BATCH)
+    ]
 
 
 def _check_callbacks(callbacks):
     """skorch callbacks: instances or classes of Callback, optionally named (name, callback)."""
     for i, item in enumerate(callbacks or []):
-        callback = item[1] if isinstance(item, tuple) and len(item) == 2 \
-            and isinstance(item[0], str) else item
+        callback = (
+            item[1]
+            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+            else item
+        )
         is_callback = isinstance(callback, Callback) or (
             isinstance(callback, type) and issubclass(callback, Callback)
         )
@@ -266,12 +277,30 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
     }
 
     def __init__(
-        self, hidden_size=128, num_layers=1, objective="predict", prediction_length=None,
-        decoder_input="previous_output", decoder_strategy=None, bidirectional_encoder=False,
-        embedding="decoder", pooling="mean", standardize=True, lr=1e-3, batch_size=64,
-        max_epochs=20, gradient_clipping=1.0, callbacks=None, device="auto",
-        random_state=None, verbose=0, mixed_precision=False, accelerate=False,
-        with_velocity=False, module=Seq2SeqModule, **kwargs,
+        self,
+        hidden_size=128,
+        num_layers=1,
+        objective="predict",
+        prediction_length=None,
+        decoder_input="previous_output",
+        decoder_strategy=None,
+        bidirectional_encoder=False,
+        embedding="decoder",
+        pooling="mean",
+        standardize=True,
+        lr=1e-3,
+        batch_size=64,
+        max_epochs=20,
+        gradient_clipping=1.0,
+        callbacks=None,
+        device="auto",
+        random_state=None,
+        verbose=0,
+        mixed_precision=False,
+        accelerate=False,
+        with_velocity=False,
+        module=Seq2SeqModule,
+        **kwargs,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -335,8 +364,11 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
     def _net_params(self):
         """The keyword parameters beyond the signature's (fitted attributes end with "_")."""
         own = set(self._get_param_names())
-        return {key: value for key, value in vars(self).items()
-                if key not in own and not key.endswith("_") and not key.startswith("_")}
+        return {
+            key: value
+            for key, value in vars(self).items()
+            if key not in own and not key.endswith("_") and not key.startswith("_")
+        }
 
     @property
     def module_(self):
@@ -380,8 +412,9 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         dataset = SequenceBatches(inputs, torch.from_numpy(lengths))
         # Weights and the batch-order seed come from torch's process-wide
         # generator: seed it under a lock so parallel threads stay reproducible.
-        with GLOBAL_RNG_LOCK, torch.random.fork_rng(
-            devices=[device] if device.type == "cuda" else []
+        with (
+            GLOBAL_RNG_LOCK,
+            torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
         ):
             torch.manual_seed(seed)
             self.net_ = self._make_net(int(self.features_kept_.sum()), device, params)
@@ -395,7 +428,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
                 f"Training was interrupted (KeyboardInterrupt) in epoch {len(self.net_.history)} "
                 f"of {params['max_epochs']}: the embedder is fitted with the weights reached then "
                 f"({self.n_epochs_} complete epoch(s)); interrupted_ is True.",
-                UserWarning, stacklevel=2,
+                UserWarning,
+                stacklevel=2,
             )
         return self
 
@@ -471,8 +505,10 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
 
     def _make_net(self, n_channels, device, params):
         module_args = {
-            "n_features": n_channels, "hidden_size": params["hidden_size"],
-            "num_layers": params["num_layers"], "objective": params["objective"],
+            "n_features": n_channels,
+            "hidden_size": params["hidden_size"],
+            "num_layers": params["num_layers"],
+            "objective": params["objective"],
             "prediction_length": self.prediction_length_,
             "decoder_input": params["decoder_input"],
             "decoder_strategy": params["decoder_strategy"],
@@ -485,31 +521,50 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         if clashes:
             raise ValueError(
                 f"{clashes[0]} is set by the embedder: use its parameter "
-                f"{own[clashes[0]]!r} instead" + (
+                f"{own[clashes[0]]!r} instead"
+                + (
                     " (the number of channels comes from X)."
-                    if clashes[0] == "module__n_features" else "."
+                    if clashes[0] == "module__n_features"
+                    else "."
                 )
             )
         callbacks = list(params["callbacks"] or [])
-        callbacks.append(("stop_on_non_finite_loss", NonFiniteLossStop(
-            advice="use standardize=True or a lower lr" if not params["standardize"]
-            else f"try a lower lr (lr={params['lr']:g})"
-        )))
+        callbacks.append(
+            (
+                "stop_on_non_finite_loss",
+                NonFiniteLossStop(
+                    advice="use standardize=True or a lower lr"
+                    if not params["standardize"]
+                    else f"try a lower lr (lr={params['lr']:g})"
+                ),
+            )
+        )
         if params["gradient_clipping"] is not None:
             callbacks.append(("clip", GradientNormClipping(params["gradient_clipping"])))
         if params["verbose"]:
             callbacks.append(("progress", ProgressBar()))
-        net_class, placement = Seq2SeqNet, {
-            "device": str(device), "mixed_precision": params["mixed_precision"],
-        }
+        net_class, placement = (
+            Seq2SeqNet,
+            {
+                "device": str(device),
+                "mixed_precision": params["mixed_precision"],
+            },
+        )
         if params["accelerate"]:  # the accelerator places the net and casts
             from accelerate import Accelerator
 
-            net_class, placement = AcceleratedSeq2SeqNet, {"device": None, "accelerator": Accelerator(
-                cpu=self.device == "cpu" or device.type == "cpu",
-                mixed_precision=("fp16" if device.type == "cuda" else "bf16")
-                if self.mixed_precision else "no",
-            )}
+            net_class, placement = (
+                AcceleratedSeq2SeqNet,
+                {
+                    "device": None,
+                    "accelerator": Accelerator(
+                        cpu=self.device == "cpu" or device.type == "cpu",
+                        mixed_precision=("fp16" if device.type == "cuda" else "bf16")
+                        if self.mixed_precision
+                        else "no",
+                    ),
+                },
+            )
         return net_class(
             module=params["module"],
             **{f"module__{name}": value for name, value in module_args.items()},
@@ -579,7 +634,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             out.errors = np.full((n, n_steps), np.nan)
         batches = _equal_length_batches(lengths)
         outputs = forward_batches(
-            self.module_, (self._batch_tensors(data, lengths, rows) for rows in batches),
+            self.module_,
+            (self._batch_tensors(data, lengths, rows) for rows in batches),
             self.mixed_precision,
         )
         for rows, (predicted, target, mask, hidden, code) in zip(batches, outputs):

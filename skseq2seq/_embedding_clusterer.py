@@ -57,8 +57,7 @@ def _neighbor_graph(prepared):
     eigengaps and the clustering share one graph.
     """
     n_neighbors = max(1, min(_N_NEIGHBORS, len(prepared) - 1))
-    graph = kneighbors_graph(np.asarray(prepared, dtype=np.float64), n_neighbors,
-                             include_self=True)
+    graph = kneighbors_graph(np.asarray(prepared, dtype=np.float64), n_neighbors, include_self=True)
     return 0.5 * (graph + graph.T)
 
 
@@ -78,8 +77,13 @@ def _eigengaps(graph, k_max):
     if n_samples <= 500 or n_eig >= n_samples - 1:
         values = np.linalg.eigvalsh(lap.toarray())[:n_eig]
     else:  # largest of I - L = smallest of L; converges fast
-        top = eigsh(identity(n_samples) - lap, k=n_eig, which="LA",
-                    v0=np.ones(n_samples), return_eigenvectors=False)
+        top = eigsh(
+            identity(n_samples) - lap,
+            k=n_eig,
+            which="LA",
+            v0=np.ones(n_samples),
+            return_eigenvectors=False,
+        )
         values = np.sort(1.0 - top)
     gaps = np.diff(values)
     return {k: float(gaps[k - 1]) for k in range(2, len(values))}
@@ -207,15 +211,23 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
     _parameter_constraints = {
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "clustering": [
-            StrOptions({"spectral", "kmeans", "agglomerative"}), HasMethods(["fit_predict"]),
+            StrOptions({"spectral", "kmeans", "agglomerative"}),
+            HasMethods(["fit_predict"]),
         ],
         "max_clusters": [Interval(numbers.Integral, 2, None, closed="left")],
         "n_extra_clusters": [Interval(numbers.Integral, 0, None, closed="left")],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, n_clusters=8, *, clustering="spectral", max_clusters=10,
-                 n_extra_clusters=2, random_state=None):
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        clustering="spectral",
+        max_clusters=10,
+        n_extra_clusters=2,
+        random_state=None,
+    ):
         self.n_clusters = n_clusters
         self.clustering = clustering
         self.max_clusters = max_clusters
@@ -322,8 +334,9 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
             Cluster of each sample.
         """
         check_is_fitted(self)
-        prepared = self._prepare(validate_data(self, X, dtype=[np.float64, np.float32],
-                                               reset=False))
+        prepared = self._prepare(
+            validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        )
         if hasattr(self.clustering_, "predict"):
             return self.clustering_.predict(prepared)
         return self._classes[pairwise_distances_argmin(prepared, self._prepared_centers)]
@@ -349,8 +362,12 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
         real data often has a few more near-separate groups than classes; which
         of them spectral clustering would join is then arbitrary.
         """
-        if (self._builtin != "spectral" or self.n_clusters == "auto"
-                or self.n_extra_clusters == 0 or self.n_clusters_ < 2):
+        if (
+            self._builtin != "spectral"
+            or self.n_clusters == "auto"
+            or self.n_extra_clusters == 0
+            or self.n_clusters_ < 2
+        ):
             return self.n_clusters_
         k_max = min(self.n_clusters_ + self.n_extra_clusters, graph.shape[0] - 2)
         gaps = _eigengaps(graph, k_max)
@@ -373,10 +390,15 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
                 labels = self._make_clustering(k).fit_predict(prepared)
                 if len(np.unique(labels)) < 2:
                     continue
-                self.k_scores_[k] = float(silhouette_score(
-                    prepared, labels, metric=metric, sample_size=min(n_samples, 2000),
-                    random_state=seed,
-                ))
+                self.k_scores_[k] = float(
+                    silhouette_score(
+                        prepared,
+                        labels,
+                        metric=metric,
+                        sample_size=min(n_samples, 2000),
+                        random_state=seed,
+                    )
+                )
         if not self.k_scores_:
             return 1
         return max(self.k_scores_, key=self.k_scores_.get)
@@ -388,7 +410,9 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
             return AgglomerativeClustering(n_clusters, metric="cosine", linkage="average")
         if self._builtin == "spectral":
             return SpectralClustering(
-                n_clusters, affinity="precomputed", assign_labels="cluster_qr",
+                n_clusters,
+                affinity="precomputed",
+                assign_labels="cluster_qr",
                 random_state=self.random_state,
             )
         clustering = clone(self.clustering)

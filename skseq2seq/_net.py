@@ -9,11 +9,17 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.hf import AccelerateMixin
 from skorch.utils import TeeGenerator
-from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler
+from torch.utils.data import BatchSampler, RandomSampler, SequentialSampler
 
 __all__ = [
-    "AcceleratedSeq2SeqNet", "GLOBAL_RNG_LOCK", "NonFiniteLossStop", "Seq2SeqNet",
-    "SequenceBatches", "autocast", "batch_bounds", "forward_batches",
+    "AcceleratedSeq2SeqNet",
+    "GLOBAL_RNG_LOCK",
+    "NonFiniteLossStop",
+    "Seq2SeqNet",
+    "SequenceBatches",
+    "autocast",
+    "batch_bounds",
+    "forward_batches",
 ]
 
 # torch's default generator is process-wide: estimators seeding it and drawing
@@ -49,7 +55,9 @@ INFERENCE_BATCH = 256
 
 def batch_bounds(n_samples, batch_size=INFERENCE_BATCH):
     """(start, stop) of each chunk of at most ``batch_size`` samples: bounded memory."""
-    return ((start, min(start + batch_size, n_samples)) for start in range(0, n_samples, batch_size))
+    return (
+        (start, min(start + batch_size, n_samples)) for start in range(0, n_samples, batch_size)
+    )
 
 
 def forward_batches(module, batches, mixed_precision=False, dtype=None):
@@ -248,8 +256,10 @@ class Seq2SeqNet(NeuralNet):
         step = self.train_step_single(batch, **fit_params)  # scaled gradients (get_loss)
         scaler.unscale_(self.optimizer_)  # true gradients for on_grad_computed (clipping)
         self.notify(
-            "on_grad_computed", named_parameters=TeeGenerator(self.get_all_learnable_params()),
-            batch=batch, training=True,
+            "on_grad_computed",
+            named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch,
+            training=True,
         )
         scaler.step(self.optimizer_)  # skipped on inf/nan gradients
         scaler.update()
@@ -279,7 +289,10 @@ class Seq2SeqNet(NeuralNet):
         # which it would otherwise draw from torch's global generator.
         iterator = self.iterator_train if training else self.iterator_valid
         return iterator(
-            dataset, batch_sampler=batches, collate_fn=_whole_batch, generator=torch.Generator(),
+            dataset,
+            batch_sampler=batches,
+            collate_fn=_whole_batch,
+            generator=torch.Generator(),
             **kwargs,
         )
 

@@ -71,8 +71,14 @@ class Seq2SeqModule(nn.Module):
     """
 
     def __init__(
-        self, n_features, hidden_size=128, num_layers=1, objective="predict",
-        prediction_length=1, decoder_input="previous_output", decoder_strategy=None,
+        self,
+        n_features,
+        hidden_size=128,
+        num_layers=1,
+        objective="predict",
+        prediction_length=1,
+        decoder_input="previous_output",
+        decoder_strategy=None,
         bidirectional_encoder=False,
     ):
         super().__init__()
@@ -83,7 +89,10 @@ class Seq2SeqModule(nn.Module):
         self.num_layers = num_layers
         self.hidden_size = hidden_size
         self.encoder = nn.GRU(
-            n_features, hidden_size, num_layers, batch_first=True,
+            n_features,
+            hidden_size,
+            num_layers,
+            batch_first=True,
             bidirectional=bidirectional_encoder,
         )
         # Both directions' final states are mapped to the decoder's initial state.

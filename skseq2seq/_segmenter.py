@@ -30,8 +30,13 @@ _LINKAGES = (("average", "cosine"), ("ward", "euclidean"))
 def _default_embedder():
     """The embedder ``TemporalSegmenter(embedder=None)`` trains (before its overrides)."""
     return Seq2SeqEmbedder(
-        hidden_size=128, objective="predict", decoder_input="previous_output", lr=1e-3,
-        batch_size=64, max_epochs=10, device="auto",
+        hidden_size=128,
+        objective="predict",
+        decoder_input="previous_output",
+        lr=1e-3,
+        batch_size=64,
+        max_epochs=10,
+        device="auto",
     )
 
 
@@ -196,9 +201,19 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     _default_subestimators = {"embedder": _default_embedder}
 
     def __init__(
-        self, n_clusters=8, *, fps=120, working_fps=60, observed_seconds=0.4,
-        predicted_seconds=0.4, stride=None, embedder=None, context_seconds=(1.0, 1.5, 2.0),
-        min_duration_seconds=0.5, max_cluster_samples=1500, features="states+frames",
+        self,
+        n_clusters=8,
+        *,
+        fps=120,
+        working_fps=60,
+        observed_seconds=0.4,
+        predicted_seconds=0.4,
+        stride=None,
+        embedder=None,
+        context_seconds=(1.0, 1.5, 2.0),
+        min_duration_seconds=0.5,
+        max_cluster_samples=1500,
+        features="states+frames",
         random_state=None,
     ):
         self.n_clusters = n_clusters
@@ -257,12 +272,16 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         recordings, is_list = check_recordings(X)
         self.n_features_in_ = recordings[0].shape[1]
         self.n_clusters_ = params["n_clusters"]
-        if all(np.ptp(rec, axis=0).max() == 0 for rec in recordings) and \
-                len({tuple(rec[0]) for rec in recordings}) == 1:
+        if (
+            all(np.ptp(rec, axis=0).max() == 0 for rec in recordings)
+            and len({tuple(rec[0]) for rec in recordings}) == 1
+        ):
             # Window edges would still look different to the net: no clusters to find.
             warnings.warn(
                 "X is constant (every channel holds one value in every frame): there are no "
-                "actions to tell apart, every frame gets label 0.", UserWarning, stacklevel=2,
+                "actions to tell apart, every frame gets label 0.",
+                UserWarning,
+                stacklevel=2,
             )
             self.n_clusters_ = 1
         working = self._geometry()
@@ -282,7 +301,9 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         embedder = _default_embedder() if self.embedder is None else clone(self.embedder)
         # The windows dictate what the net predicts; the seed follows random_state.
         self.embedder_ = embedder.set_params(
-            objective="predict", prediction_length=self.prediction_length_, random_state=seed,
+            objective="predict",
+            prediction_length=self.prediction_length_,
+            random_state=seed,
         ).fit(train)
 
         states, errors = zip(*(self._frame_states(w) for w in work))
@@ -328,7 +349,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         for i, (rec, w) in enumerate(zip(recordings, work)):
             if len(w) < window:
                 raise ValueError(
-                    f"{'Recording %d' % i if is_list else 'X'} has {len(rec)} frames "
+                    f"{f'Recording {i}' if is_list else 'X'} has {len(rec)} frames "
                     f"(n_samples={len(rec)}); at least "
                     f"{window * self.downsample_} are needed for one window of "
                     f"{self.observed_seconds + self.predicted_seconds:g} s at fps={self.fps:g} "
@@ -401,7 +422,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         count = np.zeros(n)
         for first in range(0, n_windows, chunk):
             last = min(first + chunk, n_windows)  # windows start at first..last-1
-            segment = work[first: last + observed + pred - 1]
+            segment = work[first : last + observed + pred - 1]
             out = self.embedder_.inference(
                 sliding_windows(segment, observed + pred), states=True, errors=True
             )
@@ -420,8 +441,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     def _context_features(self, states, context):
         """Mean and spread of the states over a centred context, per frame."""
         mean = uniform_filter1d(states, context, axis=0, mode="nearest")
-        square = uniform_filter1d(states ** 2, context, axis=0, mode="nearest")
-        spread = np.sqrt(np.maximum(square - mean ** 2, 0.0))
+        square = uniform_filter1d(states**2, context, axis=0, mode="nearest")
+        spread = np.sqrt(np.maximum(square - mean**2, 0.0))
         return mean, np.hstack([mean, spread])
 
     def _cluster(self, views, contexts, working):
@@ -440,7 +461,10 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         for view in views:
             for context in contexts:
                 means, both = zip(*(self._context_features(s, context) for s in view))
-                for kind, feats in (("mean", np.concatenate(means)), ("both", np.concatenate(both))):
+                for kind, feats in (
+                    ("mean", np.concatenate(means)),
+                    ("both", np.concatenate(both)),
+                ):
                     center, scale = feats.mean(0), feats.std(0)
                     # Constant features (up to rounding) carry nothing: zero them
                     # rather than blow their rounding noise up to unit spread.
@@ -548,4 +572,3 @@ def _segmental_kmeans(features, labels, k, duration, pieces, n_iter=10):
         # An action left empty keeps its previous centre.
         _, centers = class_means(features, labels, classes=np.arange(k), empty=centers)
     return labels, centers, penalty
-

@@ -15,7 +15,11 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import column_or_1d
 
 __all__ = [
-    "check_device", "check_labels", "check_recordings", "check_sequences", "python_scalars",
+    "check_device",
+    "check_labels",
+    "check_recordings",
+    "check_sequences",
+    "python_scalars",
     "split_recordings",
 ]
 
@@ -57,20 +61,22 @@ def check_device(device):
     available = {
         "cpu": True,
         "cuda": torch.cuda.is_available(),
-        "mps": getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(),
+        "mps": getattr(torch.backends, "mps", None) is not None
+        and torch.backends.mps.is_available(),
     }
     if resolved.type not in available:
-        raise ValueError(
-            f"device={device!r} is not supported; use 'auto', 'cpu', 'cuda' or 'mps'."
-        )
+        raise ValueError(f"device={device!r} is not supported; use 'auto', 'cpu', 'cuda' or 'mps'.")
     if not available[resolved.type]:
         raise ValueError(
             f"device={device!r} was requested but {resolved.type.upper()} is not available on "
             f"this machine (torch {torch.__version__}); use device='auto' (CUDA when "
             "available, else the CPU) or device='cpu'."
         )
-    if resolved.type == "cuda" and resolved.index is not None \
-            and resolved.index >= torch.cuda.device_count():
+    if (
+        resolved.type == "cuda"
+        and resolved.index is not None
+        and resolved.index >= torch.cuda.device_count()
+    ):
         raise ValueError(
             f"device={device!r}: this machine has {torch.cuda.device_count()} CUDA device(s)."
         )
@@ -82,13 +88,14 @@ def _check_container(X, layout):
     if X is None:
         raise TypeError(f"X is None; expected {layout}.")
     if isinstance(X, (str, bytes, dict, numbers.Number)) or (
-            isinstance(X, np.ndarray) and X.ndim == 0):
+        isinstance(X, np.ndarray) and X.ndim == 0
+    ):
         raise TypeError(f"X must be {layout}; got {type(X).__name__} {X!r:.60}.")
 
 
 def _refuse_none(array, name):
     """check_array reads None in an object array as NaN: name it as what it is."""
-    if getattr(array, "dtype", None) == object:
+    if getattr(array, "dtype", None) is not None and array.dtype == object:
         missing = np.equal(array, None)
         if missing.any():
             where = tuple(int(i[0]) for i in np.nonzero(missing))
@@ -135,8 +142,13 @@ def _check_item(item, name, kind):
     _refuse_none(item, name)
     try:
         item = check_array(
-            item, ensure_2d=False, dtype=_FLOATS, ensure_all_finite=True,
-            ensure_min_samples=0, ensure_min_features=0, input_name=name,
+            item,
+            ensure_2d=False,
+            dtype=_FLOATS,
+            ensure_all_finite=True,
+            ensure_min_samples=0,
+            ensure_min_features=0,
+            input_name=name,
         )
     except ValueError as exc:
         message = str(exc)
@@ -205,8 +217,14 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
     else:
         _refuse_none(X, "X")
         data = check_array(
-            X, ensure_2d=False, allow_nd=True, dtype=_FLOATS, ensure_all_finite=True,
-            ensure_min_samples=0, ensure_min_features=0, input_name="X",
+            X,
+            ensure_2d=False,
+            allow_nd=True,
+            dtype=_FLOATS,
+            ensure_all_finite=True,
+            ensure_min_samples=0,
+            ensure_min_features=0,
+            input_name="X",
         )
         if data.ndim not in (2, 3):
             raise ValueError(
@@ -224,7 +242,9 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
             where = (
                 f"a 2D X holds univariate sequences along its second axis; in scikit-learn's "
                 f"terms: found array with {data.shape[1]} feature(s) (shape={shape}) while a "
-                f"minimum of {min_length} is required" if len(shape) == 2 else f"X of shape {shape}"
+                f"minimum of {min_length} is required"
+                if len(shape) == 2
+                else f"X of shape {shape}"
             )
             raise ValueError(
                 f"Sequences have {data.shape[1]} time step(s); they need at least "
@@ -331,15 +351,13 @@ def check_labels(labels, n=None, *, name="labels", unit="sample", reference=None
     """
     if labels is None or isinstance(labels, (str, bytes, dict)):
         raise TypeError(
-            f"{name} must be an array-like with one label per {unit}; got "
-            f"{type(labels).__name__}."
+            f"{name} must be an array-like with one label per {unit}; got {type(labels).__name__}."
         )
     try:
         labels = column_or_1d(labels)
     except ValueError:
         raise ValueError(
-            f"{name} must be a 1d array with one label per {unit}; got shape "
-            f"{np.shape(labels)}."
+            f"{name} must be a 1d array with one label per {unit}; got shape {np.shape(labels)}."
         ) from None
     if n is not None and len(labels) != n:
         source = f" in {reference}" if reference else ""
@@ -349,9 +367,7 @@ def check_labels(labels, n=None, *, name="labels", unit="sample", reference=None
         )
     if len(labels) < min_labels:
         least = "one" if min_labels == 1 else min_labels
-        raise ValueError(
-            f"{name} has {len(labels)} entries; at least {least} {unit} is required."
-        )
+        raise ValueError(f"{name} has {len(labels)} entries; at least {least} {unit} is required.")
     return labels
 
 

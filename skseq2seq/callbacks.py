@@ -14,7 +14,6 @@ import tempfile
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, Checkpoint
 from sklearn.cluster import KMeans
 from sklearn.metrics import (
     adjusted_rand_score,
@@ -23,6 +22,7 @@ from sklearn.metrics import (
     normalized_mutual_info_score,
     silhouette_score,
 )
+from skorch.callbacks import Callback, Checkpoint
 
 from ._net import batch_bounds, forward_batches
 from ._network import pool_states
@@ -146,8 +146,16 @@ class EmbeddingQuality(Callback):
     """
 
     def __init__(
-        self, X_monitor=None, y_monitor=None, every=1, n_clusters=None, metrics=None,
-        keep_best=None, prefix="", sample_size=2000, random_state=0,
+        self,
+        X_monitor=None,
+        y_monitor=None,
+        every=1,
+        n_clusters=None,
+        metrics=None,
+        keep_best=None,
+        prefix="",
+        sample_size=2000,
+        random_state=0,
     ):
         self.X_monitor = X_monitor
         self.y_monitor = y_monitor
@@ -168,7 +176,11 @@ class EmbeddingQuality(Callback):
     # -- validation --------------------------------------------------------
 
     def _check_params(self):
-        if not isinstance(self.every, numbers.Integral) or isinstance(self.every, bool) or self.every < 1:
+        if (
+            not isinstance(self.every, numbers.Integral)
+            or isinstance(self.every, bool)
+            or self.every < 1
+        ):
             raise ValueError(f"every must be a positive integer; got {self.every!r}.")
         y = None if self.y_monitor is None else np.asarray(self.y_monitor)
         if y is not None and y.ndim != 1:
@@ -181,22 +193,25 @@ class EmbeddingQuality(Callback):
                 raise ValueError("metrics must name at least one score.")
         unknown = [m for m in metrics if m not in _METRICS]
         if unknown:
-            raise ValueError(
-                f"Unknown metric(s) {unknown}; choose from {sorted(_METRICS)}."
-            )
+            raise ValueError(f"Unknown metric(s) {unknown}; choose from {sorted(_METRICS)}.")
         supervised = [m for m in metrics if _METRICS[m][0]]
         if supervised and y is None:
             raise ValueError(f"Metric(s) {supervised} compare with classes: pass y_monitor.")
         if self.keep_best is not None and self.keep_best not in metrics:
             raise ValueError(
-                f"keep_best={self.keep_best!r} must be one of the monitored metrics {list(metrics)}."
+                f"keep_best={self.keep_best!r} must be one of the monitored metrics "
+                f"{list(metrics)}."
             )
         n_clusters = self.n_clusters
         if n_clusters is None:
             if y is None:
                 raise ValueError("n_clusters is required when y_monitor is None.")
             n_clusters = len(np.unique(y))
-        if not isinstance(n_clusters, numbers.Integral) or isinstance(n_clusters, bool) or n_clusters < 2:
+        if (
+            not isinstance(n_clusters, numbers.Integral)
+            or isinstance(n_clusters, bool)
+            or n_clusters < 2
+        ):
             raise ValueError(f"n_clusters must be an integer >= 2; got {n_clusters!r}.")
         return metrics, y, int(n_clusters)
 
@@ -213,8 +228,9 @@ class EmbeddingQuality(Callback):
         embedder = getattr(net, "embedder", None)
         if embedder is None:  # a net on its own: raw values
             data, lengths = check_sequences(self.X_monitor, min_length=2)
-            return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32)), \
-                torch.from_numpy(lengths)
+            return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32)), torch.from_numpy(
+                lengths
+            )
         min_length = 2 if embedder.objective == "reconstruct" else embedder.prediction_length_ + 1
         _, lengths = check_sequences(
             self.X_monitor, min_length=min_length, n_features=embedder.n_features_in_
@@ -226,9 +242,14 @@ class EmbeddingQuality(Callback):
     def _checkpoint(self, dirname):
         """skorch's Checkpoint of the module's parameters at each new best ``keep_best``."""
         return Checkpoint(
-            monitor=self.prefix + self.keep_best + "_best", f_params="params.pt",
-            f_optimizer=None, f_criterion=None, f_history=None, dirname=dirname,
-            event_name=None, load_best=True,
+            monitor=self.prefix + self.keep_best + "_best",
+            f_params="params.pt",
+            f_optimizer=None,
+            f_criterion=None,
+            f_history=None,
+            dirname=dirname,
+            event_name=None,
+            load_best=True,
         ).initialize()
 
     # -- skorch hooks ------------------------------------------------------
@@ -251,7 +272,8 @@ class EmbeddingQuality(Callback):
         embedder = getattr(net, "embedder", None)
         self.embedding_params_ = (
             {"embedding": embedder.embedding, "pooling": embedder.pooling}
-            if embedder is not None else {}
+            if embedder is not None
+            else {}
         )
         self.checkpoint_dir_ = self.checkpoint_ = None
         if self.keep_best is not None:
@@ -296,16 +318,22 @@ class EmbeddingQuality(Callback):
 
     def _embed(self, net):
         batches = (
-            (self.X_tensor_[start:stop, : int(self.lengths_tensor_[start:stop].max())],
-             self.lengths_tensor_[start:stop])
+            (
+                self.X_tensor_[start:stop, : int(self.lengths_tensor_[start:stop].max())],
+                self.lengths_tensor_[start:stop],
+            )
             for start, stop in batch_bounds(len(self.X_tensor_))
         )
         outputs = forward_batches(
-            net.module_, batches, getattr(net, "mixed_precision", False),
+            net.module_,
+            batches,
+            getattr(net, "mixed_precision", False),
             getattr(net, "amp_dtype", None),
         )
-        parts = [pool_states(states, mask, code, **self.embedding_params_)
-                 for _, _, mask, states, code in outputs]
+        parts = [
+            pool_states(states, mask, code, **self.embedding_params_)
+            for _, _, mask, states, code in outputs
+        ]
         return torch.cat(parts).cpu().numpy().astype(np.float64)
 
     def _score(self, embedding):

@@ -10,7 +10,9 @@ matplotlib.use("Agg")
 
 # ../shared/data next to the repository (CI and developers); a fresh clone
 # without it skips the real-data tests.
-_SHARED = Path(os.environ.get("SKSEQ2SEQ_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+_SHARED = Path(
+    os.environ.get("SKSEQ2SEQ_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 
 
 @pytest.fixture(scope="session")

@@ -37,9 +37,12 @@ N_FEATURES = 2  # channels of the data the module's fitted estimators saw
 FIT_STEPS = 8  # time steps of their training sequences: prediction_length_ = 4
 
 FUZZ = settings(
-    max_examples=25, deadline=None,
+    max_examples=25,
+    deadline=None,
     suppress_health_check=[
-        HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
         HealthCheck.large_base_example,
     ],
 )
@@ -47,24 +50,43 @@ TARGETED = settings(FUZZ, max_examples=8)
 
 
 def make_embedder(**params):
-    return Seq2SeqEmbedder(**{
-        "hidden_size": HIDDEN, "max_epochs": 1, "batch_size": 8, "random_state": 0, **params,
-    })
+    return Seq2SeqEmbedder(
+        **{
+            "hidden_size": HIDDEN,
+            "max_epochs": 1,
+            "batch_size": 8,
+            "random_state": 0,
+            **params,
+        }
+    )
 
 
 def make_clusterer(**params):
-    return Seq2SeqClusterer(**{
-        "n_clusters": N_CLUSTERS, "embedder": make_embedder(), "random_state": 0, **params,
-    })
+    return Seq2SeqClusterer(
+        **{
+            "n_clusters": N_CLUSTERS,
+            "embedder": make_embedder(),
+            "random_state": 0,
+            **params,
+        }
+    )
 
 
 def make_segmenter(**params):
     # 10 fps, windows of 3 observed + 3 predicted frames: recordings need >= 6 frames.
-    return TemporalSegmenter(**{
-        "n_clusters": N_CLUSTERS, "fps": 10, "working_fps": 10, "observed_seconds": 0.3,
-        "predicted_seconds": 0.3, "embedder": Seq2SeqEmbedder(hidden_size=HIDDEN, max_epochs=1),
-        "context_seconds": (0.5,), "random_state": 0, **params,
-    })
+    return TemporalSegmenter(
+        **{
+            "n_clusters": N_CLUSTERS,
+            "fps": 10,
+            "working_fps": 10,
+            "observed_seconds": 0.3,
+            "predicted_seconds": 0.3,
+            "embedder": Seq2SeqEmbedder(hidden_size=HIDDEN, max_epochs=1),
+            "context_seconds": (0.5,),
+            "random_state": 0,
+            **params,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +106,13 @@ def fitted():
 
 FIT_OPS = ["embedder.fit", "clusterer.fit", "segmenter.fit"]
 SEQUENCE_OPS = [
-    "embedder.fit", "clusterer.fit", "embedder.transform", "embedder.transform_states",
-    "embedder.forecast", "embedder.score_samples", "clusterer.predict",
+    "embedder.fit",
+    "clusterer.fit",
+    "embedder.transform",
+    "embedder.transform_states",
+    "embedder.forecast",
+    "embedder.score_samples",
+    "clusterer.predict",
 ]
 RECORDING_OPS = ["segmenter.fit", "segmenter.predict"]
 ALL_OPS = SEQUENCE_OPS + RECORDING_OPS
@@ -125,10 +152,14 @@ def is_recording_list(X):
 
     (A list of flat lists of numbers is one recording, rows of frames.)
     """
-    return isinstance(X, (list, tuple)) and len(X) > 0 and all(
-        (isinstance(r, np.ndarray) and r.ndim in (1, 2))
-        or (isinstance(r, (list, tuple)) and _ndim(r) == 2)
-        for r in X
+    return (
+        isinstance(X, (list, tuple))
+        and len(X) > 0
+        and all(
+            (isinstance(r, np.ndarray) and r.ndim in (1, 2))
+            or (isinstance(r, (list, tuple)) and _ndim(r) == 2)
+            for r in X
+        )
     )
 
 
@@ -186,6 +217,7 @@ def describe(X):
 
 # -- the contract ------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def record_training():
     """Record every training step skorch takes inside the block."""
@@ -200,8 +232,10 @@ def record_training():
         steps.append("train_step_single")
         return train_step_single(self, *args, **kwargs)
 
-    with mock.patch.object(NeuralNet, "train_step", spy_train_step), \
-            mock.patch.object(Seq2SeqNet, "train_step_single", spy_train_step_single):
+    with (
+        mock.patch.object(NeuralNet, "train_step", spy_train_step),
+        mock.patch.object(Seq2SeqNet, "train_step_single", spy_train_step_single),
+    ):
         yield steps
 
 
@@ -225,7 +259,9 @@ def assert_unchanged(after, before, path="X"):
         assert after == before, f"{path} was changed: {before!r} -> {after!r}"
 
 
-def check_contract(op, X, fitted, *, must_raise=False, match=None, exceptions=(ValueError, TypeError)):
+def check_contract(
+    op, X, fitted, *, must_raise=False, match=None, exceptions=(ValueError, TypeError)
+):
     """Call op on X: a clear error before training, or a documented, finite result.
 
     Returns the exception raised, or None. ``match``: a regex the message must
@@ -286,8 +322,16 @@ SPECIAL_VALUES = {
 }
 HUGE_VALUES = [1e155, -1e155, 1e300, -1e300, float(np.finfo(np.float64).max), 3.4e38, 1e39]
 DTYPES = [
-    np.bool_, np.int8, np.uint8, np.int64, np.float16, np.float32, np.float64, np.complex128,
-    "numbers", "objects",  # object arrays of numbers only, or also of None/str
+    np.bool_,
+    np.int8,
+    np.uint8,
+    np.int64,
+    np.float16,
+    np.float32,
+    np.float64,
+    np.complex128,
+    "numbers",
+    "objects",  # object arrays of numbers only, or also of None/str
 ]
 SEQUENCE_SIDES = (5, 9, 3, 2)  # n_samples, n_timesteps, n_features, a 4th axis
 RECORDING_SIDES = (12, 3, 3, 2)  # n_frames, n_features, ...
@@ -305,7 +349,11 @@ def clean_elements(dtype):
         return st.one_of(st.floats(-3, 3), st.integers(-3, 3))
     if dtype == "objects":
         return st.one_of(
-            st.floats(-3, 3), st.integers(-3, 3), st.none(), st.text(max_size=2), st.just(NAN),
+            st.floats(-3, 3),
+            st.integers(-3, 3),
+            st.none(),
+            st.text(max_size=2),
+            st.just(NAN),
             st.just(1 + 2j),
         )
     kind = np.dtype(dtype).kind
@@ -317,7 +365,7 @@ def clean_elements(dtype):
 
 
 def plausible_shapes(recordings):
-    """Shapes the estimators accept: (n_frames, n_features) or (n_samples, n_timesteps[, n_features])."""
+    """Accepted shapes: (n_frames, n_features), or (n_samples, n_timesteps[, n_features])."""
     if recordings:
         return st.tuples(st.integers(6, 12), st.sampled_from([1, N_FEATURES]))
     steps = st.sampled_from([1, 2, 5, 6, 8])
@@ -343,10 +391,23 @@ def random_array(draw, shape, dtype=np.float64):
     return rng.standard_normal(shape).astype(dtype)
 
 
-ITEM_KINDS = (
-    ["ok"] * 12 + ["short", "channels", "univariate", "none", "scalar", "string", "nan", "inf",
-                  "huge", "nested_list", "complex", "int", "bool", "float16", "3d"]
-)
+ITEM_KINDS = ["ok"] * 12 + [
+    "short",
+    "channels",
+    "univariate",
+    "none",
+    "scalar",
+    "string",
+    "nan",
+    "inf",
+    "huge",
+    "nested_list",
+    "complex",
+    "int",
+    "bool",
+    "float16",
+    "3d",
+]
 
 
 @st.composite
@@ -408,6 +469,7 @@ def valid_inputs(draw, op, as_list=None):
 
 # -- generated inputs of every kind: the contract ------------------------------
 
+
 @FUZZ
 @given(data=st.data())
 @pytest.mark.parametrize("op", ALL_OPS)
@@ -424,6 +486,7 @@ def test_arbitrary_lists(op, fitted, data):
 
 
 # -- specific defects: the error and its message --------------------------------
+
 
 def _item_and_position(draw, X):
     """(array holding the entry to change, flat index): in X itself or one of its items."""
@@ -451,7 +514,9 @@ def test_huge_finite_values_give_finite_results_or_a_named_error(op, fitted, dat
     target, position = _item_and_position(data.draw, X)
     target.flat[position] = data.draw(st.sampled_from(HUGE_VALUES), label="value")
     check_contract(
-        op, X, fitted,
+        op,
+        X,
+        fitted,
         match=r"(?i)range|large|overflow|inf|finite|magnitude|exceed|float32|big|extreme",
     )
 
@@ -512,10 +577,11 @@ def test_too_short_item_is_named_with_its_length(op, fitted, data):
     message = str(error)
     named = re.search(
         rf"(?i)\b(sequence|recording|item|index|element|entry)\s*(#|no\.?|number|at index)?"
-        rf"\s*\[?{i}\b|X\[{i}\]", message,
+        rf"\s*\[?{i}\b|X\[{i}\]",
+        message,
     )
     assert named, f"{op}: the message does not name the too-short item {i}: {message!r}"
-    rest = message[: named.start()] + message[named.end():]
+    rest = message[: named.start()] + message[named.end() :]
     assert re.search(rf"\b{length}\b", rest), (
         f"{op}: the message does not give the too-short item's length {length}: {message!r}"
     )
@@ -567,23 +633,40 @@ FLOAT_TYPES = [np.float16, np.float32, np.float64]
 # name: (kind, value); kinds: "int", "float", "number" (int or float), "bool",
 # "floats" (a tuple of one float).
 EMBEDDER_SPEC = {
-    "hidden_size": ("int", HIDDEN), "num_layers": ("int", 1), "prediction_length": ("int", 2),
-    "batch_size": ("int", 8), "max_epochs": ("int", 1), "lr": ("float", 1e-3),
-    "gradient_clipping": ("float", 1.0), "random_state": ("int", 0), "verbose": ("int", 0),
-    "standardize": ("bool", True), "bidirectional_encoder": ("bool", False),
+    "hidden_size": ("int", HIDDEN),
+    "num_layers": ("int", 1),
+    "prediction_length": ("int", 2),
+    "batch_size": ("int", 8),
+    "max_epochs": ("int", 1),
+    "lr": ("float", 1e-3),
+    "gradient_clipping": ("float", 1.0),
+    "random_state": ("int", 0),
+    "verbose": ("int", 0),
+    "standardize": ("bool", True),
+    "bidirectional_encoder": ("bool", False),
 }
 CLUSTERER_SPEC = {
-    "n_clusters": ("int", N_CLUSTERS), "max_clusters": ("int", 3),
-    "n_extra_clusters": ("int", 1), "random_state": ("int", 0),
+    "n_clusters": ("int", N_CLUSTERS),
+    "max_clusters": ("int", 3),
+    "n_extra_clusters": ("int", 1),
+    "random_state": ("int", 0),
     **{f"embedder__{name}": spec for name, spec in EMBEDDER_SPEC.items()},
 }
 SEGMENTER_SPEC = {
-    "n_clusters": ("int", N_CLUSTERS), "fps": ("number", 10), "working_fps": ("number", 10),
-    "observed_seconds": ("float", 0.3), "predicted_seconds": ("float", 0.3), "stride": ("int", 1),
-    "embedder__hidden_size": ("int", HIDDEN), "embedder__max_epochs": ("int", 1),
-    "embedder__batch_size": ("int", 8), "embedder__lr": ("float", 1e-3),
-    "embedder__verbose": ("int", 0), "context_seconds": ("floats", 0.5),
-    "min_duration_seconds": ("float", 0.5), "max_cluster_samples": ("int", 100),
+    "n_clusters": ("int", N_CLUSTERS),
+    "fps": ("number", 10),
+    "working_fps": ("number", 10),
+    "observed_seconds": ("float", 0.3),
+    "predicted_seconds": ("float", 0.3),
+    "stride": ("int", 1),
+    "embedder__hidden_size": ("int", HIDDEN),
+    "embedder__max_epochs": ("int", 1),
+    "embedder__batch_size": ("int", 8),
+    "embedder__lr": ("float", 1e-3),
+    "embedder__verbose": ("int", 0),
+    "context_seconds": ("floats", 0.5),
+    "min_duration_seconds": ("float", 0.5),
+    "max_cluster_samples": ("int", 100),
     "random_state": ("int", 0),
 }
 
@@ -591,16 +674,20 @@ SEGMENTER_SPEC = {
 def numpy_params(spec):
     """Every parameter of spec as a numpy scalar of an independently drawn type."""
     types = {
-        "int": st.sampled_from(INT_TYPES), "float": st.sampled_from(FLOAT_TYPES),
-        "number": st.sampled_from(INT_TYPES + FLOAT_TYPES), "bool": st.just(np.bool_),
+        "int": st.sampled_from(INT_TYPES),
+        "float": st.sampled_from(FLOAT_TYPES),
+        "number": st.sampled_from(INT_TYPES + FLOAT_TYPES),
+        "bool": st.just(np.bool_),
         "floats": st.sampled_from(FLOAT_TYPES),
     }
-    return st.fixed_dictionaries({
-        name: types[kind].map(
-            lambda t, kind=kind, value=value: (t(value),) if kind == "floats" else t(value)
-        )
-        for name, (kind, value) in spec.items()
-    })
+    return st.fixed_dictionaries(
+        {
+            name: types[kind].map(
+                lambda t, kind=kind, value=value: (t(value),) if kind == "floats" else t(value)
+            )
+            for name, (kind, value) in spec.items()
+        }
+    )
 
 
 def uniform_params(spec, int_type, float_type):
@@ -618,11 +705,13 @@ def numpy_scalar_examples(spec):
     Fits are too slow for shrinking a dictionary of ~15 draws, so a failing
     example is reported as drawn (the traceback names the parameter).
     """
+
     def decorate(test):
         test = given(params=numpy_params(spec))(test)
         for int_type, float_type in zip(INT_TYPES, itertools.cycle(FLOAT_TYPES)):
             test = example(params=uniform_params(spec, int_type, float_type))(test)
         return settings(TARGETED, max_examples=6, phases=NO_SHRINK)(test)
+
     return decorate
 
 
@@ -636,8 +725,10 @@ def test_numpy_scalar_parameters_embedder(params):
     embedder = Seq2SeqEmbedder(**params).fit(X)
     pred = embedder.prediction_length_
     for method, shape in [
-        ("transform", (4, HIDDEN)), ("transform_states", (4, pred, HIDDEN)),
-        ("forecast", (4, pred, N_FEATURES)), ("score_samples", (4,)),
+        ("transform", (4, HIDDEN)),
+        ("transform_states", (4, pred, HIDDEN)),
+        ("forecast", (4, pred, N_FEATURES)),
+        ("score_samples", (4,)),
     ]:
         result = getattr(embedder, method)(list(X))
         assert result.shape == shape, method
@@ -647,7 +738,7 @@ def test_numpy_scalar_parameters_embedder(params):
 @numpy_scalar_examples(CLUSTERER_SPEC)
 def test_numpy_scalar_parameters_clusterer(params):
     X = np.random.default_rng(0).standard_normal((6, 6, N_FEATURES))
-    embedder_params = {k[len("embedder__"):]: v for k, v in params.items() if "__" in k}
+    embedder_params = {k[len("embedder__") :]: v for k, v in params.items() if "__" in k}
     params = {k: v for k, v in params.items() if "__" not in k}
     clusterer = Seq2SeqClusterer(embedder=Seq2SeqEmbedder(**embedder_params), **params)
     check_labels("clusterer.fit", clusterer.fit_predict(X), 6)

@@ -16,13 +16,15 @@ from skseq2seq.datasets import make_motion_sequences
 
 @pytest.fixture(scope="module")
 def data():
-    return make_motion_sequences(n_sequences=40, n_timesteps=12, n_features=3,
-                                 n_regimes=2, random_state=0)
+    return make_motion_sequences(
+        n_sequences=40, n_timesteps=12, n_features=3, n_regimes=2, random_state=0
+    )
 
 
 def _fit(X, callback, max_epochs=4, **kwargs):
-    return Seq2SeqEmbedder(hidden_size=6, max_epochs=max_epochs, random_state=0,
-                           callbacks=[callback], **kwargs).fit(X)
+    return Seq2SeqEmbedder(
+        hidden_size=6, max_epochs=max_epochs, random_state=0, callbacks=[callback], **kwargs
+    ).fit(X)
 
 
 def test_records_scores_every_epoch(data):
@@ -56,7 +58,8 @@ def test_scores_match_the_embedding(data):
     embedding = embedder.transform(X).astype(np.float64)
     labels = KMeans(n_clusters=2, n_init=4, random_state=3).fit_predict(embedding)
     assert embedder.history_[-1, "silhouette"] == pytest.approx(
-        silhouette_score(embedding, labels), rel=1e-5)
+        silhouette_score(embedding, labels), rel=1e-5
+    )
 
 
 def test_default_monitor_is_training_data(data):
@@ -82,8 +85,9 @@ def test_keep_best_restores_best_epoch(data):
     assert monitor.best_epoch_ == int(np.argmax(scores)) + 1
     assert monitor.best_score_ == max(scores)
     # the restored weights are those reached after best_epoch_ epochs
-    reference = Seq2SeqEmbedder(hidden_size=6, max_epochs=monitor.best_epoch_,
-                                random_state=0).fit(X)
+    reference = Seq2SeqEmbedder(hidden_size=6, max_epochs=monitor.best_epoch_, random_state=0).fit(
+        X
+    )
     state = embedder.module_.state_dict()
     for name, value in reference.module_.state_dict().items():
         torch.testing.assert_close(state[name], value, rtol=0, atol=0)
@@ -116,9 +120,15 @@ def test_plain_skorch_net_without_embedder(data):
     tensor = torch.as_tensor(X, dtype=torch.float32)
     dataset = SequenceBatches(tensor, torch.full((len(X),), X.shape[1]))
     net = Seq2SeqNet(
-        Seq2SeqModule, module__n_features=3, module__hidden_size=5,
-        module__prediction_length=4, criterion=MaskedMSELoss, max_epochs=2,
-        train_split=None, verbose=0, callbacks=[EmbeddingQuality(n_clusters=2)],
+        Seq2SeqModule,
+        module__n_features=3,
+        module__hidden_size=5,
+        module__prediction_length=4,
+        criterion=MaskedMSELoss,
+        max_epochs=2,
+        train_split=None,
+        verbose=0,
+        callbacks=[EmbeddingQuality(n_clusters=2)],
     ).fit(dataset, None)
     assert len(net.history[:, "silhouette"]) == 2
     with pytest.raises(ValueError, match="needs the SequenceBatches dataset"):

@@ -16,14 +16,19 @@ def small_embedder(**params):
 
 @pytest.fixture(scope="module")
 def data():
-    return make_motion_sequences(n_sequences=60, n_timesteps=16, n_features=3, n_regimes=3,
-                                 random_state=0)
+    return make_motion_sequences(
+        n_sequences=60, n_timesteps=16, n_features=3, n_regimes=3, random_state=0
+    )
 
 
 @pytest.mark.parametrize(
     "clustering",
-    ["kmeans", "agglomerative", AgglomerativeClustering(linkage="ward"),
-     SpectralClustering(n_neighbors=5, affinity="nearest_neighbors")],
+    [
+        "kmeans",
+        "agglomerative",
+        AgglomerativeClustering(linkage="ward"),
+        SpectralClustering(n_neighbors=5, affinity="nearest_neighbors"),
+    ],
 )
 def test_clustering_options_label_every_sequence(data, clustering):
     X, _ = data
@@ -42,8 +47,9 @@ def test_clustering_options_label_every_sequence(data, clustering):
 
 def test_predict_without_clusterer_predict_uses_nearest_centre(data):
     X, _ = data
-    model = Seq2SeqClusterer(3, embedder=small_embedder(), clustering="agglomerative",
-                             random_state=0).fit(X)
+    model = Seq2SeqClusterer(
+        3, embedder=small_embedder(), clustering="agglomerative", random_state=0
+    ).fit(X)
     agreement = np.mean(model.predict(X) == model.labels_)
     assert agreement > 0.8
 
@@ -59,14 +65,22 @@ def test_default_embedder_and_random_state_propagate(data):
 
 def test_clustering_stage_is_an_embedding_clusterer(data):
     X, _ = data
-    model = Seq2SeqClusterer(3, embedder=small_embedder(), n_extra_clusters=1,
-                             random_state=0).fit(X)
+    model = Seq2SeqClusterer(3, embedder=small_embedder(), n_extra_clusters=1, random_state=0).fit(
+        X
+    )
     stage = model.embedding_clusterer_
     assert isinstance(stage, EmbeddingClusterer)
-    assert stage.get_params() == dict(n_clusters=3, clustering="spectral", max_clusters=10,
-                                      n_extra_clusters=1, random_state=0)
-    for name in ("labels_", "n_clusters_", "n_groups_", "k_scores_", "cluster_centers_",
-                 "clustering_"):
+    assert stage.get_params() == dict(
+        n_clusters=3, clustering="spectral", max_clusters=10, n_extra_clusters=1, random_state=0
+    )
+    for name in (
+        "labels_",
+        "n_clusters_",
+        "n_groups_",
+        "k_scores_",
+        "cluster_centers_",
+        "clustering_",
+    ):
         assert getattr(model, name) is getattr(stage, name)
     np.testing.assert_array_equal(model.predict(X), stage.predict(model.embedding_))
 
@@ -90,17 +104,21 @@ def test_grid_search_trains_once_per_embedder_setting_and_fold(data, tmp_path, m
     search = GridSearchCV(
         Seq2SeqClusterer(embedder=small_embedder(), memory=str(tmp_path), random_state=0),
         {"embedder__hidden_size": [4, 8], "n_clusters": [2, 3, 4]},
-        cv=2, scoring="adjusted_rand_score",
+        cv=2,
+        scoring="adjusted_rand_score",
     ).fit(X, y)
     # 2 hidden sizes x 2 folds + the refit: k never retrains the network.
     assert len(calls) == 5
     # The refit is the best setting, trained on all of X.
-    assert search.best_estimator_.get_params()["embedder__hidden_size"] == \
-        search.best_params_["embedder__hidden_size"]
+    assert (
+        search.best_estimator_.get_params()["embedder__hidden_size"]
+        == search.best_params_["embedder__hidden_size"]
+    )
     assert len(search.best_estimator_.labels_) == len(X)
 
 
 # -- reliability: the default embedder is searchable; checks before training --
+
 
 def test_default_embedder_params_are_listed_and_settable():
     model = Seq2SeqClusterer()
@@ -111,8 +129,11 @@ def test_default_embedder_params_are_listed_and_settable():
     assert Seq2SeqClusterer().get_params(deep=False)["embedder"] is None
     model.set_params(embedder__hidden_size=32)
     assert model.embedder.hidden_size == 32
-    defaults = {k[len("embedder__"):]: v for k, v in Seq2SeqClusterer().get_params().items()
-                if k.startswith("embedder__")}
+    defaults = {
+        k[len("embedder__") :]: v
+        for k, v in Seq2SeqClusterer().get_params().items()
+        if k.startswith("embedder__")
+    }
     assert model.embedder.get_params() == {**defaults, "hidden_size": 32}
     # The default of a fresh estimator is untouched.
     assert Seq2SeqClusterer().get_params()["embedder__hidden_size"] == 128
@@ -122,24 +143,39 @@ def test_grid_search_over_default_embedder_with_numpy_values(data):
     X, y = data
     search = GridSearchCV(
         Seq2SeqClusterer(random_state=0, embedder=None).set_params(
-            embedder__max_epochs=1, embedder__batch_size=32),
+            embedder__max_epochs=1, embedder__batch_size=32
+        ),
         {"embedder__hidden_size": np.arange(4, 9, 4), "n_clusters": np.array([2, 3])},
-        scoring="adjusted_rand_score", cv=2,
+        scoring="adjusted_rand_score",
+        cv=2,
     ).fit(X, y)
     assert search.best_params_["embedder__hidden_size"] in (4, 8)
     assert search.best_estimator_.embedder_.module_.hidden_size in (4, 8)
 
 
-@pytest.mark.parametrize("params, error, match", [
-    ({"n_clusters": 61}, ValueError, "n_samples=60 should be >= n_clusters=61"),
-    ({"n_clusters": 60}, ValueError, "clustering='spectral' needs more sequences than clusters"),
-    ({"n_clusters": 3, "clustering": KMeans}, TypeError, "clustering=KMeans is a class"),
-    ({"n_clusters": 3, "clustering": PCA()}, ValueError, "fit_predict"),
-    ({"n_clusters": 3, "embedder": Seq2SeqEmbedder(callbacks=[object()])}, TypeError,
-     r"callbacks\[0\]"),
-    ({"n_clusters": 3, "embedder": Seq2SeqEmbedder(device="foo")}, ValueError,
-     "not a torch device"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"n_clusters": 61}, ValueError, "n_samples=60 should be >= n_clusters=61"),
+        (
+            {"n_clusters": 60},
+            ValueError,
+            "clustering='spectral' needs more sequences than clusters",
+        ),
+        ({"n_clusters": 3, "clustering": KMeans}, TypeError, "clustering=KMeans is a class"),
+        ({"n_clusters": 3, "clustering": PCA()}, ValueError, "fit_predict"),
+        (
+            {"n_clusters": 3, "embedder": Seq2SeqEmbedder(callbacks=[object()])},
+            TypeError,
+            r"callbacks\[0\]",
+        ),
+        (
+            {"n_clusters": 3, "embedder": Seq2SeqEmbedder(device="foo")},
+            ValueError,
+            "not a torch device",
+        ),
+    ],
+)
 def test_known_problems_fail_before_training(data, params, error, match, monkeypatch):
     from skseq2seq._net import Seq2SeqNet
 

@@ -19,8 +19,9 @@ from skseq2seq.datasets import make_motion_sequences  # noqa: E402
 
 @pytest.fixture(scope="module")
 def data():
-    return make_motion_sequences(n_sequences=36, n_timesteps=12, n_features=2, n_regimes=3,
-                                 random_state=0)
+    return make_motion_sequences(
+        n_sequences=36, n_timesteps=12, n_features=2, n_regimes=3, random_state=0
+    )
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +31,17 @@ def client():
     Thread workers start in about a second and need no pickling of the test
     module; fits are reproducible in threads (the estimators seed under a lock).
     """
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
-        host="127.0.0.1", dashboard_address=None,
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            protocol="tcp",
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client
 
 
@@ -42,7 +50,8 @@ def _search():
     return GridSearchCV(
         Seq2SeqClusterer(embedder=embedder, random_state=0),
         {"n_clusters": [2, 3], "embedder__hidden_size": [4, 6]},
-        scoring="adjusted_rand_score", cv=KFold(2, shuffle=True, random_state=0),
+        scoring="adjusted_rand_score",
+        cv=KFold(2, shuffle=True, random_state=0),
     )
 
 
@@ -55,18 +64,21 @@ def test_grid_search_on_dask_equals_sequential(data, client):
     assert parallel.best_params_ == sequential.best_params_
     for key in ("split0_test_score", "split1_test_score", "mean_test_score"):
         np.testing.assert_array_equal(parallel.cv_results_[key], sequential.cv_results_[key])
-    np.testing.assert_array_equal(parallel.best_estimator_.labels_,
-                                  sequential.best_estimator_.labels_)
-    np.testing.assert_array_equal(parallel.best_estimator_.embedding_,
-                                  sequential.best_estimator_.embedding_)
+    np.testing.assert_array_equal(
+        parallel.best_estimator_.labels_, sequential.best_estimator_.labels_
+    )
+    np.testing.assert_array_equal(
+        parallel.best_estimator_.embedding_, sequential.best_estimator_.embedding_
+    )
 
 
 def _embed_dask(embedder, X):
     """The documented recipe: one ``transform`` per block of sequences."""
     X = X.rechunk({1: -1, 2: -1})  # whole sequences in each block
     width = embedder.transform(np.asarray(X[:1])).shape[1]
-    return X.map_blocks(embedder.transform, dtype=np.float32, drop_axis=2,
-                        chunks=(X.chunks[0], (width,)))
+    return X.map_blocks(
+        embedder.transform, dtype=np.float32, drop_axis=2, chunks=(X.chunks[0], (width,))
+    )
 
 
 def test_dask_array_transform_equals_in_memory(data, client):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from skseq2seq.datasets import (
     SlidingWindows,
+    _fetch,
     fetch_cmu_actions,
     get_data_home,
     load_action_recordings,
@@ -22,7 +23,6 @@ from skseq2seq.datasets import (
     make_motion_sequences,
     sliding_windows,
 )
-from skseq2seq.datasets import _fetch
 from skseq2seq.datasets._cmu import _read_csv_frames
 
 # -- CMU actions (real data) ------------------------------------------------------
@@ -37,8 +37,13 @@ def test_load_cmu_actions(cmu_actions):
     data = cmu_actions
     assert len(data.recordings) == 32 == len(data.target) == len(data.filenames)
     assert data.target_names.tolist() == [
-        "basketball", "basketball_signal", "directing_traffic", "jumping", "running",
-        "soccer", "walking",
+        "basketball",
+        "basketball_signal",
+        "directing_traffic",
+        "jumping",
+        "running",
+        "soccer",
+        "walking",
     ]
     assert all(r.ndim == 2 and r.shape[1] == 117 and r.dtype == np.float64 for r in data.recordings)
     assert sum(len(r) for r in data.recordings) == 33794
@@ -107,8 +112,15 @@ def write_recording(home, text, action="walk", index=1):
         ("1,2,\n", ", line 1: could not convert string to float: ''"),
         (b"1,2\n\xff\xfe,3\n", ": not a text file"),
     ],
-    ids=["empty", "blank", "ragged", "ragged-after-blank", "not-a-number", "trailing-comma",
-         "binary"],
+    ids=[
+        "empty",
+        "blank",
+        "ragged",
+        "ragged-after-blank",
+        "not-a-number",
+        "trailing-comma",
+        "binary",
+    ],
 )
 def test_malformed_recording_names_file_and_line(tmp_path, text, problem):
     path = write_recording(tmp_path, text)
@@ -127,8 +139,10 @@ def test_read_csv_frames_shapes(tmp_path):
 def test_recordings_with_different_channels(tmp_path):
     write_recording(tmp_path, "1,2,3\n", index=1)
     other = write_recording(tmp_path, "1,2\n", index=2)
-    with pytest.raises(ValueError, match=re.escape(f"{other}: 2 values per line, but ")
-                       + ".*walk_1.txt has 3.*same channels"):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(f"{other}: 2 values per line, but ") + ".*walk_1.txt has 3.*same channels",
+    ):
         load_cmu_actions(tmp_path)
 
 
@@ -192,8 +206,11 @@ def test_mat_file_errors(subject86, variables, problem):
 
     path = subject86 / "01.mat"
     savemat(path, variables)
-    with pytest.raises(ValueError, match=re.escape(f"{path}: {problem}")
-                       + ".*expected a MATLAB file holding 'expmapchannels'.*\\(n_frames, 96\\)"):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(f"{path}: {problem}")
+        + ".*expected a MATLAB file holding 'expmapchannels'.*\\(n_frames, 96\\)",
+    ):
         load_cmu_subject86(1, data_home=subject86.parents[1])
 
 
@@ -209,16 +226,27 @@ def test_mat_file_unreadable(subject86):
     [
         ("", ": the file is empty"),
         ("two\n1 walk\n100\n", ", line 1: found 'two', not the number of segments"),
-        ("2\n1 walk\n40\n2 punch\n100\n",
-         ", line 3: found '40', not '<earliest> <best> <latest>' frames"),
+        (
+            "2\n1 walk\n40\n2 punch\n100\n",
+            ", line 3: found '40', not '<earliest> <best> <latest>' frames",
+        ),
         ("1\nwalk\n100\n", ", line 2: found 'walk', not '<index> <name>'"),
-        ("2\n1 walk\n39 40 41\n\n2 punch\n1OO\n",
-         ", line 6: found '1OO', not '<earliest> <best> <latest>' frames"),
+        (
+            "2\n1 walk\n39 40 41\n\n2 punch\n1OO\n",
+            ", line 6: found '1OO', not '<earliest> <best> <latest>' frames",
+        ),
         ("3\n1 walk\n40 41 42\n", ": line 1 announces 3 segments (two lines each), but 2 lines"),
         ("0\n", ": line 1 announces 0 segments"),
     ],
-    ids=["empty", "bad-count", "one-frame-not-last", "bad-name-line", "bad-frame",
-         "too-few-lines", "no-segments"],
+    ids=[
+        "empty",
+        "bad-count",
+        "one-frame-not-last",
+        "bad-name-line",
+        "bad-frame",
+        "too-few-lines",
+        "no-segments",
+    ],
 )
 def test_ground_truth_errors(subject86, text, problem):
     path = subject86 / "01_ground_truth.txt"
@@ -294,11 +322,13 @@ def test_sliding_windows_errors():
 
 
 def test_make_motion_sequences_regimes_differ_only_in_dynamics():
-    X, y = make_motion_sequences(n_sequences=200, n_timesteps=30, n_features=4, n_regimes=4,
-                                 random_state=0)
+    X, y = make_motion_sequences(
+        n_sequences=200, n_timesteps=30, n_features=4, n_regimes=4, random_state=0
+    )
     assert X.shape == (200, 30, 4) and sorted(set(y)) == [0, 1, 2, 3]
-    again, _ = make_motion_sequences(n_sequences=200, n_timesteps=30, n_features=4,
-                                     n_regimes=4, random_state=0)
+    again, _ = make_motion_sequences(
+        n_sequences=200, n_timesteps=30, n_features=4, n_regimes=4, random_state=0
+    )
     np.testing.assert_array_equal(X, again)
     # Per-regime mean and spread are alike (a mean/std baseline can't separate
     # them); their frame-to-frame changes are not.
@@ -314,8 +344,10 @@ def test_make_motion_sequences_regimes_differ_only_in_dynamics():
 def test_cmu_loaders_default_to_the_data_home(tmp_path, monkeypatch):
     monkeypatch.delenv("SKSEQ2SEQ_CMU_DATA", raising=False)
     monkeypatch.setenv("SKSEQ2SEQ_DATA", str(tmp_path))
-    where = re.escape(f"No folder 'actions' in {tmp_path / 'cmu_mocap'}: data_home=None (the "
-                      "SKSEQ2SEQ_DATA environment variable")
+    where = re.escape(
+        f"No folder 'actions' in {tmp_path / 'cmu_mocap'}: data_home=None (the "
+        "SKSEQ2SEQ_DATA environment variable"
+    )
     with pytest.raises(FileNotFoundError, match=where + ".*fetch_cmu_actions"):
         load_cmu_actions()
     with pytest.raises(FileNotFoundError, match="holding 'cmu_mocap/subject86/'"):

@@ -48,8 +48,13 @@ def test_options_give_documented_shapes(data, params, n_steps):
 
 @pytest.mark.parametrize(
     "embedding, pooling, width",
-    [("decoder", "mean", 8), ("decoder", "last", 8), ("decoder", "concat", 16),
-     ("encoder", "mean", 8), ("both", "mean", 16)],
+    [
+        ("decoder", "mean", 8),
+        ("decoder", "last", 8),
+        ("decoder", "concat", 16),
+        ("encoder", "mean", 8),
+        ("both", "mean", 16),
+    ],
 )
 def test_embedding_choices(data, embedding, pooling, width):
     X, _ = data
@@ -58,8 +63,11 @@ def test_embedding_choices(data, embedding, pooling, width):
     assert Z.shape == (48, width) and Z.dtype == np.float32
     # Decoder embeddings are pooled from the per-step states transform_states gives.
     states = embedder.transform_states(X)
-    pooled = {"mean": states.mean(1), "last": states[:, -1],
-              "concat": np.hstack([states.mean(1), states[:, -1]])}[pooling]
+    pooled = {
+        "mean": states.mean(1),
+        "last": states[:, -1],
+        "concat": np.hstack([states.mean(1), states[:, -1]]),
+    }[pooling]
     if embedding == "decoder":
         np.testing.assert_allclose(Z, pooled, rtol=1e-5, atol=1e-6)
     elif embedding == "both":
@@ -78,8 +86,9 @@ def test_fixed_weights_leaves_decoder_untrained(data):
     # Same seed, same initial weights: training moved the encoder, not the decoder.
     for p0, p1 in zip(untrained.module_.decoder.parameters(), trained.module_.decoder.parameters()):
         torch.testing.assert_close(p0, p1)
-    assert not torch.allclose(untrained.module_.encoder.weight_ih_l0,
-                              trained.module_.encoder.weight_ih_l0)
+    assert not torch.allclose(
+        untrained.module_.encoder.weight_ih_l0, trained.module_.encoder.weight_ih_l0
+    )
 
 
 def test_training_lowers_the_loss(data):
@@ -162,8 +171,9 @@ def test_standardisation_drops_constant_channels_and_forecast_restores_units(dat
 
 
 def test_score_samples_flags_unfamiliar_dynamics():
-    X, _ = make_motion_sequences(n_sequences=96, n_timesteps=20, n_features=3, noise=0.05,
-                                 random_state=0)
+    X, _ = make_motion_sequences(
+        n_sequences=96, n_timesteps=20, n_features=3, noise=0.05, random_state=0
+    )
     embedder = small(max_epochs=15, hidden_size=16, decoder_input="teacher").fit(X)
     noise = np.random.RandomState(1).randn(20, 20, 3) * X.std()
     assert np.median(embedder.score_samples(X)) > np.median(embedder.score_samples(noise))
@@ -188,7 +198,10 @@ def test_pipeline_with_scaler_and_kmeans(data):
         (np.zeros((2, 3, 4, 5)), "4 dimension"),
         (np.zeros((4, 1, 2)), "at least 2 time steps"),
         (np.array([["a", "b"], ["c", "d"]]), "could not convert"),
-        ([np.zeros((5, 2)), np.zeros((5, 3))], "same number of channels: sequence 0 has 2 and sequence 1 has 3"),
+        (
+            [np.zeros((5, 2)), np.zeros((5, 3))],
+            "same number of channels: sequence 0 has 2 and sequence 1 has 3",
+        ),
         ([np.zeros((5, 2)), np.zeros((5, 2, 2))], "Sequence 1 has 3 dimensions"),
     ],
 )
@@ -228,25 +241,38 @@ def test_verbose_shows_the_epoch_table(data, capsys):
 
 # -- reliability: parameters, devices, ranges, training stops -------------
 
+
 def test_numpy_scalar_parameters_work(data):
     X, _ = data
     embedder = Seq2SeqEmbedder(
-        hidden_size=np.int64(8), batch_size=np.int64(8), max_epochs=np.int32(2),
-        num_layers=np.int64(1), prediction_length=np.int64(4), lr=np.float64(1e-3),
-        gradient_clipping=np.float32(1.0), random_state=np.int64(0),
+        hidden_size=np.int64(8),
+        batch_size=np.int64(8),
+        max_epochs=np.int32(2),
+        num_layers=np.int64(1),
+        prediction_length=np.int64(4),
+        lr=np.float64(1e-3),
+        gradient_clipping=np.float32(1.0),
+        random_state=np.int64(0),
     )
     embedding = embedder.fit_transform(X)
     assert embedding.shape == (len(X), 8) and np.isfinite(embedding).all()
     assert embedder.n_epochs_ == 2
     np.testing.assert_array_equal(
-        embedding, small(prediction_length=4, batch_size=8).fit_transform(X))
+        embedding, small(prediction_length=4, batch_size=8).fit_transform(X)
+    )
 
 
-@pytest.mark.parametrize("device, match", [
-    ("foo", "not a torch device"),
-    pytest.param("cuda", "CUDA is not available", marks=pytest.mark.skipif(
-        torch.cuda.is_available(), reason="CUDA present")),
-])
+@pytest.mark.parametrize(
+    "device, match",
+    [
+        ("foo", "not a torch device"),
+        pytest.param(
+            "cuda",
+            "CUDA is not available",
+            marks=pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA present"),
+        ),
+    ],
+)
 def test_bad_device_fails_before_training(data, device, match, monkeypatch):
     _forbid_training(monkeypatch)
     with pytest.raises(ValueError, match=match):
@@ -273,8 +299,9 @@ def test_huge_finite_input_trains_like_the_original(data, scale):
     X, _ = data
     embedder = small().fit(X * scale)
     reference = small().fit(X)
-    np.testing.assert_allclose(embedder.history_[:, "train_loss"],
-                               reference.history_[:, "train_loss"], rtol=1e-4)
+    np.testing.assert_allclose(
+        embedder.history_[:, "train_loss"], reference.history_[:, "train_loss"], rtol=1e-4
+    )
     assert np.isfinite(embedder.transform(X * scale)).all()
 
 
@@ -292,8 +319,11 @@ def test_one_huge_entry_keeps_its_channel_finite(data):
 def test_out_of_range_input_after_fit_raises(data, method):
     X, _ = data
     embedder = small().fit(X)
-    with pytest.raises(ValueError, match=r"sequence 0, step 0, channel 0 lies .* standard "
-                                         r"deviations .*at most 1e\+06"):
+    with pytest.raises(
+        ValueError,
+        match=r"sequence 0, step 0, channel 0 lies .* standard "
+        r"deviations .*at most 1e\+06",
+    ):
         getattr(embedder, method)(X * 1e30)
 
 
@@ -305,7 +335,9 @@ def test_unstandardised_huge_input_fails_before_training(data, monkeypatch):
 
 def test_non_finite_training_loss_stops_with_the_epoch(data):
     X, _ = data
-    with pytest.raises(ValueError, match=r"loss became (nan|inf) in epoch \d+, batch \d+.*lower lr"):
+    with pytest.raises(
+        ValueError, match=r"loss became (nan|inf) in epoch \d+, batch \d+.*lower lr"
+    ):
         small(lr=1e30, gradient_clipping=None, max_epochs=5).fit(X * 1e4)
 
 
@@ -331,9 +363,9 @@ def test_keyboard_interrupt_warns_and_is_recorded(data, monkeypatch):
 def test_early_stopping_callback_is_not_an_interruption(data, recwarn):
     from skorch.callbacks import EarlyStopping
 
-    embedder = small(max_epochs=30, callbacks=[
-        EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)
-    ]).fit(data[0])
+    embedder = small(
+        max_epochs=30, callbacks=[EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)]
+    ).fit(data[0])
     assert embedder.n_epochs_ < 30 and not embedder.interrupted_
     assert not [w for w in recwarn if "interrupted" in str(w.message)]
 
@@ -350,11 +382,15 @@ def test_inference_does_not_depend_on_the_batch(data):
 
 # -- extension points: the module class and skorch's prefixed parameters --
 
+
 def test_skorch_parameters_are_estimator_parameters(data):
     X, _ = data
     embedder = small(optimizer__weight_decay=1e-3, callbacks__clip__gradient_clip_value=0.5)
     params = embedder.get_params()
-    assert params["optimizer__weight_decay"] == 1e-3 and params["callbacks__clip__gradient_clip_value"] == 0.5
+    assert (
+        params["optimizer__weight_decay"] == 1e-3
+        and params["callbacks__clip__gradient_clip_value"] == 0.5
+    )
     cloned = clone(embedder)
     assert cloned.get_params() == params
     assert "optimizer__weight_decay=0.001" in repr(embedder)
@@ -370,7 +406,9 @@ def test_grid_search_over_optimizer_parameters(data):
 
     X, _ = data
     search = GridSearchCV(
-        small(max_epochs=1), {"optimizer__weight_decay": [0.0, 1e-2]}, cv=2,
+        small(max_epochs=1),
+        {"optimizer__weight_decay": [0.0, 1e-2]},
+        cv=2,
         scoring=lambda estimator, X, y=None: estimator.score_samples(X).mean(),
     ).fit(X)
     assert [p["optimizer__weight_decay"] for p in search.cv_results_["params"]] == [0.0, 1e-2]
@@ -385,8 +423,11 @@ def test_unknown_and_clashing_skorch_parameters():
         Seq2SeqEmbedder(hiden_size=8).fit(X)
     with pytest.raises(ValueError, match="unexpected parameter 'criterion__reduction'"):
         small().set_params(criterion__reduction="sum").fit(X)
-    for key, own in [("module__hidden_size", "hidden_size"), ("optimizer__lr", "lr"),
-                     ("iterator_train__batch_size", "batch_size")]:
+    for key, own in [
+        ("module__hidden_size", "hidden_size"),
+        ("optimizer__lr", "lr"),
+        ("iterator_train__batch_size", "batch_size"),
+    ]:
         with pytest.raises(ValueError, match=f"{key} is set by the embedder.*'{own}'"):
             small(**{key: 3}).fit(X)
 
@@ -418,7 +459,9 @@ def test_iterator_train_parameters_reach_the_loader(data):
     assert dropped.history_[:, "train_batch_count"] == [2, 2]  # 48 sequences: 20 + 20
     plain = small().fit(X)
     workers = small(iterator_train__num_workers=1).fit(X)  # same batches, in a worker
-    np.testing.assert_array_equal(plain.history_[:, "train_loss"], workers.history_[:, "train_loss"])
+    np.testing.assert_array_equal(
+        plain.history_[:, "train_loss"], workers.history_[:, "train_loss"]
+    )
     with pytest.raises(ValueError, match="iterator_train__collate_fn: the net builds its batches"):
         small(iterator_train__collate_fn=list).fit(X)
 
@@ -447,5 +490,6 @@ def test_callbacks_transform_mid_training(data):
     assert len(seen) == 2 and not np.array_equal(seen[0], seen[1])
     np.testing.assert_array_equal(seen[-1], embedder.transform(X[:5]))
     # transforming did not change training
-    np.testing.assert_array_equal(embedder.history_[:, "train_loss"],
-                                  small().fit(X).history_[:, "train_loss"])
+    np.testing.assert_array_equal(
+        embedder.history_[:, "train_loss"], small().fit(X).history_[:, "train_loss"]
+    )

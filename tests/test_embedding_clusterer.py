@@ -30,10 +30,12 @@ def _three_shapes_two_levels(n_per=30, n_timesteps=12, seed=0):
     t = np.arange(n_timesteps)
     shapes = [np.sin(t), np.cos(2 * t), np.sign(np.sin(3 * t))]
     levels = [5.0, 5.0, -5.0]
-    X = np.concatenate([
-        level + 3 * shape + 0.1 * rng.randn(n_per, n_timesteps)
-        for shape, level in zip(shapes, levels)
-    ])
+    X = np.concatenate(
+        [
+            level + 3 * shape + 0.1 * rng.randn(n_per, n_timesteps)
+            for shape, level in zip(shapes, levels)
+        ]
+    )
     return X[:, :, None], np.repeat([0, 0, 1], n_per)
 
 
@@ -49,12 +51,21 @@ def _labels(string):
 _BEFORE = [
     (dict(n_clusters=3), 4, "21210201020000210200010100002122112020020200001021"),
     (dict(n_clusters="auto"), 2, "10100100011011101110000001001011001111110111110110"),
-    (dict(n_clusters=3, clustering="kmeans"), 3,
-     "10100100210022100100220022001011201200012110100012"),
-    (dict(n_clusters=3, clustering="agglomerative"), 3,
-     "01011011200120001011111120010100210000102001011102"),
-    (dict(n_clusters="auto", clustering="kmeans"), 10,
-     "01231213406769537891991349118308438605706296273784"),
+    (
+        dict(n_clusters=3, clustering="kmeans"),
+        3,
+        "10100100210022100100220022001011201200012110100012",
+    ),
+    (
+        dict(n_clusters=3, clustering="agglomerative"),
+        3,
+        "01011011200120001011111120010100210000102001011102",
+    ),
+    (
+        dict(n_clusters="auto", clustering="kmeans"),
+        10,
+        "01231213406769537891991349118308438605706296273784",
+    ),
 ]
 
 
@@ -62,7 +73,8 @@ _BEFORE = [
 def test_labels_as_before_refactor(params, n_groups, expected):
     values = np.random.RandomState(3).randn(50, 6)
     clusterer = EmbeddingClusterer(random_state=0, **params).fit(
-        values.astype(np.float32), merge_features=posture_statistics(values[:, :, None]))
+        values.astype(np.float32), merge_features=posture_statistics(values[:, :, None])
+    )
     assert clusterer.n_groups_ == n_groups
     np.testing.assert_array_equal(clusterer.labels_, _labels(expected))
 
@@ -77,7 +89,10 @@ def test_spectral_is_sklearn_nearest_neighbors_spectral(seed, dtype):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected = SpectralClustering(
-            4, affinity="nearest_neighbors", n_neighbors=10, assign_labels="cluster_qr",
+            4,
+            affinity="nearest_neighbors",
+            n_neighbors=10,
+            assign_labels="cluster_qr",
             random_state=seed,
         ).fit_predict(normalize(E))
     np.testing.assert_array_equal(clusterer.labels_, expected)
@@ -120,7 +135,8 @@ def test_auto_k_tiny_inputs():
 def test_surplus_groups_are_merged_by_posture():
     X, by_level = _three_shapes_two_levels()
     clusterer = EmbeddingClusterer(2, random_state=0).fit(
-        X[:, :, 0], merge_features=posture_statistics(X))
+        X[:, :, 0], merge_features=posture_statistics(X)
+    )
     # The graph holds three groups: three are cut, the two at one level merged.
     assert clusterer.n_groups_ == 3 and clusterer.n_clusters_ == 2
     assert clusterer.clustering_.n_clusters == 3
@@ -150,10 +166,12 @@ def test_merge_features_callable_only_called_to_merge():
     merged = EmbeddingClusterer(2, random_state=0).fit(X[:, :, 0], merge_features=features)
     assert calls == [1]
     expected = EmbeddingClusterer(2, random_state=0).fit(
-        X[:, :, 0], merge_features=posture_statistics(X))
+        X[:, :, 0], merge_features=posture_statistics(X)
+    )
     np.testing.assert_array_equal(merged.labels_, expected.labels_)
     EmbeddingClusterer(2, n_extra_clusters=0, random_state=0).fit(
-        X[:, :, 0], merge_features=features)
+        X[:, :, 0], merge_features=features
+    )
     assert calls == [1]
 
 
@@ -172,19 +190,23 @@ def test_no_surplus_when_groups_match_k():
     assert adjusted_rand_score(y, clusterer.labels_) == 1.0
 
 
-@pytest.mark.parametrize("params, merge_features, match", [
-    (dict(n_extra_clusters=-1), None, "n_extra_clusters"),
-    (dict(n_clusters="many"), None, "n_clusters"),
-    (dict(max_clusters=1), None, "max_clusters"),
-    (dict(n_clusters=91), None, "n_samples=90 should be >= n_clusters=91"),
-    (dict(n_clusters=90), None, "clustering='spectral' needs more sequences than clusters"),
-    (dict(), np.ones((89, 2)), "inconsistent numbers of samples"),
-])
+@pytest.mark.parametrize(
+    "params, merge_features, match",
+    [
+        (dict(n_extra_clusters=-1), None, "n_extra_clusters"),
+        (dict(n_clusters="many"), None, "n_clusters"),
+        (dict(max_clusters=1), None, "max_clusters"),
+        (dict(n_clusters=91), None, "n_samples=90 should be >= n_clusters=91"),
+        (dict(n_clusters=90), None, "clustering='spectral' needs more sequences than clusters"),
+        (dict(), np.ones((89, 2)), "inconsistent numbers of samples"),
+    ],
+)
 def test_validation(params, merge_features, match):
     X, _ = _three_shapes_two_levels()
     with pytest.raises(ValueError, match=match):
         EmbeddingClusterer(**{"n_clusters": 2, **params}).fit(
-            X[:, :, 0], merge_features=merge_features)
+            X[:, :, 0], merge_features=merge_features
+        )
 
 
 def test_clustering_class_is_refused():
@@ -195,10 +217,15 @@ def test_clustering_class_is_refused():
 # -- clustering options and prediction ------------------------------------------------
 
 
-@pytest.mark.parametrize("clustering", [
-    "kmeans", "agglomerative", AgglomerativeClustering(linkage="ward"),
-    SpectralClustering(n_neighbors=5, affinity="nearest_neighbors"),
-])
+@pytest.mark.parametrize(
+    "clustering",
+    [
+        "kmeans",
+        "agglomerative",
+        AgglomerativeClustering(linkage="ward"),
+        SpectralClustering(n_neighbors=5, affinity="nearest_neighbors"),
+    ],
+)
 def test_clustering_options(clustering):
     X, y = _blobs_on_sphere(k=3)
     clusterer = EmbeddingClusterer(3, clustering=clustering, random_state=0).fit(X)
@@ -220,7 +247,8 @@ def test_predict_nearest_cosine_centre():
     np.testing.assert_array_equal(clusterer.predict(7 * X), clusterer.labels_)
     centres = np.stack([normalize(X)[clusterer.labels_ == k].mean(0) for k in range(3)])
     np.testing.assert_array_equal(
-        clusterer.predict(X), np.argmin(((normalize(X)[:, None] - centres) ** 2).sum(-1), 1))
+        clusterer.predict(X), np.argmin(((normalize(X)[:, None] - centres) ** 2).sum(-1), 1)
+    )
 
 
 def test_kmeans_predict_is_its_own():
@@ -246,13 +274,15 @@ def test_posture_statistics_ignore_padding():
 
 
 def test_pipeline_reproduces_seq2seq_clusterer():
-    X, _ = make_motion_sequences(n_sequences=60, n_timesteps=16, n_features=3, n_regimes=3,
-                                 random_state=0)
+    X, _ = make_motion_sequences(
+        n_sequences=60, n_timesteps=16, n_features=3, n_regimes=3, random_state=0
+    )
     embedder = Seq2SeqEmbedder(hidden_size=8, max_epochs=2, batch_size=16)
     clusterer = Seq2SeqClusterer(3, embedder=embedder, random_state=0).fit(X)
     assert clusterer.n_groups_ > clusterer.n_clusters_  # merging is exercised
-    pipeline = make_pipeline(embedder.set_params(random_state=0),
-                             EmbeddingClusterer(3, random_state=0))
+    pipeline = make_pipeline(
+        embedder.set_params(random_state=0), EmbeddingClusterer(3, random_state=0)
+    )
     labels = pipeline.fit_predict(X, embeddingclusterer__merge_features=posture_statistics(X))
     np.testing.assert_array_equal(labels, clusterer.labels_)
     np.testing.assert_array_equal(pipeline.predict(X), clusterer.predict(X))

@@ -24,8 +24,11 @@ _SEQUENCE_AXIS = {
 def _expected_failures(estimator):
     if isinstance(estimator, EmbeddingClusterer):  # an ordinary 2D embedding
         if estimator.clustering == "agglomerative":
-            return {"check_estimators_dtypes": (
-                "cosine distance is undefined for the all-zero rows of its integer data")}
+            return {
+                "check_estimators_dtypes": (
+                    "cosine distance is undefined for the all-zero rows of its integer data"
+                )
+            }
         return {}
     return _SEQUENCE_AXIS
 

@@ -36,7 +36,18 @@ def test_demo_prints_metrics_and_saves_plot(tmp_path, monkeypatch, capsys):
 
 def test_demo_on_cmu_action_folders(cmu_data_home, tmp_path, monkeypatch, capsys):
     use_small_net(monkeypatch)
-    assert cli.main(["demo", "--data", str(cmu_data_home / "cmu_mocap" / "actions"), "--output", str(tmp_path)]) == 0
+    assert (
+        cli.main(
+            [
+                "demo",
+                "--data",
+                str(cmu_data_home / "cmu_mocap" / "actions"),
+                "--output",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "3237 sequences of 50 steps x 117 channels, 7 true classes" in out
     assert (tmp_path / "embedding.png").exists()
@@ -44,9 +55,11 @@ def test_demo_on_cmu_action_folders(cmu_data_home, tmp_path, monkeypatch, capsys
 
 # -- user errors --------------------------------------------------------------
 
+
 @pytest.fixture
 def no_training(monkeypatch):
     """Fail the test if the demo gets as far as building the model."""
+
     def fail(*args, **kwargs):
         pytest.fail("the demo started training despite a user error")
 
@@ -113,8 +126,10 @@ def test_output_is_checked_before_the_data(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(cli, "_load", lambda *a: pytest.fail("data loaded before --output"))
     existing = write(tmp_path / "plot.png", "")
     line = user_error(capsys, "--data", str(tmp_path / "missing"), "--output", str(existing))
-    assert line == (f"error: --output {existing}: {existing} is an existing file; "
-                    "expected a folder, created if missing")
+    assert line == (
+        f"error: --output {existing}: {existing} is an existing file; "
+        "expected a folder, created if missing"
+    )
     line = user_error(capsys, "--output", str(existing / "sub" / "plots"))
     assert line.startswith(f"error: --output {existing / 'sub' / 'plots'}: {existing} is an ")
     assert not (tmp_path / "missing").exists()
@@ -129,6 +144,7 @@ def test_output_folder_not_created_on_a_user_error(tmp_path, capsys):
 @pytest.mark.usefixtures("no_training")
 def test_training_errors_are_not_user_errors(tmp_path, monkeypatch):
     """Only input preparation is reported as a user error; a failing fit keeps its traceback."""
+
     class Broken:
         def __init__(self, **kwargs):
             pass
@@ -147,9 +163,21 @@ def test_subprocess_missing_data(tmp_path):
     path = os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")])
     env = {**os.environ, "PYTHONPATH": path}
     result = subprocess.run(
-        [sys.executable, "-m", "skseq2seq", "demo", "--data", str(tmp_path / "missing"),
-         "--output", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "skseq2seq",
+            "demo",
+            "--data",
+            str(tmp_path / "missing"),
+            "--output",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert result.returncode == 2
     assert result.stdout == ""

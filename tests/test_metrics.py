@@ -6,12 +6,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skseq2seq.metrics import (
-    boundaries, clustering_accuracy, match_labels, segmentation_report,
+    boundaries,
+    clustering_accuracy,
+    match_labels,
+    segmentation_report,
 )
 
 KEYS = {
-    "accuracy", "ari", "nmi", "boundary_precision", "boundary_recall", "boundary_f1",
-    "n_boundaries_true", "n_boundaries_pred",
+    "accuracy",
+    "ari",
+    "nmi",
+    "boundary_precision",
+    "boundary_recall",
+    "boundary_f1",
+    "n_boundaries_true",
+    "n_boundaries_pred",
 }
 
 label_lists = st.lists(st.integers(0, 3), min_size=2, max_size=60)
@@ -79,8 +88,10 @@ def test_tolerance_is_in_seconds():
     assert segmentation_report(true, pred, tolerance=0.29, fps=100)["boundary_recall"] == 1.0
 
 
-@pytest.mark.parametrize("params", [{"tolerance": -1}, {"tolerance": np.nan},
-                                    {"tolerance": "1"}, {"fps": 0}, {"fps": -30}])
+@pytest.mark.parametrize(
+    "params",
+    [{"tolerance": -1}, {"tolerance": np.nan}, {"tolerance": "1"}, {"fps": 0}, {"fps": -30}],
+)
 def test_bad_tolerance_or_fps(params):
     with pytest.raises(ValueError, match=f"'{next(iter(params))}' parameter"):
         segmentation_report([0, 1], [0, 1], **params)
@@ -89,8 +100,11 @@ def test_bad_tolerance_or_fps(params):
 
 
 def test_length_mismatch():
-    with pytest.raises(ValueError, match="labels_pred has 2 entries for 3 frames in labels_true: "
-                       "inconsistent numbers of frames"):
+    with pytest.raises(
+        ValueError,
+        match="labels_pred has 2 entries for 3 frames in labels_true: "
+        "inconsistent numbers of frames",
+    ):
         segmentation_report([0, 1, 1], [0, 1])
     with pytest.raises(ValueError, match="at least one frame"):
         segmentation_report([], [])

@@ -18,16 +18,16 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def data():
-    return make_motion_sequences(n_sequences=30, n_timesteps=12, n_features=3,
-                                 n_regimes=3, random_state=0)
+    return make_motion_sequences(
+        n_sequences=30, n_timesteps=12, n_features=3, n_regimes=3, random_state=0
+    )
 
 
 @pytest.fixture(scope="module")
 def fitted(data):
     X, y = data
     monitor = EmbeddingQuality(X, y)
-    return Seq2SeqEmbedder(hidden_size=6, max_epochs=3, random_state=0,
-                           callbacks=[monitor]).fit(X)
+    return Seq2SeqEmbedder(hidden_size=6, max_epochs=3, random_state=0, callbacks=[monitor]).fit(X)
 
 
 def _n_points(ax):
@@ -35,6 +35,7 @@ def _n_points(ax):
 
 
 # -- plot_embedding -----------------------------------------------------------
+
 
 def test_points_from_embedder_one_marker_per_state(fitted, data):
     X, y = data
@@ -48,8 +49,9 @@ def test_points_from_embedder_one_marker_per_state(fitted, data):
 
 def test_trajectories_one_line_per_sequence_with_names(fitted, data):
     X, y = data
-    ax = plot_embedding(fitted, X, labels=y, kind="trajectories",
-                        label_names={0: "slow", 1: "mid", 2: "fast"})
+    ax = plot_embedding(
+        fitted, X, labels=y, kind="trajectories", label_names={0: "slow", 1: "mid", 2: "fast"}
+    )
     assert len(ax.lines) == len(X)
     assert all(len(line.get_xdata()) == fitted.prediction_length_ for line in ax.lines)
     assert sorted(t.get_text() for t in ax.get_legend().get_texts()) == ["fast", "mid", "slow"]
@@ -117,12 +119,17 @@ def test_embedding_bad_inputs(fitted, data):
 
 # -- plot_training ------------------------------------------------------------
 
+
 def test_training_panels_from_embedder(fitted):
     axes = plot_training(fitted)
     # loss + ari, calinski_harabasz, nmi, silhouette
     assert len(axes) == 5
     assert [ax.lines[0].get_label() for ax in axes] == [
-        "train_loss", "ari", "calinski_harabasz", "nmi", "silhouette"
+        "train_loss",
+        "ari",
+        "calinski_harabasz",
+        "nmi",
+        "silhouette",
     ]
     for ax in axes:
         assert list(ax.lines[0].get_xdata()) == [1, 2, 3]
@@ -162,8 +169,7 @@ def test_training_bad_inputs():
 
 def test_style_keywords_override_label_colours():
     states = np.random.RandomState(0).normal(size=(4, 5, 6))
-    ax = plot_embedding(states, labels=[0, 0, 1, 1], kind="trajectories", color="red",
-                        linewidth=2)
+    ax = plot_embedding(states, labels=[0, 0, 1, 1], kind="trajectories", color="red", linewidth=2)
     assert {line.get_color() for line in ax.lines} == {"red"}
     assert {line.get_linewidth() for line in ax.lines} == {2}
     ax = plot_embedding(states[:, 0], labels=[0, 0, 1, 1], color="blue", s=30)

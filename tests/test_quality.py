@@ -31,8 +31,9 @@ def test_with_velocity_doubles_inputs_and_forecast_keeps_units():
 
 def test_with_velocity_without_standardize():
     X, _ = make_motion_sequences(n_sequences=12, n_timesteps=10, n_features=2, random_state=1)
-    embedder = Seq2SeqEmbedder(hidden_size=4, max_epochs=1, with_velocity=True,
-                               standardize=False, random_state=0).fit(X)
+    embedder = Seq2SeqEmbedder(
+        hidden_size=4, max_epochs=1, with_velocity=True, standardize=False, random_state=0
+    ).fit(X)
     assert embedder.features_kept_.all() and embedder.features_kept_.shape == (4,)
     assert np.isfinite(embedder.forecast(X)).all()
 
@@ -51,7 +52,8 @@ def test_default_embedder_and_clustering():
 def test_defaults_fit_and_predict_small():
     X, y = make_motion_sequences(n_sequences=60, n_timesteps=16, n_regimes=3, random_state=0)
     clusterer = Seq2SeqClusterer(
-        n_clusters=3, embedder=default_embedder().set_params(hidden_size=16, max_epochs=3),
+        n_clusters=3,
+        embedder=default_embedder().set_params(hidden_size=16, max_epochs=3),
         random_state=0,
     ).fit(X)
     assert clusterer.n_clusters_ == 3 and clusterer.k_scores_ == {}
@@ -61,7 +63,8 @@ def test_defaults_fit_and_predict_small():
     assert np.mean(clusterer.predict(X) == clusterer.labels_) > 0.7
     # Repeatable with an int random_state.
     again = Seq2SeqClusterer(
-        n_clusters=3, embedder=default_embedder().set_params(hidden_size=16, max_epochs=3),
+        n_clusters=3,
+        embedder=default_embedder().set_params(hidden_size=16, max_epochs=3),
         random_state=0,
     ).fit(X)
     np.testing.assert_array_equal(clusterer.labels_, again.labels_)
@@ -73,8 +76,9 @@ def test_defaults_fit_and_predict_small():
 def test_auto_k_respects_max_clusters_and_tiny_inputs():
     X, _ = make_motion_sequences(n_sequences=20, n_timesteps=10, random_state=0)
     small = default_embedder().set_params(hidden_size=4, max_epochs=1)
-    clusterer = Seq2SeqClusterer(n_clusters="auto", max_clusters=3, embedder=small,
-                                 random_state=0).fit(X)
+    clusterer = Seq2SeqClusterer(
+        n_clusters="auto", max_clusters=3, embedder=small, random_state=0
+    ).fit(X)
     assert set(clusterer.k_scores_) == {2, 3}
     assert clusterer.n_clusters_ == max(clusterer.k_scores_, key=clusterer.k_scores_.get)
     tiny = Seq2SeqClusterer(n_clusters="auto", embedder=small, random_state=0).fit(X[:2])
@@ -108,7 +112,8 @@ def test_cmu_small_net_beats_chance(cmu_data_home):
     W, y = sliding_windows(recordings, 50, 20, y=list(target))
     W, y = W[::3], y[::3]
     model = Seq2SeqClusterer(
-        n_clusters=7, embedder=default_embedder().set_params(hidden_size=32, max_epochs=3),
+        n_clusters=7,
+        embedder=default_embedder().set_params(hidden_size=32, max_epochs=3),
         random_state=0,
     )
     labels = model.fit_predict(W)

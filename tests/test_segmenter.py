@@ -104,12 +104,23 @@ _EXPECTED_FAILURES = {
 @parametrize_with_checks(
     [
         TemporalSegmenter(
-            n_clusters=2, fps=10, working_fps=10, observed_seconds=0.2, predicted_seconds=0.2,
-            embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1), context_seconds=(0.5,),
+            n_clusters=2,
+            fps=10,
+            working_fps=10,
+            observed_seconds=0.2,
+            predicted_seconds=0.2,
+            embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1),
+            context_seconds=(0.5,),
             random_state=0,
         ),
-        TemporalSegmenter(n_clusters=3, fps=10, working_fps=10, observed_seconds=0.3,
-                          predicted_seconds=0.3, random_state=0),
+        TemporalSegmenter(
+            n_clusters=3,
+            fps=10,
+            working_fps=10,
+            observed_seconds=0.3,
+            predicted_seconds=0.3,
+            random_state=0,
+        ),
     ],
     expected_failed_checks=lambda est: _EXPECTED_FAILURES,
 )
@@ -147,7 +158,10 @@ def test_list_of_recordings_labelled_consistently():
 def test_downsampling_labels_every_frame(n_frames):
     X, _ = make_recording(order=(0, 1, 2), seed=4)
     seg = TemporalSegmenter(
-        n_clusters=2, fps=60, working_fps=30, embedder=small_net(hidden_size=8, max_epochs=1),
+        n_clusters=2,
+        fps=60,
+        working_fps=30,
+        embedder=small_net(hidden_size=8, max_epochs=1),
         random_state=0,
     )
     labels = seg.fit_predict(X[:n_frames])
@@ -260,6 +274,7 @@ def test_segments_real_trial(cmu_data_home):
 
 # -- reliability ------------------------------------------------------------
 
+
 def test_constant_recording_is_one_action_with_a_warning():
     params = {**FAST, "embedder": small_net(max_epochs=1), "n_clusters": 3}
     with pytest.warns(UserWarning, match="X is constant"):
@@ -288,8 +303,12 @@ def test_numpy_scalar_parameters_and_auto_device():
     assert TemporalSegmenter().get_params()["embedder__device"] == "auto"
     net = Seq2SeqEmbedder(hidden_size=np.int64(8), max_epochs=np.int32(1), batch_size=np.int64(32))
     seg = TemporalSegmenter(
-        n_clusters=np.int64(2), fps=np.float32(FPS), working_fps=np.int64(FPS), embedder=net,
-        stride=np.int64(2), random_state=0,
+        n_clusters=np.int64(2),
+        fps=np.float32(FPS),
+        working_fps=np.int64(FPS),
+        embedder=net,
+        stride=np.int64(2),
+        random_state=0,
     ).fit(X)
     assert seg.labels_.shape == (len(X),)
 
@@ -300,6 +319,7 @@ def test_bad_device_fails_before_training():
 
 
 # -- the embedder -------------------------------------------------------------
+
 
 def test_default_embedder_params_are_searchable():
     seg = TemporalSegmenter()

@@ -160,8 +160,13 @@ def test_cuda_trained_model_transforms_in_cpu_only_process(X, tmp_path):
         "print(float(np.abs(Z - np.load(sys.argv[1] + '/Z.npy')).max()))\n"
     )
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert float(out.stdout.split()[-1]) < 1e-3
 
 
@@ -221,10 +226,20 @@ def test_float16_autocast_uses_loss_scaling_and_trains():
     X = (X - X.mean()) / X.std()
     torch.manual_seed(0)
     net = Seq2SeqNet(
-        Seq2SeqModule, module__n_features=3, module__hidden_size=8, module__prediction_length=4,
-        criterion=MaskedMSELoss, optimizer=torch.optim.Adam, lr=1e-2, max_epochs=5,
-        batch_size=16, train_split=None, callbacks=[("clip", GradientNormClipping(1.0))],
-        device="cpu", mixed_precision=True, amp_dtype="float16",
+        Seq2SeqModule,
+        module__n_features=3,
+        module__hidden_size=8,
+        module__prediction_length=4,
+        criterion=MaskedMSELoss,
+        optimizer=torch.optim.Adam,
+        lr=1e-2,
+        max_epochs=5,
+        batch_size=16,
+        train_split=None,
+        callbacks=[("clip", GradientNormClipping(1.0))],
+        device="cpu",
+        mixed_precision=True,
+        amp_dtype="float16",
     ).initialize()
     assert net.grad_scaler_ is not None
     seen = []
@@ -236,8 +251,13 @@ def test_float16_autocast_uses_loss_scaling_and_trains():
     assert np.isfinite(losses).all() and losses[-1] < 0.7 * losses[0]
     assert all(torch.isfinite(p).all() for p in net.module_.parameters())
     # bfloat16 (the CPU default) needs no scaler
-    bf16 = Seq2SeqNet(Seq2SeqModule, module__n_features=3, criterion=MaskedMSELoss,
-                      device="cpu", mixed_precision=True).initialize()
+    bf16 = Seq2SeqNet(
+        Seq2SeqModule,
+        module__n_features=3,
+        criterion=MaskedMSELoss,
+        device="cpu",
+        mixed_precision=True,
+    ).initialize()
     assert bf16.grad_scaler_ is None
 
 

@@ -23,7 +23,7 @@ def test_ragged_list_is_padded_with_zeros_and_keeps_values(lengths, n_features, 
     np.testing.assert_array_equal(got_lengths, lengths)
     for row, seq in zip(data, seqs):
         np.testing.assert_array_equal(row[: len(seq)], seq)
-        assert not row[len(seq):].any()
+        assert not row[len(seq) :].any()
 
 
 @settings(max_examples=25, deadline=None)
@@ -38,12 +38,14 @@ def test_array_layouts(n, t, f):
 
 
 def test_feature_count_is_checked():
-    with pytest.raises(ValueError, match="X has 2 features per time step, but the estimator "
-                                         "was fitted with 3"):
+    with pytest.raises(
+        ValueError, match="X has 2 features per time step, but the estimator was fitted with 3"
+    ):
         check_sequences(np.zeros((2, 5, 2)), n_features=3)
 
 
 # -- containers (issue: internal crashes on odd containers) -----------------
+
 
 @pytest.mark.parametrize(
     "X, error, match",
@@ -52,13 +54,18 @@ def test_feature_count_is_checked():
         ("abc", TypeError, "must be a 3D array"),
         ([np.zeros((5, 2)), 3.0], ValueError, r"Item 1 of the list is a scalar \(3.0\)"),
         ([np.zeros((5, 2)), None], TypeError, "Sequence 1 is NoneType"),
-        ([np.zeros((5, 2)), np.zeros((1, 2))], ValueError,
-         r"Sequence 1 has 1 time step\(s\); sequences need at least 2"),
-        ([np.zeros((5, 2)), np.zeros((5, 2)), np.zeros((0, 2))], ValueError,
-         r"Sequence 2 has 0 time step\(s\)"),
+        (
+            [np.zeros((5, 2)), np.zeros((1, 2))],
+            ValueError,
+            r"Sequence 1 has 1 time step\(s\); sequences need at least 2",
+        ),
+        (
+            [np.zeros((5, 2)), np.zeros((5, 2)), np.zeros((0, 2))],
+            ValueError,
+            r"Sequence 2 has 0 time step\(s\)",
+        ),
         ([np.zeros((5, 2)), np.zeros((5, 2, 2))], ValueError, "Sequence 1 has 3 dimensions"),
-        ([np.zeros((5, 2)), np.zeros((5, 3))], ValueError,
-         "sequence 0 has 2 and sequence 1 has 3"),
+        ([np.zeros((5, 2)), np.zeros((5, 3))], ValueError, "sequence 0 has 2 and sequence 1 has 3"),
         (np.zeros((3, 4), dtype=complex), ValueError, "Complex data not supported"),
         ([np.zeros((5, 2)), np.full((5, 2), np.nan)], ValueError, "Sequence 1 contains NaN"),
     ],
@@ -104,6 +111,7 @@ def test_3d_recording_error_does_not_suggest_a_single_channel():
 
 # -- devices ----------------------------------------------------------------
 
+
 def test_device_auto_and_cpu():
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert check_device("auto").type == expected
@@ -111,10 +119,13 @@ def test_device_auto_and_cpu():
     assert check_device(torch.device("cpu")) == torch.device("cpu")
 
 
-@pytest.mark.parametrize("device, match", [
-    ("foo", "device='foo' is not a torch device"),
-    ("meta", "not supported"),
-])
+@pytest.mark.parametrize(
+    "device, match",
+    [
+        ("foo", "device='foo' is not a torch device"),
+        ("meta", "not supported"),
+    ],
+)
 def test_invalid_device(device, match):
     with pytest.raises(ValueError, match=match):
         check_device(device)

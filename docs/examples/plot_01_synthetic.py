@@ -51,8 +51,7 @@ from skseq2seq.plotting import plot_embedding
 
 fig = plt.figure(figsize=(10, 4.5))
 ax = fig.add_subplot(1, 2, 1, projection="3d")
-plot_embedding(clusterer.embedder_, X[:80], labels=y[:80], dim=3,
-               kind="trajectories", ax=ax)
+plot_embedding(clusterer.embedder_, X[:80], labels=y[:80], dim=3, kind="trajectories", ax=ax)
 ax.set_title("decoder-state trajectories, by regime")
 ax = fig.add_subplot(1, 2, 2)
 plot_embedding(clusterer.embedder_, X, labels=labels, ax=ax)

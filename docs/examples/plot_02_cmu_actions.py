@@ -31,8 +31,9 @@ if (data_home / "cmu_mocap" / "actions").is_dir():
     X, y = sliding_windows(actions.recordings, width=50, stride=20, y=actions.target)
     names = list(actions.target_names)
 else:
-    X, y = make_motion_sequences(n_sequences=400, n_timesteps=50, n_features=12,
-                                 n_regimes=7, random_state=0)
+    X, y = make_motion_sequences(
+        n_sequences=400, n_timesteps=50, n_features=12, n_regimes=7, random_state=0
+    )
     names = [f"regime {i}" for i in range(7)]
 print(f"{len(X)} windows of {X.shape[1]} frames x {X.shape[2]} channels")
 print("windows per class:", {str(n): int(c) for n, c in zip(names, np.bincount(y))})
@@ -63,11 +64,15 @@ baseline = make_pipeline(
     KMeans(len(names), n_init=10, random_state=0),
 ).fit(X)
 
-for method, labels in [("seq2seq decoder states", clusterer.labels_),
-                       ("per-window mean/std", baseline[-1].labels_)]:
-    print(f"{method:<24} ARI {adjusted_rand_score(y, labels):.2f}  "
-          f"NMI {normalized_mutual_info_score(y, labels):.2f}  "
-          f"accuracy {clustering_accuracy(y, labels):.2f}")
+for method, labels in [
+    ("seq2seq decoder states", clusterer.labels_),
+    ("per-window mean/std", baseline[-1].labels_),
+]:
+    print(
+        f"{method:<24} ARI {adjusted_rand_score(y, labels):.2f}  "
+        f"NMI {normalized_mutual_info_score(y, labels):.2f}  "
+        f"accuracy {clustering_accuracy(y, labels):.2f}"
+    )
 
 # %%
 # On these windows the static baseline scores higher than the seq2seq
@@ -84,14 +89,23 @@ import matplotlib.pyplot as plt
 from skseq2seq.plotting import plot_embedding
 
 rng = np.random.RandomState(0)
-subset = np.concatenate([
-    rng.choice(np.flatnonzero(y == k), size=min(12, np.sum(y == k)), replace=False)
-    for k in np.unique(y)
-])
+subset = np.concatenate(
+    [
+        rng.choice(np.flatnonzero(y == k), size=min(12, np.sum(y == k)), replace=False)
+        for k in np.unique(y)
+    ]
+)
 fig = plt.figure(figsize=(11, 4.8))
 ax = fig.add_subplot(1, 2, 1, projection="3d")
-plot_embedding(clusterer.embedder_, X[subset], labels=y[subset], dim=3,
-               kind="trajectories", label_names=names, ax=ax)
+plot_embedding(
+    clusterer.embedder_,
+    X[subset],
+    labels=y[subset],
+    dim=3,
+    kind="trajectories",
+    label_names=names,
+    ax=ax,
+)
 ax.get_legend().remove()
 ax.set_title("decoder-state trajectories")
 ax = fig.add_subplot(1, 2, 2)

@@ -29,14 +29,17 @@ if (data_home / "cmu_mocap" / "subject86").is_dir():
     trial = load_cmu_subject86(1, data_home=data_home)
     frames, frame_labels, names, fps = trial.data, trial.target, list(trial.target_names), trial.fps
 else:
-    parts, regimes = make_motion_sequences(n_sequences=8, n_timesteps=150, n_features=6,
-                                           n_regimes=4, random_state=0)
+    parts, regimes = make_motion_sequences(
+        n_sequences=8, n_timesteps=150, n_features=6, n_regimes=4, random_state=0
+    )
     frames = np.concatenate(parts)
     frame_labels = np.repeat(regimes, 150)
     names = [f"regime {i}" for i in range(4)]
     fps = 30
-print(f"{len(frames)} frames ({len(frames) / fps:.0f} s) x {frames.shape[1]} channels; "
-      f"actions: {names}")
+print(
+    f"{len(frames)} frames ({len(frames) / fps:.0f} s) x {frames.shape[1]} channels; "
+    f"actions: {names}"
+)
 
 # %%
 # Segmentation
@@ -46,9 +49,13 @@ print(f"{len(frames)} frames ({len(frames) / fps:.0f} s) x {frames.shape[1]} cha
 from skseq2seq import Seq2SeqEmbedder, TemporalSegmenter
 from skseq2seq.metrics import segmentation_report
 
-segmenter = TemporalSegmenter(n_clusters=len(names), fps=fps, working_fps=min(fps, 30),
-                              embedder=Seq2SeqEmbedder(hidden_size=64, max_epochs=10),
-                              random_state=0)
+segmenter = TemporalSegmenter(
+    n_clusters=len(names),
+    fps=fps,
+    working_fps=min(fps, 30),
+    embedder=Seq2SeqEmbedder(hidden_size=64, max_epochs=10),
+    random_state=0,
+)
 segments = segmenter.fit_predict(frames)
 report = segmentation_report(frame_labels, segments, tolerance=0.5, fps=fps)
 print({key: round(float(value), 2) for key, value in report.items()})
@@ -77,7 +84,12 @@ ax.set_title("path through the embedding", fontsize="medium")
 ax = fig.add_subplot(3, 2, 6)
 step = segmenter.downsample_
 working_labels = frame_labels[::step][: len(segmenter.frame_embedding_)]
-plot_embedding(segmenter.frame_embedding_[: len(working_labels)], labels=working_labels,
-               label_names=names, ax=ax, s=3)
+plot_embedding(
+    segmenter.frame_embedding_[: len(working_labels)],
+    labels=working_labels,
+    label_names=names,
+    ax=ax,
+    s=3,
+)
 ax.set_title("frames, by true action", fontsize="medium")
 fig.tight_layout()

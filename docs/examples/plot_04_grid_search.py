@@ -30,7 +30,8 @@ cache = tempfile.mkdtemp(prefix="skseq2seq-cache-")
 search = GridSearchCV(
     Seq2SeqClusterer(
         embedder=Seq2SeqEmbedder(max_epochs=30, lr=1e-2, batch_size=16, random_state=0),
-        memory=cache, random_state=0,
+        memory=cache,
+        random_state=0,
     ),
     {"embedder__hidden_size": [4, 32], "n_clusters": [2, 3, 4, 5, 6]},
     scoring="adjusted_rand_score",
@@ -38,8 +39,10 @@ search = GridSearchCV(
 )
 start = time.perf_counter()
 search.fit(X, y)
-print(f"{len(search.cv_results_['params']) * 2} fits in {time.perf_counter() - start:.0f} s "
-      f"(2 hidden sizes x 2 folds = 4 networks trained)")
+print(
+    f"{len(search.cv_results_['params']) * 2} fits in {time.perf_counter() - start:.0f} s "
+    f"(2 hidden sizes x 2 folds = 4 networks trained)"
+)
 print("best:", search.best_params_, f"ARI = {search.best_score_:.2f}")
 
 # %%
@@ -58,7 +61,6 @@ ax.set_yticks(range(len(hidden_sizes)), hidden_sizes)
 ax.set_xlabel("n_clusters")
 ax.set_ylabel("hidden_size")
 for (i, j), value in np.ndenumerate(scores):
-    ax.text(j, i, f"{value:.2f}", ha="center", va="center",
-            color="w" if value < 0.6 else "k")
+    ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="w" if value < 0.6 else "k")
 fig.colorbar(image, label="mean held-out ARI")
 fig.tight_layout()

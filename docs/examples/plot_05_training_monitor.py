@@ -20,8 +20,6 @@ the recordings are absent, see :ref:`sphx_glr_auto_examples_plot_02_cmu_actions.
 import os
 from pathlib import Path
 
-import numpy as np
-
 from skseq2seq import Seq2SeqEmbedder
 from skseq2seq.callbacks import EmbeddingQuality
 from skseq2seq.datasets import load_cmu_actions, make_motion_sequences, sliding_windows
@@ -31,21 +29,27 @@ if (data_home / "cmu_mocap" / "actions").is_dir():
     actions = load_cmu_actions(data_home)
     X, y = sliding_windows(actions.recordings, width=50, stride=20, y=actions.target)
 else:
-    X, y = make_motion_sequences(n_sequences=400, n_timesteps=50, n_features=12,
-                                 n_regimes=7, random_state=0)
+    X, y = make_motion_sequences(
+        n_sequences=400, n_timesteps=50, n_features=12, n_regimes=7, random_state=0
+    )
 
 monitor = EmbeddingQuality(X, y, keep_best="silhouette")
-embedder = Seq2SeqEmbedder(hidden_size=64, max_epochs=20, random_state=0,
-                           callbacks=[monitor], verbose=0).fit(X)
+embedder = Seq2SeqEmbedder(
+    hidden_size=64, max_epochs=20, random_state=0, callbacks=[monitor], verbose=0
+).fit(X)
 
 history = embedder.history_
 print(" epoch  train_loss  silhouette  Calinski-H.    ARI    NMI")
 for row in history:
-    print(f"{row['epoch']:6d}  {row['train_loss']:10.4f}  {row['silhouette']:10.3f}  "
-          f"{row['calinski_harabasz']:11.1f}  {row['ari']:5.3f}  {row['nmi']:5.3f}")
+    print(
+        f"{row['epoch']:6d}  {row['train_loss']:10.4f}  {row['silhouette']:10.3f}  "
+        f"{row['calinski_harabasz']:11.1f}  {row['ari']:5.3f}  {row['nmi']:5.3f}"
+    )
 best = monitor.best_epoch_
-print(f"best silhouette at epoch {best}; the restored weights have "
-      f"ARI {history[best - 1, 'ari']:.3f} vs {history[-1, 'ari']:.3f} at the last epoch")
+print(
+    f"best silhouette at epoch {best}; the restored weights have "
+    f"ARI {history[best - 1, 'ari']:.3f} vs {history[-1, 'ari']:.3f} at the last epoch"
+)
 
 # %%
 # Loss and quality against epochs

@@ -66,7 +66,9 @@ def _cmu_folder(data_home, subfolder, hint=""):
         warnings.warn(
             f"The {_DEPRECATED_ENV} environment variable is deprecated and will be ignored "
             f"in a future release: set {ENV_DATA_HOME} to the data home, the folder holding "
-            f"'{_CMU}/'.", FutureWarning, stacklevel=3,
+            f"'{_CMU}/'.",
+            FutureWarning,
+            stacklevel=3,
         )
         given = f"{_DEPRECATED_ENV}={os.environ[_DEPRECATED_ENV]!r}"
         folder = _data_home_path(os.environ[_DEPRECATED_ENV]) / subfolder
@@ -74,9 +76,9 @@ def _cmu_folder(data_home, subfolder, hint=""):
             return folder
     else:
         given = (
-            f"data_home={str(data_home)!r}" if data_home is not None
-            else f"data_home=None (the {ENV_DATA_HOME} environment variable, else "
-            "~/skseq2seq_data)"
+            f"data_home={str(data_home)!r}"
+            if data_home is not None
+            else f"data_home=None (the {ENV_DATA_HOME} environment variable, else ~/skseq2seq_data)"
         )
         home = _data_home_path(data_home)
         folder = home / _CMU / subfolder
@@ -88,7 +90,9 @@ def _cmu_folder(data_home, subfolder, hint=""):
                 f"data_home={str(data_home)!r} is read in its former meaning, the folder "
                 f"holding '{subfolder}/' (or that folder): data_home is now the data home, "
                 f"the folder holding '{_CMU}/{subfolder}/' (see get_data_home). The former "
-                "meaning will stop working in a future release.", FutureWarning, stacklevel=3,
+                "meaning will stop working in a future release.",
+                FutureWarning,
+                stacklevel=3,
             )
             return former[0]
     raise FileNotFoundError(

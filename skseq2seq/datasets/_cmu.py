@@ -126,8 +126,10 @@ def _parse_subject86_ground_truth(path):
     (n_segments,) = _ground_truth_ints(path, first, head, (1,), "the number of segments")
     if n_segments < 1 or len(body) != 2 * n_segments:
         raise _file_error(
-            path, f"line {first} announces {n_segments} segments (two lines each), but "
-            f"{len(body)} lines follow", _GROUND_TRUTH_LAYOUT,
+            path,
+            f"line {first} announces {n_segments} segments (two lines each), but "
+            f"{len(body)} lines follow",
+            _GROUND_TRUTH_LAYOUT,
         )
     segments = []
     for i in range(n_segments):
@@ -135,7 +137,9 @@ def _parse_subject86_ground_truth(path):
         index, _, name = name_line.partition(" ")
         if not (index.isdigit() and name.strip()):
             raise _file_error(
-                path, f"found {name_line!r}, not '<index> <name>'", _GROUND_TRUTH_LAYOUT,
+                path,
+                f"found {name_line!r}, not '<index> <name>'",
+                _GROUND_TRUTH_LAYOUT,
                 name_lineno,
             )
         # Only the last segment may give its end frame alone.
@@ -248,7 +252,10 @@ def load_cmu_subject86(trial, data_home=None, *, return_X_y=False):
     if return_X_y:
         return X, y
     return Bunch(
-        data=X, target=y, target_names=np.asarray(names), fps=_SUBJECT86_FPS,
+        data=X,
+        target=y,
+        target_names=np.asarray(names),
+        fps=_SUBJECT86_FPS,
         filenames=[str(mat_path), str(truth_path)],
     )
 
@@ -273,8 +280,10 @@ def _check_same_channels(recordings, filenames):
     for frames, name in zip(recordings, filenames):
         if frames.shape[1] != recordings[0].shape[1]:
             raise _file_error(
-                name, f"{frames.shape[1]} values per line, but {filenames[0]} has "
-                f"{recordings[0].shape[1]}", "the same channels in every recording",
+                name,
+                f"{frames.shape[1]} values per line, but {filenames[0]} has "
+                f"{recordings[0].shape[1]}",
+                "the same channels in every recording",
             )
 
 
@@ -332,9 +341,7 @@ def load_action_recordings(folder, *, return_X_y=False):
             f"{folder}/<action>/<action>_<i>.txt files."
         )
     # Hidden folders (.ipynb_checkpoints, ...) are not actions.
-    actions = sorted(
-        p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
-    )
+    actions = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not actions:
         raise FileNotFoundError(
             f"No action folders in {folder}; expected <action>/<action>_<i>.txt files there."
@@ -350,7 +357,9 @@ def load_action_recordings(folder, *, return_X_y=False):
     if return_X_y:
         return recordings, target
     return Bunch(
-        recordings=recordings, target=target, target_names=np.asarray(actions),
+        recordings=recordings,
+        target=target,
+        target_names=np.asarray(actions),
         filenames=filenames,
     )
 

@@ -70,5 +70,7 @@ def make_motion_sequences(
     phase = rng.uniform(0, 2 * np.pi, size=(n_sequences, 1, 1))
     amplitude = rng.uniform(0.8, 1.2, size=(n_sequences, 1, n_features))
     angle = 2 * np.pi * frequencies[y][:, None, None] * t + phase + lags[y][:, None, :]
-    X = amplitude * np.sin(angle) + noise * rng.standard_normal((n_sequences, n_timesteps, n_features))
+    X = amplitude * np.sin(angle) + noise * rng.standard_normal(
+        (n_sequences, n_timesteps, n_features)
+    )
     return X, y

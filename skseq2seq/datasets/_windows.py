@@ -129,7 +129,9 @@ def sliding_windows(X, width, stride=1, *, y=None, label="majority", return_grou
         dtype = np.result_type(*[rec.dtype for rec in recordings]) if recordings else float
         out = [np.empty((0, width, n_features), dtype=dtype)]
     if frame_labels is not None:
-        out.append(np.concatenate(labels) if labels else np.empty(0, dtype=np.result_type(*frame_labels)))
+        out.append(
+            np.concatenate(labels) if labels else np.empty(0, dtype=np.result_type(*frame_labels))
+        )
     if return_groups:
         out.append(np.concatenate(groups) if groups else np.empty(0, dtype=np.int64))
     return out[0] if len(out) == 1 else tuple(out)
@@ -216,7 +218,12 @@ class SlidingWindows(TransformerMixin, BaseEstimator):
     prefer_skip_nested_validation=True,
 )
 def make_concatenated_actions(
-    recordings, labels, n_segments=8, *, n_actions=None, max_segment_length=None,
+    recordings,
+    labels,
+    n_segments=8,
+    *,
+    n_actions=None,
+    max_segment_length=None,
     random_state=None,
 ):
     """Join randomly drawn recordings into one long recording with frame labels.

@@ -20,9 +20,7 @@ def _states_from(embedder_or_states, X):
             raise ValueError("X is required when passing a fitted clusterer.")
         return np.asarray(source.embedder_.transform_states(X), dtype=np.float64)
     if X is not None:
-        raise ValueError(
-            "X is only used with a fitted embedder; got an array of states and X."
-        )
+        raise ValueError("X is only used with a fitted embedder; got an array of states and X.")
     try:
         states = np.asarray(source, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -40,8 +38,15 @@ def _states_from(embedder_or_states, X):
 
 
 def plot_embedding(
-    embedder_or_states, X=None, labels=None, dim=2, kind="points", ax=None,
-    label_names=None, cmap="tab10", **kwargs,
+    embedder_or_states,
+    X=None,
+    labels=None,
+    dim=2,
+    kind="points",
+    ax=None,
+    label_names=None,
+    cmap="tab10",
+    **kwargs,
 ):
     """Plot decoder states projected on their first principal components.
 

@@ -33,7 +33,13 @@ def _match_colors(labels_true, labels_pred):
 
 
 def plot_segmentation(
-    labels_true, labels_pred=None, *, fps=None, label_names=None, ax=None, cmap="tab20",
+    labels_true,
+    labels_pred=None,
+    *,
+    fps=None,
+    label_names=None,
+    ax=None,
+    cmap="tab20",
     match=True,
 ):
     """Draw ground-truth and predicted segmentations as coloured timeline bars.
@@ -85,7 +91,10 @@ def plot_segmentation(
     rows = [("true", labels_true)]
     if labels_pred is not None:
         labels_pred = check_labels(
-            labels_pred, len(labels_true), name="labels_pred", unit="frame",
+            labels_pred,
+            len(labels_true),
+            name="labels_pred",
+            unit="frame",
             reference="labels_true",
         )
         rows.append(("predicted", labels_pred))

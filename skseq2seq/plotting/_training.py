@@ -77,10 +77,7 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
         raise ValueError(f"history has no {loss!r} entries; keys are {sorted(rows[-1])}.")
     keys = set().union(*(row.keys() for row in rows))
     if metrics is None:
-        metrics = sorted(
-            k for k in keys
-            if any(k == q or k.endswith("_" + q) for q in _QUALITY)
-        )
+        metrics = sorted(k for k in keys if any(k == q or k.endswith("_" + q) for q in _QUALITY))
     else:
         metrics = [metrics] if isinstance(metrics, str) else list(metrics)
         missing = [m for m in metrics if m not in keys]
@@ -106,8 +103,13 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
     def draw(ax, key, title, lower_is_better):
         values = _column(rows, key)
         seen = ~np.isnan(values)
-        ax.plot(epochs[seen], values[seen], marker="o" if seen.sum() <= 30 else None,
-                markersize=3, label=key)
+        ax.plot(
+            epochs[seen],
+            values[seen],
+            marker="o" if seen.sum() <= 30 else None,
+            markersize=3,
+            label=key,
+        )
         if seen.any():
             best = np.nanargmin(values) if lower_is_better else np.nanargmax(values)
             ax.axvline(epochs[best], color="0.5", linestyle=":", linewidth=1)
@@ -117,7 +119,11 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
     draw(axes[0], loss, loss.replace("_", " "), True)
     for ax, key in zip(axes[1:], metrics):
         base = next((q for q in _QUALITY if key == q or key.endswith("_" + q)), None)
-        draw(ax, key, key[: len(key) - len(base)] + _TITLES[base] if base else key,
-             base == "davies_bouldin")
+        draw(
+            ax,
+            key,
+            key[: len(key) - len(base)] + _TITLES[base] if base else key,
+            base == "davies_bouldin",
+        )
     axes[-1].set_xlabel("epoch")
     return axes
