@@ -190,7 +190,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         objective=..., prediction_length=..., decoder_input=...,
         decoder_strategy=..., bidirectional_encoder=..., **module__params)``
         and its ``forward(X, lengths)`` must return ``(output, target, mask,
-        states, code)``: see :class:`~skseq2seq._network.Seq2SeqModule` for
+        states, code)``: see :class:`~skseq2seq.Seq2SeqModule` for
         the full interface.
     **kwargs
         skorch parameters forwarded to the net, with skorch's prefixes:

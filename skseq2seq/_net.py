@@ -159,7 +159,7 @@ class Seq2SeqNet(NeuralNet):
     """``NeuralNet`` whose loss comes from the module's own targets.
 
     The module returns ``(output, target, mask, ...)`` (see
-    :class:`~skseq2seq._network.Seq2SeqModule` for the interface); ``y`` is
+    :class:`~skseq2seq.Seq2SeqModule` for the interface); ``y`` is
     unused. The data is a :class:`SequenceBatches`, indexed a batch at a
     time.
 
