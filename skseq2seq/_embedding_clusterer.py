@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._stats import class_means
 from ._validation import python_scalars
 
 __all__ = ["EmbeddingClusterer"]
@@ -89,15 +90,9 @@ def _eigengaps(graph, k_max):
     return {k: float(gaps[k - 1]) for k in range(2, len(values))}
 
 
-def _centroids(embedding, labels):
-    """(classes, mean embedding of each class)."""
-    classes = np.unique(labels)
-    return classes, np.stack([embedding[labels == k].mean(0) for k in classes])
-
-
 def _merge_groups(groups, features, n_clusters):
     """Merge groups into n_clusters by average linkage of their mean features."""
-    _, centers = _centroids(features, groups)
+    _, centers = class_means(features, groups)
     merged = AgglomerativeClustering(n_clusters, linkage="average").fit_predict(centers)
     return merged[np.unique(groups, return_inverse=True)[1]]
 
@@ -290,9 +285,9 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
             elif callable(merge_features):
                 merge_features = self._check_merge_features(merge_features(), X)
             self.labels_ = _merge_groups(self.labels_, merge_features, self.n_clusters_)
-        _, self.cluster_centers_ = _centroids(X, self.labels_)
+        _, self.cluster_centers_ = class_means(X, self.labels_)
         # predict compares with the clustered (prepared) embedding's centres.
-        self._classes, self._prepared_centers = _centroids(prepared, self.labels_)
+        self._classes, self._prepared_centers = class_means(prepared, self.labels_)
         return self
 
     def fit_predict(self, X, y=None, merge_features=None):

@@ -24,7 +24,7 @@ def class_means(X, labels, classes=None, empty=None):
     classes : ndarray of shape (n_classes,)
         The classes, in the order of ``means``.
     means : ndarray of shape (n_classes, n_features)
-        Mean of the samples of each class.
+        Mean of the samples of each class, in the dtype of a mean of ``X``.
 
     Examples
     --------
@@ -39,7 +39,8 @@ def class_means(X, labels, classes=None, empty=None):
            [4.]])
     """
     classes = np.unique(labels) if classes is None else np.asarray(classes)
-    means = np.empty((len(classes), X.shape[1]))
+    # The dtype of a mean of X's rows (float32 embeddings stay float32).
+    means = np.empty((len(classes), X.shape[1]), dtype=np.mean(X[:1], axis=0).dtype)
     for i, k in enumerate(classes):
         members = labels == k
         if members.any():
