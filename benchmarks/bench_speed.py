@@ -149,12 +149,12 @@ def bench_overhead(args, clock):
         **PAPER,
         max_epochs=epochs,
         batch_size=BATCH,
-        random_state=0,  # noqa: E731
+        random_state=0,
         device=args.device,
     ).fit(X)
     setup = lambda: Seq2SeqEmbedder(**PAPER, max_epochs=0, random_state=0, device=args.device).fit(
         X
-    )  # noqa: E731
+    )
     fns = {
         "bare": lambda: bare_fit(X, epochs, args.device),
         "fit": fit,
@@ -287,8 +287,8 @@ def bench_decoder(args, clock):
             random_state=0,
             device=device,
         ).fit(seqs[:64])
-        as_is = lambda: emb.transform(seqs)  # noqa: E731
-        by_length = lambda: emb.transform([seqs[i] for i in order])[inverse]  # noqa: E731
+        as_is = lambda: emb.transform(seqs)
+        by_length = lambda: emb.transform([seqs[i] for i in order])[inverse]
         diff = float(np.abs(as_is() - by_length()).max())
         t, _ = interleaved(clock, {"as_is": as_is, "sorted": by_length}, repeats)
         sorting[objective] = {
@@ -396,7 +396,7 @@ def bench_transform(args, clock):
                 parts.append(states.mean(1).cpu())
         return torch.cat(parts).numpy()
 
-    transform = lambda: embedder.transform(X)  # noqa: E731
+    transform = lambda: embedder.transform(X)
     diff = float(np.abs(bare() - transform()).max())
     t, _ = interleaved(clock, {"bare": bare, "transform": transform}, 3 if args.quick else 5)
     return {
