@@ -50,7 +50,7 @@ def _fit_standard_scaler(data, lengths):
     where squaring the values would overflow.
     """
     frames = data[np.arange(data.shape[1])[None, :] < lengths[:, None]]
-    peak = np.abs(frames).max(0)
+    peak = np.abs(frames).max(0).astype(np.float64)
     if not (peak > _SAFE_MAGNITUDE).any():
         return StandardScaler().fit(frames)
     peak = np.where(peak > 0, peak, 1.0)

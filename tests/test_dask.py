@@ -55,6 +55,7 @@ def _search():
     )
 
 
+@pytest.mark.slow
 def test_grid_search_on_dask_equals_sequential(data, client):
     X, y = data
     sequential = _search().fit(X, y)

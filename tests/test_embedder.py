@@ -370,6 +370,7 @@ def test_early_stopping_callback_is_not_an_interruption(data, recwarn):
     assert not [w for w in recwarn if "interrupted" in str(w.message)]
 
 
+@pytest.mark.slow
 def test_inference_does_not_depend_on_the_batch(data):
     """Default size (hidden 128): each sequence alone gives what it gives in the full batch."""
     X, _ = data

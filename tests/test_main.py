@@ -34,6 +34,7 @@ def test_demo_prints_metrics_and_saves_plot(tmp_path, monkeypatch, capsys):
     assert image.ndim == 3 and image.shape[0] > 200 and image.std() > 0  # a drawn figure
 
 
+@pytest.mark.slow
 def test_demo_on_cmu_action_folders(cmu_data_home, tmp_path, monkeypatch, capsys):
     use_small_net(monkeypatch)
     assert (
@@ -157,6 +158,7 @@ def test_training_errors_are_not_user_errors(tmp_path, monkeypatch):
         cli.main(["demo", "--output", str(tmp_path)])
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("no_training")
 def test_subprocess_missing_data(tmp_path):
     repo = Path(cli.__file__).resolve().parents[1]

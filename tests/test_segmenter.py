@@ -261,6 +261,7 @@ def test_load_cmu_subject86_missing(tmp_path):
         load_cmu_subject86(99, data_home=tmp_path)
 
 
+@pytest.mark.slow
 def test_segments_real_trial(cmu_data_home):
     from skseq2seq.datasets import load_cmu_subject86
 
