@@ -210,7 +210,16 @@ def _escape_bare_references(app, what, name, obj, options, lines):
             lines[i] = _BARE_REFERENCE.sub(r"\1\\_", line)
 
 
+def _skip_metadata_requests(app, what, name, obj, skip, options):
+    """Leave out sklearn's generated set_{fit,...}_request methods: their text is
+    sklearn's own (it cites sklearn's glossary) and metadata routing is optional."""
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
 def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_requests)
     app.connect("autodoc-process-docstring", _escape_bare_references)
     app.add_directive("public-api", PublicAPI)
     app.connect("source-read", _benchmark_tables)
