@@ -351,7 +351,7 @@ def main(argv=None):
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(results, indent=2))
+    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=repr))
     out.with_suffix(".md").write_text(_markdown(results))
     print(_markdown(results))
 
