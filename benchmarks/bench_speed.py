@@ -21,6 +21,9 @@ Sections
 overhead   Seq2SeqEmbedder.fit vs a bare PyTorch loop training the same
            Seq2SeqModule (paper configuration: predict, previous_output,
            hidden 128, 50-step windows, 30 features, batch 64, Adam, clipping).
+reference  Seq2SeqEmbedder.fit vs the loop a user writes by hand with their
+           own module (GRU + GRUCell decoder; and the clusterer's default
+           fixed-state model with velocity inputs).
 decoder    Fused decoder paths ("teacher", "zeros", fixed_state) vs the
            free-running step loop; unpacked vs packed encoder for equal
            lengths; length-sorted vs arbitrary order for variable lengths.
@@ -192,6 +195,129 @@ def bench_overhead(args, clock):
         "aa_ratio_median": med(noise),
         "aa_ratio_min": min(noise),
         "aa_ratio_max": max(noise),
+    }
+
+
+# -- reference: the loop a user writes by hand ----------------------------------
+
+
+class ReferenceGRU(torch.nn.Module):
+    """The paper's model as a user writes it (issue 17): GRU encoder, GRUCell decoder."""
+
+    def __init__(self, n_features, hidden_size):
+        super().__init__()
+        self.enc = torch.nn.GRU(n_features, hidden_size, batch_first=True)
+        self.cell = torch.nn.GRUCell(n_features, hidden_size)
+        self.out = torch.nn.Linear(hidden_size, n_features)
+
+    def forward(self, x, observed):
+        _, h = self.enc(x[:, :observed])
+        h, frame, frames = h[0], x[:, observed - 1], []
+        for _ in range(x.shape[1] - observed):
+            h = self.cell(frame, h)
+            frame = frame + self.out(h)  # residual, free-running
+            frames.append(frame)
+        return torch.stack(frames, 1)
+
+
+class ReferenceFixedState(torch.nn.Module):
+    """Seq2SeqClusterer's default model by hand: fixed-state decoder, frames + differences."""
+
+    def __init__(self, n_features, hidden_size):
+        super().__init__()
+        self.enc = torch.nn.GRU(n_features, hidden_size, batch_first=True)
+        self.dec = torch.nn.GRU(hidden_size, hidden_size, batch_first=True)
+        self.out = torch.nn.Linear(hidden_size, n_features)
+
+    def forward(self, x, observed):
+        _, h = self.enc(x[:, :observed])
+        states, _ = self.dec(h[0][:, None].expand(-1, x.shape[1] - observed, -1), h)
+        return self.out(states)
+
+
+def reference_fit(X, epochs, device, model_class, with_velocity=False, seed=0):
+    """Standardise (frames and, if asked, their differences), then Adam + clipping."""
+    if with_velocity:
+        velocity = np.diff(X, axis=1)
+        X = np.concatenate([X, np.concatenate([velocity[:, :1], velocity], axis=1)], axis=2)
+    flat = X.reshape(-1, X.shape[2])
+    Xt = torch.from_numpy(((X - flat.mean(0)) / flat.std(0)).astype(np.float32)).to(device)
+    observed = X.shape[1] // 2
+    torch.manual_seed(seed)
+    model = model_class(X.shape[2], H).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for _ in range(epochs):
+        for index in torch.randperm(len(X)).split(BATCH):
+            xb = Xt[index.to(device)]
+            loss = ((model(xb, observed) - xb[:, observed:]) ** 2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+    return model
+
+
+def bench_reference(args, clock):
+    """fit / the hand-written loop, for the paper's and the clusterer's default model."""
+    n, epochs, pairs = (1024, 2, 3) if args.quick else (4096, 3, 7)
+    X = windows(n)
+    configs = {
+        "paper (predict, previous_output)": (
+            dict(PAPER, prediction_length=T // 2),
+            lambda: reference_fit(X, epochs, args.device, ReferenceGRU),
+        ),
+        "Seq2SeqClusterer default (fixed_state, velocity)": (
+            dict(
+                hidden_size=H,
+                decoder_strategy="fixed_state",
+                with_velocity=True,
+                embedding="both",
+                prediction_length=T // 2,
+            ),
+            lambda: reference_fit(X, epochs, args.device, ReferenceFixedState, with_velocity=True),
+        ),
+    }
+    rows = []
+    for name, (params, reference) in configs.items():
+        fns = {
+            "reference": reference,
+            "fit": lambda params=params: Seq2SeqEmbedder(
+                **params,
+                max_epochs=epochs,
+                batch_size=BATCH,
+                random_state=0,
+                device=args.device,
+            ).fit(X),
+        }
+        fns["reference"](), fns["fit"]()  # warm-up
+        times, walls = interleaved(clock, fns, pairs)
+        ratios = [f / r for f, r in zip(times["fit"], times["reference"])]
+        wall_ratios = [f / r for f, r in zip(walls["fit"], walls["reference"])]
+        q1, q2, q3 = (float(q) for q in np.quantile(ratios, [0.25, 0.5, 0.75]))
+        rows.append(
+            {
+                "config": name,
+                "reference_s": med(times["reference"]),
+                "fit_s": med(times["fit"]),
+                "ratio_median": q2,
+                "ratio_q1": q1,
+                "ratio_q3": q3,
+                "ratios": ratios,
+                "wall_ratio_median": med(wall_ratios),
+            }
+        )
+    return {
+        "config": dict(
+            n_windows=n,
+            n_timesteps=T,
+            n_features=F,
+            hidden_size=H,
+            batch_size=BATCH,
+            epochs=epochs,
+            pairs=pairs,
+            threads=torch.get_num_threads(),
+        ),
+        "rows": rows,
     }
 
 
@@ -514,6 +640,27 @@ def markdown(res):
             f"{o['aa_ratio_max']:.3f}.",
             "",
         ]
+    if "reference" in res:
+        r, c = res["reference"], res["reference"]["config"]
+        lines += [
+            "## Training vs the loop a user writes by hand",
+            "",
+            f"{c['n_windows']} windows of {c['n_timesteps']}x{c['n_features']}, hidden "
+            f"{c['hidden_size']}, batch {c['batch_size']}, {c['epochs']} epochs, "
+            f"{c['threads']} thread(s); {c['pairs']} interleaved pairs. The reference is "
+            "`ReferenceGRU` / `ReferenceFixedState` in this script trained by a plain loop "
+            "(standardising, `randperm` batches, Adam, clipping), as in issue 17.",
+            "",
+            "| model | reference s | fit s | fit / reference (median) | quartiles | wall |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in r["rows"]:
+            lines.append(
+                f"| {row['config']} | {fmt(row['reference_s'])} | {fmt(row['fit_s'])} | "
+                f"**{row['ratio_median']:.3f}** | {row['ratio_q1']:.3f}-{row['ratio_q3']:.3f} | "
+                f"{row['wall_ratio_median']:.3f} |"
+            )
+        lines.append("")
     if "decoder" in res:
         d = res["decoder"]
         lines += [
@@ -657,6 +804,7 @@ def bench_amp(args, clock):
 
 SECTIONS = {
     "overhead": bench_overhead,
+    "reference": bench_reference,
     "decoder": bench_decoder,
     "transform": bench_transform,
     "scaling": bench_scaling,
