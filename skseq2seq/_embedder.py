@@ -621,6 +621,16 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
               standardised units.
 
             Steps past a sequence's end are NaN.
+
+        Examples
+        --------
+        >>> from skseq2seq import Seq2SeqEmbedder
+        >>> from skseq2seq.datasets import make_motion_sequences
+        >>> X, _ = make_motion_sequences(n_sequences=20, n_timesteps=12, random_state=0)
+        >>> embedder = Seq2SeqEmbedder(hidden_size=8, max_epochs=1, random_state=0).fit(X)
+        >>> out = embedder.inference(X, embedding=True, errors=True)
+        >>> out.embedding.shape, out.errors.shape
+        ((20, 8), (20, 6))
         """
         check_is_fitted(self, "module_")
         min_length = 2 if self.objective == "reconstruct" else self.prediction_length_ + 1
@@ -744,7 +754,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             Predicted frames; constant channels hold their constant; steps
             past a sequence's end are NaN.
         """
-        return self.frames_in_units(self.inference(X, frames=True).frames)
+        return self._frames_in_units(self.inference(X, frames=True).frames)
 
     def net_inputs(self, X):
         """The net's input channels for X, standardised as the net sees them.
@@ -761,6 +771,16 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             The channels in ``features_kept_`` (with ``with_velocity``, the
             frames' then their differences'), standardised with ``scaler_``;
             steps past a sequence's end are NaN.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skseq2seq import Seq2SeqEmbedder
+        >>> X = np.random.default_rng(0).normal(size=(10, 8, 2))
+        >>> embedder = Seq2SeqEmbedder(hidden_size=4, max_epochs=1, random_state=0).fit(X)
+        >>> inputs = embedder.net_inputs(X)
+        >>> inputs.shape, bool(abs(inputs.mean()) < 1e-9)
+        ((10, 8, 2), True)
         """
         check_is_fitted(self, "features_kept_")
         data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
@@ -771,7 +791,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         inputs[np.arange(inputs.shape[1])[None, :] >= lengths[:, None]] = np.nan
         return inputs
 
-    def frames_in_units(self, frames):
+    def _frames_in_units(self, frames):
         """Standardised frames of the kept channels, mapped back to the units of ``X``.
 
         Parameters

@@ -494,3 +494,36 @@ def test_callbacks_transform_mid_training(data):
     np.testing.assert_array_equal(
         embedder.history_[:, "train_loss"], small().fit(X).history_[:, "train_loss"]
     )
+
+
+def test_inference_returns_every_output_of_one_pass(data):
+    X, _ = data
+    embedder = small().fit(X)
+    out = embedder.inference(X, embedding=True, states=True, frames=True, errors=True)
+    np.testing.assert_array_equal(out.embedding, embedder.transform(X))
+    np.testing.assert_array_equal(out.states, embedder.transform_states(X))
+    np.testing.assert_allclose(-out.errors.mean(1), embedder.score_samples(X))
+    # Predicted frames in standardised units, mapped back by forecast.
+    kept = embedder.features_kept_
+    scaler = embedder.scaler_
+    np.testing.assert_allclose(
+        out.frames * scaler.scale_[kept] + scaler.mean_[kept], embedder.forecast(X)[..., kept]
+    )
+    assert set(embedder.inference(X, errors=True)) == {"errors"}
+
+
+def test_net_inputs_standardise_and_mark_padding(data):
+    X, _ = data
+    embedder = small().fit(X)
+    inputs = embedder.net_inputs([X[0], X[1][:5]])
+    np.testing.assert_allclose(inputs[0], (X[0] - embedder.scaler_.mean_) / embedder.scaler_.scale_)
+    assert np.isnan(inputs[1, 5:]).all() and np.isfinite(inputs[1, :5]).all()
+
+
+@pytest.mark.parametrize("method", ["inference", "net_inputs"])
+def test_inference_and_net_inputs_bad_input(data, method):
+    embedder = small().fit(data[0])
+    with pytest.raises(ValueError, match="X has 2 features per time step"):
+        getattr(embedder, method)(data[0][:, :, :2])
+    with pytest.raises(TypeError, match="X is None"):
+        getattr(embedder, method)(None)
