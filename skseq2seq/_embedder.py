@@ -49,8 +49,11 @@ def _fit_standard_scaler(data, lengths):
     largest magnitude before the statistics are taken, so they stay finite
     where squaring the values would overflow.
     """
-    frames = data[np.arange(data.shape[1])[None, :] < lengths[:, None]]
-    peak = np.abs(frames).max(0).astype(np.float64)
+    if (lengths == data.shape[1]).all():
+        frames = data.reshape(-1, data.shape[2])  # a view: no copy of the data
+    else:
+        frames = data[np.arange(data.shape[1])[None, :] < lengths[:, None]]
+    peak = np.maximum(frames.max(0), -frames.min(0)).astype(np.float64)
     if not (peak > _SAFE_MAGNITUDE).any():
         return StandardScaler().fit(frames)
     peak = np.where(peak > 0, peak, 1.0)
@@ -405,8 +408,10 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         self.n_features_in_ = data.shape[2]
         self.prediction_length_ = self._resolve_prediction_length(lengths, params)
         self._check_lengths(lengths)
-        self._fit_scaler(data, lengths)
-        inputs = self._to_tensor(data, lengths)  # refuses out-of-range values, before training
+        channels = self._inputs(data)
+        self._fit_scaler(channels, lengths)
+        inputs = self._to_tensor(channels, lengths)  # refuses out-of-range values, before training
+        del channels
 
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         dataset = SequenceBatches(inputs, torch.from_numpy(lengths))
@@ -454,29 +459,36 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         velocity = np.concatenate([velocity[:, :1], velocity], axis=1)
         return np.concatenate([data, velocity], axis=2)
 
-    def _fit_scaler(self, data, lengths):
-        data = self._inputs(data)
+    def _fit_scaler(self, channels, lengths):
+        """Standardisation of the net's input ``channels`` (see :meth:`_inputs`)."""
         if not self.standardize:
             self.scaler_ = None
-            self.features_kept_ = np.ones(data.shape[2], dtype=bool)
+            self.features_kept_ = np.ones(channels.shape[2], dtype=bool)
             return
-        self.scaler_ = _fit_standard_scaler(data, lengths)
+        self.scaler_ = _fit_standard_scaler(channels, lengths)
         spread = np.sqrt(self.scaler_.var_)  # inf only past 1e154: kept either way
         kept = spread > 1e-8 * np.maximum(1.0, np.abs(self.scaler_.mean_))
         # All channels constant: keep them (the net then sees zeros) rather than none.
         self.features_kept_ = kept if kept.any() else np.ones_like(kept)
 
-    def _to_tensor(self, data, lengths):
-        """Standardised float32 tensor of the kept channels, padding zeroed.
+    def _standardized(self, channels):
+        """The kept input channels, standardised: a new float64 array."""
+        kept = self.features_kept_
+        data = channels[..., kept].astype(np.float64, copy=False)  # indexing copied already
+        if self.scaler_ is not None:
+            # In place: the same arithmetic as (data - mean) / scale, one array less.
+            with np.errstate(over="ignore", invalid="ignore"):
+                data -= self.scaler_.mean_[kept]
+                data /= self.scaler_.scale_[kept]
+        return data
+
+    def _to_tensor(self, channels, lengths):
+        """Standardised float32 tensor of the kept input ``channels``, padding zeroed.
 
         Values the net cannot take (``|value| > MAX_INPUT`` after
         standardisation) raise a ValueError naming where they are.
         """
-        data = self._inputs(data)[..., self.features_kept_]
-        if self.scaler_ is not None:
-            kept = self.features_kept_
-            with np.errstate(over="ignore", invalid="ignore"):
-                data = (data - self.scaler_.mean_[kept]) / self.scaler_.scale_[kept]
+        data = self._standardized(channels)
         padding = np.arange(data.shape[1])[None, :] >= lengths[:, None]
         if padding.any():
             data = np.where(padding[:, :, None], 0.0, data)
@@ -484,6 +496,9 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32))
 
     def _check_input_range(self, data):
+        # Two reductions without temporaries settle the usual case (NaN fails them).
+        if data.size == 0 or (data.min() >= -MAX_INPUT and data.max() <= MAX_INPUT):
+            return
         with np.errstate(invalid="ignore"):
             bad = ~(np.abs(data) <= MAX_INPUT)  # also catches inf and NaN
         if not bad.any():
@@ -675,7 +690,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
     def _batch_tensors(self, data, lengths, rows):
         """(X, lengths) tensors of equal-length ``rows``, zero-padded to INFERENCE_BATCH rows."""
         length = int(lengths[rows[0]])
-        block = self._to_tensor(data[rows, :length], np.full(len(rows), length))
+        block = self._to_tensor(self._inputs(data[rows, :length]), np.full(len(rows), length))
         padded = torch.zeros((INFERENCE_BATCH,) + tuple(block.shape[1:]), dtype=block.dtype)
         padded[: len(block)] = block
         return padded, torch.full((INFERENCE_BATCH,), length, dtype=torch.int64)
@@ -784,10 +799,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "features_kept_")
         data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
-        inputs = self._inputs(data)[..., self.features_kept_].astype(np.float64)
-        if self.scaler_ is not None:
-            kept = self.features_kept_
-            inputs = (inputs - self.scaler_.mean_[kept]) / self.scaler_.scale_[kept]
+        inputs = self._standardized(self._inputs(data))
         inputs[np.arange(inputs.shape[1])[None, :] >= lengths[:, None]] = np.nan
         return inputs
 

@@ -130,6 +130,12 @@ class Seq2SeqModule(nn.Module):
             return lengths, X, mask, torch.zeros_like(X[:, 0])
         n_pred = self.prediction_length
         observed = lengths - n_pred
+        n_steps = X.shape[1]
+        if bool((lengths == n_steps).all()):
+            # Equal lengths (fixed windows): plain slices, no gathers.
+            seen = n_steps - n_pred
+            mask = torch.ones((X.shape[0], n_pred), dtype=torch.bool, device=X.device)
+            return observed, X[:, seen:], mask, X[:, seen - 1]
         index = observed[:, None] + torch.arange(n_pred, device=X.device)[None, :]
         target = X.gather(1, index[:, :, None].expand(-1, -1, X.shape[2]))
         last_seen = X.gather(1, (observed - 1)[:, None, None].expand(-1, 1, X.shape[2]))[:, 0]
@@ -158,6 +164,20 @@ class Seq2SeqModule(nn.Module):
 
     def _free_run(self, frame, h, n_steps):
         """Paper's decoder: each step is fed its own previous (residual) output."""
+        if self.num_layers == 1:
+            # One GRU cell step on the decoder's weights: the same maths as a
+            # one-step nn.GRU call without its per-call setup (~8% of a
+            # training step on CPU).
+            gru = self.decoder
+            weights = (gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0)
+            h = h[0]
+            frames, states = [], []
+            for _ in range(n_steps):
+                h = torch.gru_cell(frame, h, *weights)
+                frame = frame + self.readout(h)
+                frames.append(frame)
+                states.append(h)
+            return torch.stack(frames, dim=1), torch.stack(states, dim=1)
         frames, states = [], []
         frame = frame[:, None]
         for _ in range(n_steps):
@@ -187,6 +207,8 @@ class MaskedMSELoss(nn.Module):
     """Mean squared error over the valid (unpadded) steps only."""
 
     def forward(self, output, target, mask):
+        if bool(mask.all()):  # no padding: plain MSE, one fused kernel
+            return nn.functional.mse_loss(output, target)
         return masked_squared_error(output, target, mask).sum() / (
             mask.sum().to(output.dtype) * output.shape[2]
         )

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from skorch.callbacks import Callback
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from skseq2seq import Seq2SeqEmbedder
@@ -272,3 +273,67 @@ def test_transform_over_several_inference_chunks():
     assert Z.shape == (n, 4) and Z.dtype == np.float32
     parts = [embedder.transform(X[i : i + _INFERENCE_BATCH]) for i in range(0, n, _INFERENCE_BATCH)]
     np.testing.assert_array_equal(Z, np.concatenate(parts))
+
+
+class _Recorder(Callback):
+    """Initial weights and the input of every training batch."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.initial = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
+        self.batches = []
+
+    def on_batch_begin(self, net, batch=None, training=None, **kwargs):
+        self.batches.append(batch[0]["X"].clone())
+
+
+class _HandWritten(torch.nn.Module):
+    """The paper's model as issue 17's reference loop writes it (GRUCell decoder)."""
+
+    def __init__(self, n_features, hidden_size):
+        super().__init__()
+        self.enc = torch.nn.GRU(n_features, hidden_size, batch_first=True)
+        self.cell = torch.nn.GRUCell(n_features, hidden_size)
+        self.out = torch.nn.Linear(hidden_size, n_features)
+
+    def forward(self, x, observed):
+        _, h = self.enc(x[:, :observed])
+        h, frame, frames = h[0], x[:, observed - 1], []
+        for _ in range(x.shape[1] - observed):
+            h = self.cell(frame, h)
+            frame = frame + self.out(h)
+            frames.append(frame)
+        return torch.stack(frames, 1)
+
+
+def test_training_equals_hand_written_loop(X):
+    """Same weights, same batches: fit's losses are the plain loop's (Adam + clipping)."""
+    recorder = _Recorder()
+    embedder = small(prediction_length=8, max_epochs=2, callbacks=[("recorder", recorder)]).fit(X)
+    losses = [b["train_loss"] for epoch in embedder.history_ for b in epoch["batches"]]
+
+    model = _HandWritten(X.shape[2], 8)
+    w = recorder.initial
+    renamed = {
+        "enc.weight_ih_l0": w["encoder.weight_ih_l0"],
+        "enc.weight_hh_l0": w["encoder.weight_hh_l0"],
+        "enc.bias_ih_l0": w["encoder.bias_ih_l0"],
+        "enc.bias_hh_l0": w["encoder.bias_hh_l0"],
+        "cell.weight_ih": w["decoder.weight_ih_l0"],
+        "cell.weight_hh": w["decoder.weight_hh_l0"],
+        "cell.bias_ih": w["decoder.bias_ih_l0"],
+        "cell.bias_hh": w["decoder.bias_hh_l0"],
+        "out.weight": w["readout.weight"],
+        "out.bias": w["readout.bias"],
+    }
+    model.load_state_dict(renamed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=embedder.lr)
+    expected = []
+    for xb in recorder.batches:
+        loss = ((model(xb, 8) - xb[:, 8:]) ** 2).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        expected.append(loss.item())
+    assert len(expected) == len(losses) == 6
+    np.testing.assert_allclose(losses, expected, rtol=1e-6)
