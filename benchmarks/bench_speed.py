@@ -827,6 +827,23 @@ def markdown(res):
             f"{a['max_abs_diff']:.3g}.",
             "",
         ]
+    if "compile" in res:
+        c = res["compile"]
+        lines += [
+            "## torch.compile",
+            "",
+            f"Module training step (forward, backward, Adam) on a batch of {c['batch']}, "
+            "median of 7 interleaved repeats; first call's compile time apart.",
+            "",
+            "| model | eager ms/step | compiled ms/step | compiled / eager | compile s |",
+            "|---|---|---|---|---|",
+        ]
+        for row in c["rows"]:
+            lines.append(
+                f"| {row['config']} | {fmt(row['eager_ms'])} | {fmt(row['compiled_ms'])} | "
+                f"{row['compiled_ms'] / row['eager_ms']:.3f} | {fmt(row['compile_s'])} |"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -858,6 +875,44 @@ def bench_amp(args, clock):
     }
 
 
+def bench_compile(args, clock):
+    """torch.compile of the module: training step time and the one-off compile time."""
+    rows = []
+    X = torch.from_numpy(windows(BATCH)).to(args.device)
+    lengths = torch.full((BATCH,), T, device=args.device)
+    for name, strategy in [("paper (previous_output)", None), ("fixed_state", "fixed_state")]:
+        torch.manual_seed(0)
+        module = Seq2SeqModule(F, H, prediction_length=T // 2, decoder_strategy=strategy)
+        module = module.to(args.device)
+        compiled = torch.compile(module)
+        optimizer = torch.optim.Adam(module.parameters())
+        criterion = MaskedMSELoss()
+
+        def step(net):
+            def run():
+                for _ in range(5):
+                    output, target, mask = net(X, lengths)[:3]
+                    optimizer.zero_grad()
+                    criterion(output, target, mask).backward()
+                    optimizer.step()
+
+            return run
+
+        start = time.perf_counter()
+        step(compiled)()
+        compile_s = time.perf_counter() - start
+        times, _ = interleaved(clock, {"eager": step(module), "compiled": step(compiled)}, 7)
+        rows.append(
+            {
+                "config": name,
+                "eager_ms": 1000 * med(times["eager"]) / 5,
+                "compiled_ms": 1000 * med(times["compiled"]) / 5,
+                "compile_s": compile_s,
+            }
+        )
+    return {"batch": BATCH, "rows": rows}
+
+
 SECTIONS = {
     "overhead": bench_overhead,
     "reference": bench_reference,
@@ -865,6 +920,7 @@ SECTIONS = {
     "transform": bench_transform,
     "scaling": bench_scaling,
     "amp": bench_amp,
+    "compile": bench_compile,
 }
 
 

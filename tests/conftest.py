@@ -22,3 +22,12 @@ def cmu_data_home():
     if not path.is_dir():
         pytest.skip(f"real CMU data not found at {path}")
     return _SHARED
+
+
+@pytest.fixture(scope="session")
+def h36m_data_home():
+    """The data home holding the real ``h36m/`` folder, or skip."""
+    path = _SHARED / "h36m"
+    if not path.is_dir():
+        pytest.skip(f"real Human3.6M data not found at {path}")
+    return _SHARED

@@ -1,0 +1,413 @@
+"""Quality that generalizes: every default candidate and baseline, every dataset, 5 seeds.
+
+One command runs the dev suite and chooses defaults leave-one-dataset-out::
+
+    python benchmarks/bench_generalization.py run --workers 2      # ~40 min on 2 cores
+    python benchmarks/bench_generalization.py summarize             # tables from the JSONL
+
+Results are appended, one JSON line per (dataset, seed, method), to
+``benchmarks/results/generalization.jsonl`` as runs finish (a run cut short
+keeps what finished; ``run`` skips (dataset, seed) pairs already there), and
+``summarize`` writes ``generalization.md`` and ``generalization.json``.
+
+Datasets (real ones need ``../shared/data`` or ``SKSEQ2SEQ_DATA``)
+    ``cmu``, ``concat``, ``s86``, ``synth``: as in ``bench_quality.py``
+    (CMU 7-action windows; windows of concatenated CMU recordings labelled by
+    their centre frame; subject 86's dev trials 01, 03, 05 at 30 fps;
+    synthetic regimes). ``h36m``: Human3.6M, subjects S1, S6, S7, S8, 15
+    actions, 50-frame windows (2 s at 25 fps) with stride 20, labelled by
+    their recording's action; its 1-NN protocol is cross-subject (Predict &
+    Cluster): each subject's windows are classified by their nearest
+    neighbour among the other subjects' windows, accuracy averaged over the
+    four subjects.
+
+Methods
+    One default ``Seq2SeqClusterer`` net is trained per (dataset, seed);
+    every *candidate* reads it differently (embedding view x clustering), so
+    that the candidates differ only in what they are: ``default`` (the
+    current defaults: decoder + encoder states, spectral, surplus groups
+    merged by posture statistics), ``no-merge`` (same, ``n_extra_clusters=0``:
+    dynamics only), ``decoder`` / ``decoder, no-merge`` (decoder states
+    only), ``encoder``, ``k-means``, ``cosine average-linkage``, and
+    ``dynamics+posture`` (an explicit joined view: the standardised
+    embedding and the standardised per-window mean/std, each block weighted
+    to equal total variance, spectral without merging). Baselines, same data,
+    same run: k-means on flattened standardised windows, PCA + k-means,
+    k-means and Ward on per-window mean/std, tslearn DTW k-means (fitted on a
+    300-window subsample, time / 5), and 1-NN on each baseline's features.
+
+Selection (leave one dataset out)
+    For each dataset D, the candidate with the best mean, over the *other*
+    datasets, of (candidate ARI - best baseline ARI) (5-seed means) is the
+    one reported for D. No candidate is chosen on the number it reports.
+"""
+
+import argparse
+import concurrent.futures as cf
+import functools
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+RESULTS = HERE / "results"
+JSONL = RESULTS / "generalization.jsonl"
+DATASETS = ("cmu", "concat", "s86", "h36m", "synth")
+SEEDS = (0, 1, 2, 3, 4)
+H36M_STRIDE = 20
+
+
+# -- data ---------------------------------------------------------------------
+
+
+@functools.cache
+def dataset(name):
+    """(windows, labels, n_clusters, one_nn) where one_nn = (kind, array)."""
+    import bench_quality as bq
+
+    if name == "h36m":
+        from skseq2seq.datasets import load_h36m, sliding_windows
+
+        h36m = load_h36m(data_home=bq.DATA_HOME)
+        W, y, g = sliding_windows(
+            h36m.recordings, 50, H36M_STRIDE, y=list(h36m.target), return_groups=True
+        )
+        return W, np.asarray(y), len(h36m.target_names), ("groups", h36m.subjects[g])
+    W, y, k, split = bq.load_datasets([name], quick=False)[name]
+    return W, np.asarray(y), k, ("split", split)
+
+
+def available():
+    import bench_quality as bq
+
+    have = {"synth"}
+    if (bq.CMU_HOME / "actions").is_dir():
+        have |= {"cmu", "concat"}
+    if (bq.CMU_HOME / "subject86").is_dir():
+        have.add("s86")
+    if (bq.DATA_HOME / "h36m").is_dir():
+        have.add("h36m")
+    return [d for d in DATASETS if d in have]
+
+
+def one_nn(F, y, protocol):
+    """1-NN accuracy: a fixed train/test split, or leave one group (subject) out."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    F = np.asarray(F, dtype=np.float64).reshape(len(F), -1)
+    kind, values = protocol
+    if kind == "split":
+        if values.all() or not values.any():
+            return float("nan")
+        folds = [(values, ~values)]
+    else:
+        folds = [(values != g, values == g) for g in np.unique(values)]
+    scores = []
+    for train, test in folds:
+        knn = KNeighborsClassifier(1).fit(F[train], y[train])
+        scores.append(float((knn.predict(F[test]) == y[test]).mean()))
+    return float(np.mean(scores))
+
+
+# -- methods ------------------------------------------------------------------
+
+
+def _joined(E, P):
+    """Embedding and posture statistics, standardised, each block of equal total variance."""
+    from sklearn.preprocessing import StandardScaler
+
+    blocks = [StandardScaler().fit_transform(B) for B in (E, P)]
+    return np.hstack([B / np.sqrt(B.shape[1]) for B in blocks])
+
+
+def candidates(clusterer, W, k, seed):
+    """{name: (labels, features)}: the trained default net read every candidate way."""
+    from skseq2seq import EmbeddingClusterer, posture_statistics
+
+    embedder = clusterer.embedder_
+    views = {"both": clusterer.embedding_}
+    for view in ("decoder", "encoder"):
+        previous = embedder.embedding
+        views[view] = embedder.set_params(embedding=view).transform(W)
+        embedder.set_params(embedding=previous)
+    posture = posture_statistics(W)
+    stage = clusterer.embedding_clusterer_.get_params(deep=False)
+
+    def cluster(E, **params):
+        model = EmbeddingClusterer(**{**stage, "n_clusters": k, "random_state": seed, **params})
+        return model.fit_predict(E, merge_features=posture)
+
+    out = {
+        "default": (clusterer.labels_, views["both"]),
+        "no-merge": (cluster(views["both"], n_extra_clusters=0), views["both"]),
+        "decoder": (cluster(views["decoder"]), views["decoder"]),
+        "decoder, no-merge": (cluster(views["decoder"], n_extra_clusters=0), views["decoder"]),
+        "encoder": (cluster(views["encoder"]), views["encoder"]),
+        "k-means": (cluster(views["both"], clustering="kmeans"), views["both"]),
+        "cosine average-linkage": (
+            cluster(views["both"], clustering="agglomerative"),
+            views["both"],
+        ),
+    }
+    joined = _joined(views["both"], posture)
+    out["dynamics+posture"] = (cluster(joined, n_extra_clusters=0), joined)
+    return out
+
+
+def baselines(W, k, seed):
+    """{name: (labels, features, seconds)} of the classical methods."""
+    import bench_quality as bq
+    from sklearn.cluster import AgglomerativeClustering
+
+    class Args:
+        ts_downsample, ts_subsample = 5, 300
+
+    out = {}
+    for name, method in [
+        ("k-means, flattened windows", bq.baseline_kmeans_flat),
+        ("PCA + k-means", bq.baseline_pca_kmeans),
+        ("k-means, per-window mean/std", bq.baseline_meanstd_kmeans),
+    ]:
+        labels, F, seconds, _ = method(W, k, seed, Args)
+        out[name] = (labels, F, seconds)
+    F = out["k-means, per-window mean/std"][1]
+    t = time.perf_counter()
+    ward = AgglomerativeClustering(k, linkage="ward").fit_predict(F)
+    out["Ward, per-window mean/std"] = (ward, F, time.perf_counter() - t)
+    try:
+        labels, F, seconds, _ = bq._baseline_tslearn("dtw")(W, k, seed, Args)
+        out["tslearn DTW k-means"] = (labels, F, seconds)
+    except ImportError:
+        pass
+    return out
+
+
+def run_one(name, seed):
+    """Every candidate and baseline on one dataset with one seed: JSON rows."""
+    import torch
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from skseq2seq import EmbeddingClusterer, Seq2SeqClusterer
+    from skseq2seq.metrics import clustering_accuracy
+
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore")
+    W, y, k, protocol = dataset(name)
+    rows = []
+
+    def row(method, kind, labels, F, seconds, **extra):
+        rows.append(
+            dict(
+                dataset=name,
+                seed=seed,
+                method=method,
+                kind=kind,
+                ari=float(adjusted_rand_score(y, labels)),
+                nmi=float(normalized_mutual_info_score(y, labels)),
+                acc=float(clustering_accuracy(y, labels)),
+                nn1=one_nn(F, y, protocol),
+                fit_s=float(seconds),
+                n_samples=len(W),
+                n_clusters=k,
+                **extra,
+            )
+        )
+
+    t = time.perf_counter()
+    clusterer = Seq2SeqClusterer(n_clusters=k, random_state=seed).fit(W)
+    fit_s = time.perf_counter() - t
+    for method, (labels, F) in candidates(clusterer, W, k, seed).items():
+        row(method, "candidate", labels, F, fit_s)
+    for key, max_clusters in (("auto_k", 10), ("auto_k_20", 20)):  # 10: the default
+        auto = EmbeddingClusterer(n_clusters="auto", max_clusters=max_clusters, random_state=seed)
+        rows[0][key] = int(auto.fit(clusterer.embedding_).n_clusters_)
+    for method, (labels, F, seconds) in baselines(W, k, seed).items():
+        row(method, "baseline", labels, F, seconds)
+    return rows
+
+
+def cmd_run(args):
+    done = set()
+    if JSONL.exists():
+        done = {(r["dataset"], r["seed"]) for r in map(json.loads, JSONL.read_text().splitlines())}
+    names = [d for d in (args.datasets or available()) if d in available()]
+    # Largest first, so the two workers finish together.
+    order = ["h36m", "cmu", "concat", "s86", "synth"]
+    todo = [
+        (d, s) for d in sorted(names, key=order.index) for s in args.seeds if (d, s) not in done
+    ]
+    print(f"{len(todo)} runs: {todo}", flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    with cf.ProcessPoolExecutor(args.workers) as pool:
+        futures = {pool.submit(run_one, d, s): (d, s) for d, s in todo}
+        for future in cf.as_completed(futures):
+            rows = future.result()
+            with JSONL.open("a") as f:
+                for r in rows:
+                    f.write(json.dumps(r) + "\n")
+            best = max(r["ari"] for r in rows if r["kind"] == "baseline")
+            print(
+                f"{futures[future]}: default ARI {rows[0]['ari']:.3f} (best baseline "
+                f"{best:.3f}), fit {rows[0]['fit_s']:.0f} s, auto k {rows[0]['auto_k']} "
+                f"(true {rows[0]['n_clusters']})",
+                flush=True,
+            )
+
+
+# -- summary ------------------------------------------------------------------
+
+
+def _table(rows):
+    """{dataset: {method: {metric: (mean, sd), kind}}} over seeds."""
+    out = {}
+    for r in rows:
+        out.setdefault(r["dataset"], {}).setdefault(r["method"], []).append(r)
+    table = {}
+    for d, methods in out.items():
+        table[d] = {}
+        for m, rs in methods.items():
+            entry = {"kind": rs[0]["kind"], "n_seeds": len(rs)}
+            for metric in ("ari", "nmi", "acc", "nn1", "fit_s"):
+                values = np.array([r[metric] for r in rs], dtype=float)
+                entry[metric] = (float(np.mean(values)), float(np.std(values)))
+            for key in ("auto_k", "auto_k_20"):
+                if key in rs[0]:
+                    entry[key] = [r[key] for r in rs]
+            table[d][m] = entry
+    return table
+
+
+def leave_one_dataset_out(table, metric="ari"):
+    """{held-out dataset: (chosen candidate, its held-out row, best baseline name/row)}."""
+    datasets = sorted(table)
+
+    def margin(d, m):
+        best = max(e[metric][0] for e in table[d].values() if e["kind"] == "baseline")
+        return table[d][m][metric][0] - best
+
+    names = [m for m, e in table[datasets[0]].items() if e["kind"] == "candidate"]
+    names = [m for m in names if all(m in table[d] for d in datasets)]
+    chosen = {}
+    for held in datasets:
+        others = [d for d in datasets if d != held] or [held]
+        score = {m: np.mean([margin(d, m) for d in others]) for m in names}
+        pick = max(names, key=lambda m: score[m])
+        base = max(
+            (m for m, e in table[held].items() if e["kind"] == "baseline"),
+            key=lambda m: table[held][m][metric][0],
+        )
+        chosen[held] = dict(
+            candidate=pick,
+            score_on_others=float(score[pick]),
+            ours=table[held][pick][metric],
+            best_baseline=base,
+            baseline=table[held][base][metric],
+        )
+    return chosen
+
+
+def _pm(value):
+    return f"{value[0]:.3f} ± {value[1]:.3f}"
+
+
+def cmd_summarize(args):
+    rows = [json.loads(line) for line in JSONL.read_text().splitlines()]
+    table = _table(rows)
+    lodo = leave_one_dataset_out(table)
+    datasets = [d for d in DATASETS if d in table]
+    seeds = sorted({r["seed"] for r in rows})
+    lines = [
+        "# Quality that generalizes: leave-one-dataset-out",
+        "",
+        f"`python benchmarks/bench_generalization.py run` then `summarize` — "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; seeds {seeds}; "
+        f"{platform.processor() or platform.machine()}, CPU, one thread per run. "
+        "Raw rows: `generalization.jsonl`. Method and protocol: the script's docstring.",
+        "",
+        "## Held-out table (ARI, mean ± sd over seeds)",
+        "",
+        "For each dataset, the candidate chosen on the *other* datasets (best mean margin "
+        "over the best baseline there), its ARI here, and the best baseline here.",
+        "",
+        "| held-out dataset | chosen on the others | ours | best baseline | baseline ARI | "
+        "ours − baseline |",
+        "|---|---|---|---|---|---|",
+    ]
+    margins = []
+    for d in datasets:
+        c = lodo[d]
+        margins.append(c["ours"][0] - c["baseline"][0])
+        lines.append(
+            f"| {d} | {c['candidate']} | {_pm(c['ours'])} | {c['best_baseline']} | "
+            f"{_pm(c['baseline'])} | {margins[-1]:+.3f} |"
+        )
+    lines += ["", f"Mean margin over datasets: **{np.mean(margins):+.3f}** ARI.", ""]
+    if "h36m" in table:
+        h = table["h36m"]
+        best_nn = max(
+            (m for m, e in h.items() if e["kind"] == "baseline"), key=lambda m: h[m]["nn1"][0]
+        )
+        lines += [
+            "## Human3.6M cross-subject 1-NN accuracy (leave one subject out)",
+            "",
+            "| features | 1-NN accuracy |",
+            "|---|---|",
+        ]
+        for m, e in sorted(h.items(), key=lambda item: -item[1]["nn1"][0]):
+            lines.append(f"| {m} ({e['kind']}) | {_pm(e['nn1'])} |")
+        lines += ["", f"Best baseline feature: {best_nn}.", ""]
+    lines += ['## n_clusters="auto" on the default embedding', ""]
+    lines += [
+        "| dataset | true k | chosen k per seed (max_clusters=10, the default) | "
+        "chosen k (max_clusters=20) |",
+        "|---|---|---|---|",
+    ]
+    for d in datasets:
+        e = table[d].get("default", {})
+        true_k = next(r["n_clusters"] for r in rows if r["dataset"] == d)
+        lines.append(f"| {d} | {true_k} | {e.get('auto_k')} | {e.get('auto_k_20')} |")
+    lines += ["", "## Every method, every dataset", ""]
+    for d in datasets:
+        lines += [
+            f"### {d} ({next(r['n_samples'] for r in rows if r['dataset'] == d)} windows, "
+            f"k = {next(r['n_clusters'] for r in rows if r['dataset'] == d)})",
+            "",
+            "| method | kind | ARI | NMI | accuracy | 1-NN | fit s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for m, e in sorted(table[d].items(), key=lambda item: -item[1]["ari"][0]):
+            lines.append(
+                f"| {m} | {e['kind']} | {_pm(e['ari'])} | {_pm(e['nmi'])} | {_pm(e['acc'])} | "
+                f"{_pm(e['nn1'])} | {e['fit_s'][0]:.1f} |"
+            )
+        lines.append("")
+    (RESULTS / "generalization.md").write_text("\n".join(lines))
+    (RESULTS / "generalization.json").write_text(
+        json.dumps({"table": table, "leave_one_dataset_out": lodo}, indent=1)
+    )
+    print("\n".join(lines))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="train and score; appends to generalization.jsonl")
+    run.add_argument("--datasets", nargs="*", choices=DATASETS, default=None)
+    run.add_argument("--seeds", nargs="*", type=int, default=list(SEEDS))
+    run.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
+    sub.add_parser("summarize", help="tables and the leave-one-dataset-out choice")
+    args = parser.parse_args(argv)
+    {"run": cmd_run, "summarize": cmd_summarize}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
