@@ -61,6 +61,8 @@ sys.path.insert(0, str(HERE))
 
 RESULTS = HERE / "results"
 JSONL = RESULTS / "generalization.jsonl"
+# Trained nets' embeddings (not committed): candidates can be re-scored without retraining.
+CACHE = HERE.parent / ".studydata" / "generalization"
 DATASETS = ("cmu", "concat", "s86", "h36m", "synth")
 SEEDS = (0, 1, 2, 3, 4)
 H36M_STRIDE = 20
@@ -129,38 +131,53 @@ def _joined(E, P):
     return np.hstack([B / np.sqrt(B.shape[1]) for B in blocks])
 
 
-def candidates(clusterer, W, k, seed):
+def embed(name, seed):
+    """The default net's views of one dataset: trained once, cached in .studydata/."""
+    import torch
+
+    from skseq2seq import Seq2SeqClusterer
+
+    path = CACHE / f"{name}_{seed}.npz"
+    if path.exists():
+        cached = np.load(path)
+        return {key: cached[key] for key in cached.files}
+    torch.set_num_threads(1)
+    W, y, k, _ = dataset(name)
+    t = time.perf_counter()
+    clusterer = Seq2SeqClusterer(n_clusters=k, random_state=seed).fit(W)
+    views = {"fit_s": np.float64(time.perf_counter() - t), "labels": clusterer.labels_}
+    embedder = clusterer.embedder_
+    for view in ("both", "decoder", "encoder"):
+        views[view] = embedder.set_params(embedding=view).transform(W)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **views)
+    return views
+
+
+def candidates(views, W, k, seed):
     """{name: (labels, features)}: the trained default net read every candidate way."""
     from skseq2seq import EmbeddingClusterer, posture_statistics
 
-    embedder = clusterer.embedder_
-    views = {"both": clusterer.embedding_}
-    for view in ("decoder", "encoder"):
-        previous = embedder.embedding
-        views[view] = embedder.set_params(embedding=view).transform(W)
-        embedder.set_params(embedding=previous)
     posture = posture_statistics(W)
-    stage = clusterer.embedding_clusterer_.get_params(deep=False)
 
     def cluster(E, **params):
-        model = EmbeddingClusterer(**{**stage, "n_clusters": k, "random_state": seed, **params})
+        model = EmbeddingClusterer(n_clusters=k, random_state=seed, **params)
         return model.fit_predict(E, merge_features=posture)
 
-    out = {
-        "default": (clusterer.labels_, views["both"]),
-        "no-merge": (cluster(views["both"], n_extra_clusters=0), views["both"]),
-        "decoder": (cluster(views["decoder"]), views["decoder"]),
-        "decoder, no-merge": (cluster(views["decoder"], n_extra_clusters=0), views["decoder"]),
-        "encoder": (cluster(views["encoder"]), views["encoder"]),
-        "k-means": (cluster(views["both"], clustering="kmeans"), views["both"]),
-        "cosine average-linkage": (
-            cluster(views["both"], clustering="agglomerative"),
-            views["both"],
-        ),
+    both, decoder, encoder = views["both"], views["decoder"], views["encoder"]
+    joined = _joined(both, posture)
+    return {
+        "default": (views["labels"], both),
+        "no-merge": (cluster(both, n_extra_clusters=0), both),
+        "decoder": (cluster(decoder), decoder),
+        "decoder, no-merge": (cluster(decoder, n_extra_clusters=0), decoder),
+        "encoder": (cluster(encoder), encoder),
+        "k-means": (cluster(both, clustering="kmeans"), both),
+        "decoder, k-means": (cluster(decoder, clustering="kmeans"), decoder),
+        "cosine average-linkage": (cluster(both, clustering="agglomerative"), both),
+        "dynamics+posture": (cluster(joined, n_extra_clusters=0), joined),
+        "dynamics+posture, k-means": (cluster(joined, clustering="kmeans"), joined),
     }
-    joined = _joined(views["both"], posture)
-    out["dynamics+posture"] = (cluster(joined, n_extra_clusters=0), joined)
-    return out
 
 
 def baselines(W, k, seed):
@@ -191,20 +208,15 @@ def baselines(W, k, seed):
     return out
 
 
-def run_one(name, seed):
-    """Every candidate and baseline on one dataset with one seed: JSON rows."""
-    import torch
+def score_rows(name, seed, method_labels, kind, fit_s=None):
+    """JSON rows: ARI, NMI, accuracy, 1-NN of each method's (labels, features[, seconds])."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from skseq2seq import EmbeddingClusterer, Seq2SeqClusterer
     from skseq2seq.metrics import clustering_accuracy
 
-    torch.set_num_threads(1)
-    warnings.filterwarnings("ignore")
     W, y, k, protocol = dataset(name)
     rows = []
-
-    def row(method, kind, labels, F, seconds, **extra):
+    for method, (labels, F, *seconds) in method_labels.items():
         rows.append(
             dict(
                 dataset=name,
@@ -215,24 +227,45 @@ def run_one(name, seed):
                 nmi=float(normalized_mutual_info_score(y, labels)),
                 acc=float(clustering_accuracy(y, labels)),
                 nn1=one_nn(F, y, protocol),
-                fit_s=float(seconds),
+                fit_s=float(seconds[0] if seconds else fit_s),
                 n_samples=len(W),
                 n_clusters=k,
-                **extra,
             )
         )
+    return rows
 
-    t = time.perf_counter()
-    clusterer = Seq2SeqClusterer(n_clusters=k, random_state=seed).fit(W)
-    fit_s = time.perf_counter() - t
-    for method, (labels, F) in candidates(clusterer, W, k, seed).items():
-        row(method, "candidate", labels, F, fit_s)
+
+def candidate_rows(name, seed):
+    """The candidates' rows (and n_clusters="auto"'s choices) from the cached net."""
+    from skseq2seq import EmbeddingClusterer
+
+    warnings.filterwarnings("ignore")
+    W, y, k, _ = dataset(name)
+    views = embed(name, seed)
+    methods = candidates(views, W, k, seed)
+    partner = (seed + 1) % len(SEEDS)
+    if (CACHE / f"{name}_{partner}.npz").exists():  # at rescore time: every net is cached
+        # A two-net ensemble: this seed's and the next one's embeddings side by side.
+        from skseq2seq import EmbeddingClusterer, posture_statistics
+
+        ensemble = np.hstack([views["both"], embed(name, partner)["both"]])
+        labels = EmbeddingClusterer(n_clusters=k, random_state=seed).fit_predict(
+            ensemble, merge_features=posture_statistics(W)
+        )
+        fit_s = float(views["fit_s"]) + float(embed(name, partner)["fit_s"])
+        methods["ensemble of 2 seeds"] = (labels, ensemble, fit_s)
+    rows = score_rows(name, seed, methods, "candidate", float(views["fit_s"]))
     for key, max_clusters in (("auto_k", 10), ("auto_k_20", 20)):  # 10: the default
         auto = EmbeddingClusterer(n_clusters="auto", max_clusters=max_clusters, random_state=seed)
-        rows[0][key] = int(auto.fit(clusterer.embedding_).n_clusters_)
-    for method, (labels, F, seconds) in baselines(W, k, seed).items():
-        row(method, "baseline", labels, F, seconds)
+        rows[0][key] = int(auto.fit(views["both"]).n_clusters_)
     return rows
+
+
+def run_one(name, seed):
+    """Every candidate and baseline on one dataset with one seed: JSON rows."""
+    warnings.filterwarnings("ignore")
+    W, y, k, _ = dataset(name)
+    return candidate_rows(name, seed) + score_rows(name, seed, baselines(W, k, seed), "baseline")
 
 
 def cmd_run(args):
@@ -261,6 +294,17 @@ def cmd_run(args):
                 f"(true {rows[0]['n_clusters']})",
                 flush=True,
             )
+
+
+def cmd_rescore(args):
+    """Recompute the candidates' rows from the cached nets; baseline rows are kept."""
+    rows = [json.loads(line) for line in JSONL.read_text().splitlines()]
+    pairs = sorted({(r["dataset"], r["seed"]) for r in rows})
+    with cf.ProcessPoolExecutor(args.workers) as pool:
+        fresh = list(pool.map(candidate_rows, *zip(*pairs)))
+    kept = [r for r in rows if r["kind"] == "baseline"]
+    JSONL.write_text("".join(json.dumps(r) + "\n" for r in kept + [r for rs in fresh for r in rs]))
+    print(f"re-scored {len(pairs)} (dataset, seed) pairs", flush=True)
 
 
 # -- summary ------------------------------------------------------------------
@@ -404,9 +448,11 @@ def main(argv=None):
     run.add_argument("--datasets", nargs="*", choices=DATASETS, default=None)
     run.add_argument("--seeds", nargs="*", type=int, default=list(SEEDS))
     run.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
+    rescore = sub.add_parser("rescore", help="re-score the candidates from the cached nets")
+    rescore.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     sub.add_parser("summarize", help="tables and the leave-one-dataset-out choice")
     args = parser.parse_args(argv)
-    {"run": cmd_run, "summarize": cmd_summarize}[args.command](args)
+    {"run": cmd_run, "rescore": cmd_rescore, "summarize": cmd_summarize}[args.command](args)
 
 
 if __name__ == "__main__":
