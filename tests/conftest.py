@@ -22,3 +22,12 @@ def cmu_data_home():
     if not path.is_dir():
         pytest.skip(f"real CMU data not found at {path}")
     return _SHARED
+
+
+@pytest.fixture(scope="session")
+def formats_dir():
+    """The real motion-capture files of ``../shared/data/formats`` (BVH, ASF/AMC), or skip."""
+    path = _SHARED / "formats"
+    if not path.is_dir():
+        pytest.skip(f"real motion-capture files not found at {path}")
+    return path
