@@ -5,8 +5,12 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.transform import Rotation
 
+from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder, TemporalSegmenter
 from skseq2seq.io import (
     euler_to_expmap,
+    from_aeon_dataset,
+    from_dataframe,
+    from_tslearn_dataset,
     load_folder,
     read_amc,
     read_bvh,
@@ -509,3 +513,128 @@ def test_load_folder_real_bvh(formats_dir):
     # The whole folder: two BVH files and an AMC motion with its ASF skeleton differ in channels.
     with pytest.raises(ValueError, match="values per line"):
         load_folder(formats_dir)
+
+
+# -- interop: aeon, tslearn, pandas ---------------------------------------------
+
+
+def test_from_aeon_dataset_layouts():
+    X = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4)  # cases, channels, time
+    seqs = from_aeon_dataset(X)
+    assert seqs.shape == (2, 4, 3)
+    assert_array_equal(seqs[1, :, 2], X[1, 2])  # channel 2 of case 1 over time
+    assert from_aeon_dataset(X[:, 0]).shape == (2, 4, 1)
+    ragged = from_aeon_dataset([X[0], X[1, :, :2]])
+    assert [r.shape for r in ragged] == [(4, 3), (2, 3)]
+    assert_array_equal(ragged[1], X[1, :, :2].T)
+    with pytest.raises(ValueError, match=r"shape \(2, 3, 4, 1\); expected aeon's numpy3D"):
+        from_aeon_dataset(X[..., None])
+    with pytest.raises(ValueError, match=r"Case 1 has shape \(2, 3, 4\)"):
+        from_aeon_dataset([X[0], X])
+
+
+def test_from_aeon_dataset_basic_motions():
+    """aeon's own BasicMotions (shipped with aeon): (40, 6, 100) becomes 40 x 100 steps x 6."""
+    datasets = pytest.importorskip("aeon.datasets")
+    X, y = datasets.load_basic_motions(split="train")
+    assert X.shape == (40, 6, 100)
+    seqs = from_aeon_dataset(X)
+    assert seqs.shape == (40, 100, 6)
+    assert_array_equal(seqs[3, 17], X[3, :, 17])
+    # Passed directly, the estimators would see 6-step sequences of 100
+    # channels; converted, Seq2SeqEmbedder learns 6 channels.
+    embedder = Seq2SeqEmbedder(hidden_size=4, max_epochs=1, random_state=0).fit(seqs)
+    assert embedder.n_features_in_ == 6
+
+
+def test_from_tslearn_dataset():
+    tslearn_utils = pytest.importorskip("tslearn.utils")
+    sequences = [[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [[7.0, 8.0]], [[9.0, 0.0], [1.0, 2.0]]]
+    X = tslearn_utils.to_time_series_dataset(sequences)
+    assert X.shape == (3, 3, 2) and np.isnan(X).any()
+    out = from_tslearn_dataset(X)
+    assert [x.shape for x in out] == [(3, 2), (1, 2), (2, 2)]
+    for x, expected in zip(out, sequences):
+        assert_array_equal(x, expected)
+    # tslearn's own lengths agree.
+    assert [len(x) for x in out] == [tslearn_utils.ts_size(x) for x in X]
+    assert [len(x) for x in from_tslearn_dataset(X[:, :, 0])] == [3, 1, 2]
+    X[0, 1, 0] = np.nan  # inside the sequence: missing, not padding
+    with pytest.raises(ValueError, match="Sequence 0 has NaN at step 1, before its end"):
+        from_tslearn_dataset(X)
+
+
+def test_nan_padded_array_passed_directly_points_to_from_tslearn_dataset():
+    X = np.ones((3, 6, 2))
+    X[1, 4:] = np.nan
+    X[2, 5:] = np.nan
+    with pytest.raises(ValueError, match=r"NaN padding after the end of 2 sequence\(s\).*"
+                       r"from_tslearn_dataset"):  # fmt: skip
+        Seq2SeqEmbedder(hidden_size=4, max_epochs=1).fit(X)
+    with pytest.raises(ValueError, match="from_tslearn_dataset"):
+        Seq2SeqEmbedder(hidden_size=4, max_epochs=1).fit(X[:, :, 0])  # univariate
+    # Other NaN keep scikit-learn's message.
+    X[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN") as info:
+        Seq2SeqEmbedder(hidden_size=4, max_epochs=1).fit(X)
+    assert "tslearn" not in str(info.value)
+
+
+def test_from_dataframe_long_and_wide():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame(
+        {
+            "id": [2, 1, 1, 2, 1],
+            "t": [0.5, 0.2, 0.0, 0.0, 0.1],
+            "x": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "y": [10, 20, 30, 40, 50],
+        }
+    )
+    X, ids = from_dataframe(df, "id", "t", return_ids=True)
+    assert ids.tolist() == [1, 2]
+    assert_array_equal(X[0], [[3, 30], [5, 50], [2, 20]])  # sorted by t
+    assert_array_equal(X[1], [[4, 40], [1, 10]])
+    only_y = from_dataframe(df, "id", value_columns=["y"])  # rows in table order
+    assert_array_equal(only_y[0].ravel(), [20, 30, 50])
+    wide = from_dataframe(df[["x", "y"]])
+    assert_array_equal(wide, df[["x", "y"]].to_numpy())
+    with pytest.raises(ValueError, match=r"Column 'z' is not in the table"):
+        from_dataframe(df, "z")
+    with pytest.raises(ValueError, match=r"Column 'name' \(.*\) is not numeric"):
+        from_dataframe(df.assign(name="a"), "id", "t")
+    with pytest.raises(ValueError, match="Row 1 has missing values"):
+        from_dataframe(df.assign(x=[1, np.nan, 1, 1, 1]), "id")
+    with pytest.raises(TypeError, match="pandas DataFrame"):
+        from_dataframe(np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("make", ["embedder", "clusterer"])
+def test_named_dataframe_passed_directly_is_refused(make):
+    pd = pytest.importorskip("pandas")
+    long = pd.DataFrame({"id": [0, 0, 1, 1], "t": [0, 1, 0, 1], "x": [0.1, 0.2, 0.3, 0.4]})
+    small = Seq2SeqEmbedder(hidden_size=4, max_epochs=1)
+    estimator = small if make == "embedder" else Seq2SeqClusterer(n_clusters=2, embedder=small)
+    with pytest.raises(ValueError, match=r"DataFrame with named columns \(id, t, x\).*"
+                       r"from_dataframe\(df, id_column, time_column\)"):  # fmt: skip
+        estimator.fit(long)
+    # Unnamed columns read as the array does (scikit-learn's own checks pass DataFrames so).
+    rng = np.random.default_rng(0)
+    unnamed = pd.DataFrame(rng.normal(size=(6, 5)))
+    a = Seq2SeqEmbedder(hidden_size=4, max_epochs=1, random_state=0).fit_transform(unnamed)
+    b = Seq2SeqEmbedder(hidden_size=4, max_epochs=1, random_state=0).fit_transform(
+        unnamed.to_numpy()
+    )
+    assert_array_equal(a, b)
+
+
+def test_segmenter_reads_a_dataframe_as_one_recording():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    frames = pd.DataFrame(rng.normal(size=(60, 3)), columns=["hip", "knee", "ankle"])
+    segmenter = TemporalSegmenter(
+        n_clusters=2, fps=30, working_fps=30, observed_seconds=0.2, predicted_seconds=0.2,
+        context_seconds=(0.5,), embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1),
+        random_state=0,
+    )  # fmt: skip
+    labels = segmenter.fit_predict(frames)
+    assert labels.shape == (60,) and segmenter.n_features_in_ == 3

@@ -10,11 +10,15 @@ and pandas layouts to the sequences the estimators take.
 from ._amc import read_amc
 from ._bvh import read_bvh
 from ._c3d import read_c3d
+from ._interop import from_aeon_dataset, from_dataframe, from_tslearn_dataset
 from ._motion import load_folder, read_motion
 from ._rotations import euler_to_expmap, to_expmap
 
 __all__ = [
     "euler_to_expmap",
+    "from_aeon_dataset",
+    "from_dataframe",
+    "from_tslearn_dataset",
     "load_folder",
     "read_amc",
     "read_bvh",
