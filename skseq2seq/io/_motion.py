@@ -191,10 +191,10 @@ def load_folder(path, pattern="**/*", *, label_from="parent", fps=None, rotation
     ----------
     path : str or path-like
         The folder.
-    pattern : str, default="**/*"
+    pattern : str, optional
         Glob pattern, relative to ``path`` (as :meth:`pathlib.Path.glob`):
-        the default reads the whole tree, ``"*.bvh"`` the BVH files at its
-        top.
+        the default, ``"**/*"``, reads the whole tree; ``"*.bvh"`` reads the
+        BVH files at its top.
     label_from : {"parent", "stem"} or callable, default="parent"
         Each file's label: the name of its folder (``walk/01.bvh`` is
         ``"walk"``), its name without extension, or ``label_from(path)``
