@@ -65,6 +65,7 @@ html_show_sourcelink = False
 PUBLIC_MODULES = [
     "skseq2seq",
     "skseq2seq.datasets",
+    "skseq2seq.io",
     "skseq2seq.metrics",
     "skseq2seq.plotting",
     "skseq2seq.callbacks",

@@ -1,12 +1,14 @@
-"""Command line: ``python -m skseq2seq demo`` (also the ``skseq2seq`` script).
+"""Command line: ``python -m skseq2seq demo|cluster|segment`` (also the ``skseq2seq`` script).
 
-The demo clusters sequences with :class:`Seq2SeqClusterer` defaults and
-with classical baselines side by side, and saves a plot of the embedding.
-With no ``--data`` it uses generated sequences (no files, no network).
-User errors (a bad ``--output``, ``--data`` folder or file, recordings shorter
-than the window) are reported before any training as one line
-``error: <message>`` on stderr, with exit status 2 (as argparse does).
-"""
+``demo`` clusters sequences with :class:`Seq2SeqClusterer` defaults and
+with classical baselines side by side, and saves a plot of the embedding;
+with no ``--data`` it uses generated sequences (no files, no network).
+``cluster`` cuts the user's motion files (BVH, C3D, ASF/AMC, CSV/TXT tables,
+.npy; or folders of them) into windows and writes each window's cluster to a
+CSV file; ``segment`` labels every frame of one recording with an action.
+User errors (bad arguments, missing or malformed files, recordings shorter
+than the window, an unwritable output) are reported before any training as
+one line ``error: <message>`` on stderr, with exit status 2 (as argparse does)."""
 
 import argparse
 import importlib.util
@@ -22,7 +24,11 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from . import Seq2SeqClusterer
+from . import Seq2SeqClusterer, TemporalSegmenter
+from ._clusterer import Seq2SeqClusterer as _Clusterer
+from ._segmenter import TemporalSegmenter as _Segmenter
+from ._validation import check_device
+from .datasets import sliding_windows
 from .metrics import clustering_accuracy
 
 _WIDTH, _STRIDE = 50, 10  # frames per window and between window starts
@@ -176,6 +182,279 @@ def _save_plot(model, X, folder):
     return path
 
 
+# -- cluster and segment: the user's own files --------------------------------
+# (The classes are named as imported above, so that tests can replace them;
+# saved models are checked against the real ones.)
+
+
+def _n_clusters(text):
+    """--n-clusters: a positive integer or "auto"."""
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or 'auto', got {text!r}")
+    return value
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _output_file(path, option):
+    """``path`` checked to be writable (its folder created later), or None."""
+    if path is None:
+        return None
+    path = Path(path)
+    if path.is_dir():
+        raise OSError(f"{option} {path}: is a folder; expected a file name")
+    existing = next(p for p in path.absolute().parents if p.exists())
+    if not existing.is_dir():
+        raise OSError(f"{option} {path}: {existing} is an existing file, not a folder")
+    if not os.access(existing, os.W_OK):
+        raise OSError(f"{option} {path}: {existing} is not writable")
+    return path
+
+
+def _check_plot(path, option):
+    if path is not None and importlib.util.find_spec("matplotlib") is None:
+        raise OSError(
+            f"{option} {path}: the plot needs matplotlib; install it with "
+            "pip install 'skseq2seq[plot]'"
+        )
+    return _output_file(path, option)
+
+
+def _read_paths(paths):
+    """(recordings, filenames, fps of each) of files and folders of motion files."""
+    from .io import load_folder, read_motion
+
+    recordings, filenames, fps = [], [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            data = load_folder(path, rotations="expmap")
+            recordings += data.recordings
+            filenames += data.filenames
+            fps += list(data.fps)
+        elif path.exists():
+            motion = read_motion(path, rotations="expmap")
+            recordings.append(motion.data)
+            filenames.append(str(path))
+            fps.append(np.nan if motion.fps is None else motion.fps)
+        else:
+            raise FileNotFoundError(f"No file or folder {path}")
+    for frames, name in zip(recordings, filenames):
+        if frames.shape[1] != recordings[0].shape[1]:
+            raise ValueError(
+                f"{name} has {frames.shape[1]} channels, but {filenames[0]} has "
+                f"{recordings[0].shape[1]}: all files must have the same channels"
+            )
+        if not np.isfinite(frames).all():
+            raise ValueError(
+                f"{name} has missing values (NaN, e.g. markers lost by the cameras); fill "
+                "the gaps (e.g. interpolate) before clustering"
+            )
+    return recordings, filenames, fps
+
+
+def _embedder(args):
+    from . import Seq2SeqEmbedder
+
+    params = {"device": args.device, "verbose": int(args.verbose)}
+    if args.hidden_size is not None:
+        params["hidden_size"] = args.hidden_size
+    if args.epochs is not None:
+        params["max_epochs"] = args.epochs
+    return Seq2SeqEmbedder(**params)
+
+
+def _load_model(path, kind):
+    """A fitted estimator saved by --save-model, checked to be of ``kind``."""
+    import joblib
+
+    try:
+        model = joblib.load(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"--model {path}: no such file") from None
+    except Exception as exc:  # unpickling reports anything from a wrong file
+        raise ValueError(f"--model {path}: not a saved model ({exc})") from None
+    if not isinstance(model, kind):
+        raise ValueError(
+            f"--model {path}: holds a {type(model).__name__}, expected a fitted {kind.__name__}"
+        )
+    return model
+
+
+def _prepare_cluster(args):
+    """Check the arguments and read the files, before any training."""
+    out = _output_file(args.out, "--out")
+    plot = _check_plot(args.plot, "--plot")
+    save = _output_file(args.save_model, "--save-model")
+    model = _load_model(args.model, _Clusterer) if args.model else None
+    check_device(args.device)
+    recordings, filenames, _ = _read_paths(args.paths)
+    short = [
+        f"{name} ({len(frames)} frames)"
+        for frames, name in zip(recordings, filenames)
+        if len(frames) < args.window
+    ]
+    if short:
+        raise ValueError(
+            f"{len(short)} recording(s) shorter than the {args.window}-frame window: "
+            f"{', '.join(short)}; use a smaller --window"
+        )
+    windows, groups = sliding_windows(recordings, args.window, args.stride, return_groups=True)
+    if model is not None and windows.shape[2] != model.embedder_.n_features_in_:
+        raise ValueError(
+            f"--model {args.model}: fitted on {model.embedder_.n_features_in_} channels, "
+            f"the files have {windows.shape[2]}"
+        )
+    if model is None and args.n_clusters != "auto" and args.n_clusters > len(windows):
+        raise ValueError(
+            f"--n-clusters {args.n_clusters} exceeds the {len(windows)} windows of the files"
+        )
+    starts = np.concatenate(
+        [np.arange(0, len(r) - args.window + 1, args.stride) for r in recordings]
+    )
+    return windows, groups, starts, filenames, out, plot, save, model
+
+
+def cluster(args, inputs):
+    """Cluster the windows of the files; write file,start,stop,label rows to ``--out``.
+
+    ``inputs`` are :func:`_prepare_cluster`'s; returns the rows written.
+    """
+    windows, groups, starts, filenames, out, plot, save, model = inputs
+    if model is None:
+        model = Seq2SeqClusterer(
+            n_clusters=args.n_clusters, embedder=_embedder(args), random_state=args.random_state
+        )
+        labels = model.fit(windows).labels_
+    else:
+        labels = model.predict(windows)
+    rows = [
+        (filenames[g], int(start), int(start) + args.window, int(label))
+        for g, start, label in zip(groups, starts, labels)
+    ]
+    _write_csv(out, ("file", "start", "stop", "label"), rows)
+    print(
+        f"{len(windows)} windows of {len(filenames)} file(s) in {len(set(labels))} clusters: {out}"
+    )
+    if save is not None:
+        _save_model(model, save)
+    if plot is not None:
+        from .plotting import plot_embedding
+
+        ax = plot_embedding(model.embedder_, windows, labels=labels, dim=2)
+        ax.set_title("Windows' decoder states (PCA), coloured by cluster")
+        _save_figure(ax.figure, plot)
+    return rows
+
+
+def _prepare_segment(args):
+    out = _output_file(args.out, "--out")
+    plot = _check_plot(args.plot, "--plot")
+    save = _output_file(args.save_model, "--save-model")
+    model = _load_model(args.model, _Segmenter) if args.model else None
+    check_device(args.device)
+    if args.n_clusters == "auto" and model is None:
+        raise ValueError(
+            "--n-clusters auto is not available for segment (TemporalSegmenter needs a "
+            "number of actions); pass an integer"
+        )
+    if not Path(args.file).is_file():
+        raise FileNotFoundError(f"No file {args.file}")
+    recordings, _, fps = _read_paths([args.file])
+    fps = args.fps or (None if np.isnan(fps[0]) else fps[0])
+    if fps is None:
+        raise ValueError(f"{args.file} does not give its frame rate: pass --fps")
+    if model is not None and model.fps != fps:
+        raise ValueError(
+            f"--model {args.model}: fitted at {model.fps:g} fps, the file is at {fps:g}"
+        )
+    return recordings[0], fps, out, plot, save, model
+
+
+def segment(args, inputs):
+    """Label every frame of one recording; write frame,time,label rows to ``--out``.
+
+    ``inputs`` are :func:`_prepare_segment`'s; returns the rows written.
+    """
+    frames, fps, out, plot, save, model = inputs
+    if model is None:
+        model = TemporalSegmenter(
+            n_clusters=args.n_clusters,
+            fps=fps,
+            embedder=_embedder(args),
+            random_state=args.random_state,
+        )
+        labels = model.fit_predict(frames)
+    else:
+        labels = model.predict(frames)
+    rows = [(i, round(i / fps, 6), int(label)) for i, label in enumerate(labels)]
+    _write_csv(out, ("frame", "time", "label"), rows)
+    print(f"{len(frames)} frames at {fps:g} fps in {len(set(labels))} actions: {out}")
+    if save is not None:
+        _save_model(model, save)
+    if plot is not None:
+        from .plotting import plot_segmentation
+
+        ax = plot_segmentation(labels, fps=fps)
+        ax.set_title(f"Actions of {Path(args.file).name}")
+        _save_figure(ax.figure, plot)
+    return rows
+
+
+def _write_csv(path, header, rows):
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _save_model(model, path):
+    import joblib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, path)
+    print(f"Model saved: {path}")
+
+
+def _save_figure(figure, path):
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    print(f"Plot: {path}")
+
+
+def _add_training_options(command):
+    command.add_argument(
+        "--n-clusters", type=_n_clusters, required=True, help="number of clusters, or 'auto'"
+    )
+    command.add_argument("--plot", help="save a figure to this PNG file")
+    command.add_argument("--device", default="auto", help="torch device (default: %(default)s)")
+    command.add_argument("--epochs", type=_positive_int, help="training epochs of the net")
+    command.add_argument("--hidden-size", type=_positive_int, help="size of the GRU states")
+    command.add_argument("--random-state", type=int, default=0)
+    command.add_argument("--verbose", action="store_true", help="show training progress")
+    command.add_argument("--save-model", help="save the fitted model (joblib) to this file")
+    command.add_argument("--model", help="label with this saved model instead of training")
+
+
 def main(argv=None):
     """Run the command line; return 0 on success.
 
@@ -197,14 +476,42 @@ def main(argv=None):
         help="folder for the embedding plot (default: %(default)s); '' for none",
     )
     run.add_argument("--random-state", type=int, default=0)
+    run = commands.add_parser(
+        "cluster", help="cluster windows of motion files; write file,start,stop,label CSV rows"
+    )
+    run.add_argument(
+        "paths", nargs="+", metavar="PATH", help="motion files or folders (.bvh, .c3d, .amc, "
+        ".csv, .txt, .npy); Euler rotations are converted to exponential maps",
+    )  # fmt: skip
+    run.add_argument("--window", type=_positive_int, default=_WIDTH, help="frames per window")
+    run.add_argument(
+        "--stride", type=_positive_int, default=_STRIDE, help="frames between window starts"
+    )
+    run.add_argument("--out", required=True, help="the CSV file written")
+    _add_training_options(run)
+    run = commands.add_parser(
+        "segment", help="label every frame of a recording; write frame,time,label CSV rows"
+    )
+    run.add_argument("file", metavar="FILE", help="one motion file")
+    run.add_argument("--fps", type=float, help="frames per second (default: the file's)")
+    run.add_argument("--out", required=True, help="the CSV file written")
+    _add_training_options(run)
     args = parser.parse_args(argv)
     try:
-        inputs = _prepare(args.data, args.output, args.random_state)
+        if args.command == "demo":
+            inputs = _prepare(args.data, args.output, args.random_state)
+        elif args.command == "cluster":
+            inputs = _prepare_cluster(args)
+        else:
+            inputs = _prepare_segment(args)
     except (OSError, ValueError) as exc:
         # Only input preparation: an error during training is a bug and keeps its traceback.
         message = " ".join(str(exc).splitlines())
         parser.exit(2, f"error: {message}\n")
-    _run(*inputs, random_state=args.random_state)
+    if args.command == "demo":
+        _run(*inputs, random_state=args.random_state)
+    else:
+        (cluster if args.command == "cluster" else segment)(args, inputs)
     return 0
 
 

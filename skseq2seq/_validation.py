@@ -173,6 +173,51 @@ def _check_widths(items, kind):
     return int(widths[0])
 
 
+def _is_dataframe(X):
+    return type(X).__module__.partition(".")[0] in ("pandas", "polars") and hasattr(X, "columns")
+
+
+def _refuse_named_columns(X):
+    """A sequence estimator's 2D input has time along its columns, which have no names.
+
+    A table whose columns are named (channels, or keys of a long table such as
+    ``id, t, x``) would otherwise be read silently as univariate sequences,
+    one per row. Unnamed columns (``pd.DataFrame(array)``: 0, 1, ...) read as
+    the array does, as scikit-learn's estimator checks expect.
+    """
+    columns = list(X.columns)
+    if columns == list(range(len(columns))):
+        return
+    raise ValueError(
+        f"X is a {type(X).__name__} with named columns ({', '.join(map(str, columns[:5]))}"
+        f"{', ...' if len(columns) > 5 else ''}); a sequence estimator would read each row as a "
+        "univariate sequence and each column as a time step. Convert it: a long table (one row "
+        "per time step, an id column) with skseq2seq.io.from_dataframe(df, id_column, "
+        "time_column); one recording (rows are frames, columns channels) with "
+        "skseq2seq.datasets.sliding_windows(df.to_numpy(), width, stride); rows that really are "
+        "univariate sequences with df.to_numpy()."
+    )
+
+
+def _nan_padding_error(X):
+    """The error for tslearn's NaN-padded variable-length layout, or None for other NaN."""
+    X = np.asarray(X)
+    if X.dtype.kind != "f" or X.ndim not in (2, 3) or not len(X):
+        return None
+    steps = np.isnan(X) if X.ndim == 2 else np.isnan(X).any(axis=2)
+    # Padding: from some step to the end, every value NaN, and no NaN before.
+    padded = np.isnan(X) if X.ndim == 2 else np.isnan(X).all(axis=2)
+    first = np.where(steps.any(axis=1), np.argmax(steps, axis=1), X.shape[1])
+    after = np.arange(X.shape[1])[None, :] >= first[:, None]
+    if not (padded == after).all() or (first == 0).any():
+        return None
+    return ValueError(
+        f"X contains NaN padding after the end of {int((first < X.shape[1]).sum())} "
+        "sequence(s), as tslearn stores sequences of different lengths; convert it with "
+        "skseq2seq.io.from_tslearn_dataset(X), a list of variable-length sequences."
+    )
+
+
 def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
     """Validate a batch of sequences and return it padded, with lengths.
 
@@ -182,7 +227,9 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
             (n_samples, n_timesteps), or list of arrays of shape (T_i, n_features)
         A 2D array holds univariate sequences; a list holds sequences of
         possibly different lengths (1D items are univariate); so does a 1D
-        object array of arrays.
+        object array of arrays. A DataFrame with named columns is refused
+        (see ``_refuse_named_columns``), as is tslearn's NaN padding, with a
+        message naming the :mod:`skseq2seq.io` function that converts it.
     min_length : int, default=2
         Shortest sequence accepted, in time steps.
     n_features : int, default=None
@@ -215,17 +262,25 @@ def check_sequences(X, *, min_length=2, n_features=None, min_samples=1):
         for i, s in enumerate(seqs):  # padding a ragged list needs one copy each
             data[i, : len(s)] = s
     else:
+        if _is_dataframe(X):
+            _refuse_named_columns(X)
         _refuse_none(X, "X")
-        data = check_array(
-            X,
-            ensure_2d=False,
-            allow_nd=True,
-            dtype=_FLOATS,
-            ensure_all_finite=True,
-            ensure_min_samples=0,
-            ensure_min_features=0,
-            input_name="X",
-        )
+        try:
+            data = check_array(
+                X,
+                ensure_2d=False,
+                allow_nd=True,
+                dtype=_FLOATS,
+                ensure_all_finite=True,
+                ensure_min_samples=0,
+                ensure_min_features=0,
+                input_name="X",
+            )
+        except ValueError as exc:
+            padding = "NaN" in str(exc) and _nan_padding_error(X)
+            if padding:
+                raise padding from None
+            raise
         if data.ndim not in (2, 3):
             raise ValueError(
                 f"Expected {_LAYOUT}; got an array with {data.ndim} dimension(s) and shape "

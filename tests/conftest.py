@@ -31,3 +31,12 @@ def h36m_data_home():
     if not path.is_dir():
         pytest.skip(f"real Human3.6M data not found at {path}")
     return _SHARED
+
+
+@pytest.fixture(scope="session")
+def formats_dir():
+    """The real motion-capture files of ``../shared/data/formats`` (BVH, ASF/AMC), or skip."""
+    path = _SHARED / "formats"
+    if not path.is_dir():
+        pytest.skip(f"real motion-capture files not found at {path}")
+    return path

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import skseq2seq.__main__ as cli
@@ -186,3 +187,145 @@ def test_subprocess_missing_data(tmp_path):
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: No folder 'actions'"), result.stderr
+
+
+# -- cluster and segment: the user's own files ---------------------------------
+
+SMALL = ["--epochs", "1", "--hidden-size", "4"]
+
+
+def command_error(capsys, *argv):
+    """Run ``main(argv)`` expecting a user error; return its one stderr line."""
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(list(argv))
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+def write_recordings(folder, n_frames=(40, 30), n_channels=3):
+    """Two wavy recordings as CSV tables, each in its own labelled folder."""
+    paths = []
+    for i, n in enumerate(n_frames):
+        t = np.arange(n)[:, None] / 10
+        frames = np.sin(t * (i + 1) + np.arange(n_channels))
+        path = folder / f"action{i}" / f"take{i}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savetxt(path, frames, delimiter=",")
+        paths.append(path)
+    return paths
+
+
+def read_csv(path):
+    import csv
+
+    with open(path, newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_cluster_writes_one_row_per_window(tmp_path, capsys):
+    first, second = write_recordings(tmp_path / "data")
+    out = tmp_path / "out" / "labels.csv"
+    argv = ["cluster", str(tmp_path / "data"), "--n-clusters", "2", "--window", "10"]
+    argv += ["--stride", "5", "--out", str(out), *SMALL, "--save-model", str(tmp_path / "m.joblib")]
+    assert cli.main(argv) == 0
+    rows = read_csv(out)
+    assert rows[0] == ["file", "start", "stop", "label"]
+    # (40 - 10) // 5 + 1 = 7 windows, then (30 - 10) // 5 + 1 = 5.
+    assert [r[:3] for r in rows[1:3]] == [[str(first), "0", "10"], [str(first), "5", "15"]]
+    assert rows[8][:3] == [str(second), "0", "10"] and rows[-1][:3] == [str(second), "20", "30"]
+    assert len(rows) == 1 + 7 + 5
+    assert {r[3] for r in rows[1:]} <= {"0", "1"}
+    assert "12 windows of 2 file(s)" in capsys.readouterr().out
+    # A saved model labels the same windows without training.
+    again = tmp_path / "again.csv"
+    argv = ["cluster", str(first), str(second), "--n-clusters", "auto", "--window", "10"]
+    argv += ["--stride", "5", "--out", str(again), "--model", str(tmp_path / "m.joblib")]
+    assert cli.main(argv) == 0
+    assert read_csv(again) == rows
+
+
+def test_segment_writes_one_row_per_frame(tmp_path):
+    path = tmp_path / "walk.npy"
+    t = np.arange(90)[:, None] / 30
+    np.save(path, np.sin(t * np.array([1.0, 2.0, 3.0])))
+    out, plot = tmp_path / "frames.csv", tmp_path / "timeline.png"
+    argv = ["segment", str(path), "--n-clusters", "2", "--fps", "30", "--out", str(out)]
+    assert cli.main([*argv, "--plot", str(plot), *SMALL]) == 0
+    rows = read_csv(out)
+    assert rows[0] == ["frame", "time", "label"] and len(rows) == 91
+    assert rows[1][:2] == ["0", "0.0"] and rows[31][:2] == ["30", "1.0"]
+    assert {r[2] for r in rows[1:]} <= {"0", "1"}
+    import matplotlib.image
+
+    assert matplotlib.image.imread(plot).std() > 0
+
+
+@pytest.mark.slow
+def test_cluster_and_segment_real_bvh(formats_dir, tmp_path):
+    out = tmp_path / "labels.csv"
+    argv = ["cluster", str(formats_dir / "131_01.bvh"), str(formats_dir / "131_02.bvh")]
+    argv += ["--n-clusters", "3", "--window", "60", "--stride", "30", "--out", str(out), *SMALL]
+    assert cli.main([*argv, "--plot", str(tmp_path / "embedding.png")]) == 0
+    rows = read_csv(out)
+    # 994 frames: 32 windows of 60 every 30; 1247 frames: 40.
+    assert len(rows) == 1 + 32 + 40
+    assert rows[1][:3] == [str(formats_dir / "131_01.bvh"), "0", "60"]
+    assert rows[-1][:3] == [str(formats_dir / "131_02.bvh"), "1170", "1230"]
+    assert (tmp_path / "embedding.png").stat().st_size > 0
+    frames = tmp_path / "frames.csv"
+    argv = ["segment", str(formats_dir / "131_01.bvh"), "--n-clusters", "3", "--out", str(frames)]
+    assert cli.main([*argv, *SMALL]) == 0
+    rows = read_csv(frames)
+    assert len(rows) == 1 + 994 and rows[121][:2] == ["120", "1.0"]  # the file's 120 fps
+
+
+@pytest.fixture
+def no_fitting(monkeypatch):
+    """Fail the test if cluster or segment gets as far as building a model."""
+
+    def fail(*args, **kwargs):
+        pytest.fail("started training despite a user error")
+
+    monkeypatch.setattr(cli, "Seq2SeqClusterer", fail)
+    monkeypatch.setattr(cli, "TemporalSegmenter", fail)
+
+
+@pytest.mark.usefixtures("no_fitting")
+def test_cluster_and_segment_user_errors(tmp_path, capsys):
+    first, _ = write_recordings(tmp_path / "data")
+    out = str(tmp_path / "labels.csv")
+    base = ["cluster", str(first), "--n-clusters", "2", "--out", out]
+    line = command_error(capsys, *base[:2], str(tmp_path / "missing.bvh"), *base[2:])
+    assert line == f"error: No file or folder {tmp_path / 'missing.bvh'}"
+    line = command_error(capsys, *base, "--window", "41")
+    assert f"1 recording(s) shorter than the 41-frame window: {first} (40 frames)" in line
+    line = command_error(capsys, *base[:4], "--out", str(tmp_path))
+    assert "--out" in line and "is a folder" in line
+    line = command_error(capsys, *base, "--model", str(tmp_path / "none.joblib"))
+    assert "--model" in line and "no such file" in line
+    (tmp_path / "bad.csv").write_text("1,2\n3\n")
+    line = command_error(capsys, "cluster", str(tmp_path / "bad.csv"), *base[2:])
+    assert "bad.csv, line 2: 1 values, but line 1 has 2" in line
+    np.save(tmp_path / "other.npy", np.zeros((60, 2)))
+    line = command_error(capsys, *base[:2], str(tmp_path / "other.npy"), *base[2:])
+    assert "has 2 channels, but" in line and "same channels" in line
+    line = command_error(capsys, *base, "--device", "tpu")
+    assert "device='tpu'" in line
+    np.save(tmp_path / "gap.npy", np.array([[0.0, 1.0, np.nan]] * 60))
+    line = command_error(capsys, "cluster", str(tmp_path / "gap.npy"), *base[2:])
+    assert "missing values (NaN" in line
+    seg = ["segment", str(first), "--n-clusters", "2", "--out", out]
+    assert "does not give its frame rate: pass --fps" in command_error(capsys, *seg)
+    assert "auto is not available for segment" in command_error(
+        capsys, *seg[:3], "auto", *seg[4:], "--fps", "30"
+    )
+    # argparse's own errors keep its usage line, and status 2.
+    with pytest.raises(SystemExit) as info:
+        cli.main([*base[:3], "zero", *base[4:]])
+    assert info.value.code == 2
+    assert "expected a positive integer or 'auto', got 'zero'" in capsys.readouterr().err
+    assert not (tmp_path / "labels.csv").exists()

@@ -87,19 +87,27 @@ def _read_csv_frames(path):
         When the file is empty, a line has another number of values than the
         first, or a value is not a number; the message names the file and line.
     """
-    lines = _read_lines(path, _CSV_LAYOUT)
-    first, width = lines[0][0], lines[0][1].count(",") + 1
+    return _parse_frames(path, _read_lines(path, _CSV_LAYOUT))
+
+
+def _parse_frames(path, lines, delimiter=",", layout=_CSV_LAYOUT):
+    """(n_frames, n_channels) float64 array of [(line number, text)] lines of numbers.
+
+    ``delimiter`` separates the values (None: runs of whitespace); errors
+    name the file, the line and ``layout``.
+    """
+    first, width = lines[0][0], len(lines[0][1].split(delimiter))
     frames = []
     for lineno, line in lines:
-        values = line.split(",")
+        values = line.split(delimiter)
         if len(values) != width:
             raise _file_error(
-                path, f"{len(values)} values, but line {first} has {width}", _CSV_LAYOUT, lineno
+                path, f"{len(values)} values, but line {first} has {width}", layout, lineno
             )
         try:
             frames.append(np.array(values, dtype=np.float64))
         except ValueError as exc:  # numpy's message quotes the bad value
-            raise _file_error(path, str(exc), _CSV_LAYOUT, lineno) from None
+            raise _file_error(path, str(exc), layout, lineno) from None
     return np.stack(frames)
 
 

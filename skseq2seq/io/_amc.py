@@ -1,0 +1,257 @@
+"""Acclaim ASF (skeleton) and AMC (motion) files, CMU's native motion-capture format."""
+
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from ..datasets._cmu import _file_error
+from ._common import read_text
+
+__all__ = ["read_amc"]
+
+# The CMU database is recorded at 120 frames per second; AMC files do not say.
+CMU_FPS = 120.0
+
+_ASF_LAYOUT = (
+    "an ASF skeleton: ':units', ':root' (with 'order TX TY TZ RX RY RZ'), ':bonedata' of "
+    "'begin ... name <bone> ... dof rx ry rz ... end' blocks and ':hierarchy'"
+)
+_AMC_LAYOUT = (
+    "an AMC motion: header lines starting with '#' or ':', then per frame its number on a "
+    "line and one line '<bone> <values>' per bone with degrees of freedom"
+)
+_DOFS = {"tx", "ty", "tz", "rx", "ry", "rz", "l"}
+
+
+def _sections(lines):
+    """{':keyword': [(line number, text), ...]} of an ASF file; comments dropped."""
+    sections, current = {}, None
+    for lineno, text in lines:
+        if text.startswith("#"):
+            continue
+        if text.startswith(":"):
+            keyword, _, rest = text.partition(" ")
+            current = sections.setdefault(keyword.lower(), [])
+            if rest.strip():
+                current.append((lineno, rest.strip()))
+        elif current is not None:
+            current.append((lineno, text))
+    return sections
+
+
+def _read_asf(path):
+    """The skeleton: root order, bones (name, dof, direction, length, axis), units, hierarchy."""
+    sections = _sections(read_text(path, _ASF_LAYOUT))
+    for keyword in (":root", ":bonedata"):
+        if keyword not in sections:
+            raise _file_error(path, f"no '{keyword}' section", _ASF_LAYOUT)
+    units = {}
+    for _, text in sections.get(":units", []):
+        key, _, value = text.partition(" ")
+        value = value.strip()
+        try:
+            units[key] = float(value)
+        except ValueError:
+            units[key] = value
+    root = {}
+    for _, text in sections[":root"]:
+        key, *values = text.split()
+        root[key.lower()] = values
+    order = [v.lower() for v in root.get("order", [])]
+    if not order or not set(order) <= _DOFS:
+        raise _file_error(path, f"the root's order is {order or 'missing'}", _ASF_LAYOUT)
+
+    bones, bone = [], None
+    for lineno, text in sections[":bonedata"]:
+        key, *values = text.split()
+        key = key.lower()
+        if key == "begin":
+            bone = {"dof": [], "line": lineno}
+        elif key == "end":
+            if bone is None or "name" not in bone:
+                raise _file_error(
+                    path, "a bone block without 'begin' or 'name'", _ASF_LAYOUT, lineno
+                )
+            bones.append(bone)
+            bone = None
+        elif bone is None:
+            raise _file_error(path, f"found {text!r} outside 'begin ... end'", _ASF_LAYOUT, lineno)
+        elif key == "name":
+            bone["name"] = values[0]
+        elif key == "dof":
+            dof = [v.lower() for v in values]
+            if not set(dof) <= _DOFS:
+                raise _file_error(path, f"unknown dof in {text!r}", _ASF_LAYOUT, lineno)
+            bone["dof"] = dof
+        elif key in ("direction", "length", "axis"):
+            numbers = [float(v) for v in values if _is_number(v)]
+            bone[key] = numbers[0] if key == "length" and numbers else numbers
+            if key == "axis":
+                bone["axis_order"] = next((v for v in values if not _is_number(v)), "XYZ")
+    if bone is not None:
+        raise _file_error(path, "a bone block without 'end'", _ASF_LAYOUT, bone["line"])
+    hierarchy = {}
+    for _, text in sections.get(":hierarchy", []):
+        parent, *children = text.split()
+        if parent.lower() not in ("begin", "end"):
+            for child in children:
+                hierarchy[child] = parent
+    return units, order, bones, hierarchy
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
+    """Read an Acclaim AMC motion with its ASF skeleton (CMU's native format).
+
+    The ASF file describes the skeleton (bones, their degrees of freedom and
+    axes); the AMC file holds, per frame, the values of each bone's degrees
+    of freedom. The channels are the root's (``order`` in the ASF, e.g.
+    ``TX TY TZ RX RY RZ``) then each bone's ``dof``, in the order of the
+    ASF's bone data. AMC files do not store their frame rate: CMU's are 120
+    frames per second.
+
+    Parameters
+    ----------
+    amc_path : str or path-like
+        The ``.amc`` motion file.
+    asf_path : str or path-like
+        The ``.asf`` skeleton file of the same subject (CMU: the subject
+        number, e.g. ``02.asf`` for ``02_01.amc``).
+    fps : float, default=120
+        Frames per second of the recording.
+
+    Returns
+    -------
+    recording : :class:`~sklearn.utils.Bunch`
+        ``data``: ndarray of shape (n_frames, n_channels), float64, values
+        as in the file (root translation in the ASF's length unit, angles in
+        degrees unless the file says ``:RADIANS``); ``channel_names``:
+        ndarray of str, ``"<bone>_<dof>"`` (e.g. ``"root_tx"``,
+        ``"lfemur_rx"``); ``fps``; ``filename`` (the AMC file); and
+        ``metadata``, a dict: ``format`` (``"amc"``), ``asf_filename``,
+        ``bones`` (name to ``dof``, ``direction``, ``length``, ``axis``),
+        ``parents`` (bone to parent bone, from the ASF's hierarchy),
+        ``units`` (the ASF's ``:units``, e.g. ``length`` 0.45: inches /
+        0.45), ``angle_unit`` (``"deg"`` or ``"rad"``), ``frame_numbers``
+        and ``rotations`` (per bone with rotations: ``joint``, ``columns``
+        and the extrinsic Euler ``order`` of its dof, e.g. ``"xyz"``, for
+        :func:`to_expmap`; the angles are relative to the bone's ``axis``
+        frame, as in the file).
+
+    Raises
+    ------
+    ValueError
+        When either file does not follow its layout, or a frame lacks a bone
+        of the skeleton or has another number of values than its dof; the
+        message names the file, the line and the layout expected.
+
+    Examples
+    --------
+    >>> from skseq2seq.io import read_amc
+    >>> motion = read_amc("02_01.amc", "02.asf")  # doctest: +SKIP
+    >>> motion.data.shape, motion.fps, motion.channel_names[:3].tolist()  # doctest: +SKIP
+    ((343, 62), 120.0, ['root_tx', 'root_ty', 'root_tz'])
+    """
+    amc_path, asf_path = Path(amc_path), Path(asf_path)
+    units, root_order, bones, hierarchy = _read_asf(asf_path)
+    skeleton = [("root", root_order)] + [(b["name"], b["dof"]) for b in bones if b["dof"]]
+    names = [f"{bone}_{dof}" for bone, dofs in skeleton for dof in dofs]
+    offsets = np.cumsum([0] + [len(dofs) for _, dofs in skeleton])
+    start = {bone: int(offset) for (bone, _), offset in zip(skeleton, offsets)}
+
+    lines = read_text(amc_path, _AMC_LAYOUT)
+    angle_unit = "deg"
+    body = []
+    for lineno, text in lines:
+        if text.startswith("#"):
+            continue
+        if text.startswith(":"):
+            if text.upper() == ":RADIANS":
+                angle_unit = "rad"
+            continue
+        body.append((lineno, text))
+    frames, numbers, current, seen = [], [], None, set()
+
+    def close(lineno):
+        missing = [bone for bone, _ in skeleton if bone not in seen]
+        if missing:
+            raise _file_error(
+                amc_path,
+                f"frame {numbers[-1]} has no line for bone {missing[0]!r} of {asf_path.name}",
+                _AMC_LAYOUT,
+                lineno,
+            )
+
+    for lineno, text in body:
+        if text.isdigit():
+            if current is not None:
+                close(lineno)
+            current = np.full(len(names), np.nan)
+            frames.append(current)
+            numbers.append(int(text))
+            seen = set()
+            continue
+        bone, *values = text.split()
+        if current is None:
+            raise _file_error(
+                amc_path, f"found {text[:40]!r} before a frame number", _AMC_LAYOUT, lineno
+            )
+        dofs = dict(skeleton).get(bone)
+        if dofs is None:
+            raise _file_error(
+                amc_path,
+                f"bone {bone!r} is not a bone with dof in {asf_path.name}",
+                _AMC_LAYOUT,
+                lineno,
+            )
+        if len(values) != len(dofs):
+            raise _file_error(
+                amc_path,
+                f"{len(values)} values for bone {bone!r}, whose dof in {asf_path.name} are "
+                f"{' '.join(dofs)}",
+                _AMC_LAYOUT,
+                lineno,
+            )
+        try:
+            current[start[bone] : start[bone] + len(dofs)] = np.array(values, dtype=np.float64)
+        except ValueError as exc:
+            raise _file_error(amc_path, str(exc), _AMC_LAYOUT, lineno) from None
+        seen.add(bone)
+    if current is None:
+        raise _file_error(amc_path, "no frames", _AMC_LAYOUT)
+    close(body[-1][0])
+
+    rotations = []
+    for bone, dofs in skeleton:
+        columns = [start[bone] + i for i, d in enumerate(dofs) if d.startswith("r")]
+        if columns:
+            order = "".join(dofs[c - start[bone]][1] for c in columns)
+            rotations.append({"joint": bone, "columns": columns, "order": order})
+    metadata = {
+        "format": "amc",
+        "asf_filename": str(asf_path),
+        "bones": {
+            b["name"]: {k: b[k] for k in ("dof", "direction", "length", "axis") if k in b}
+            for b in bones
+        },
+        "parents": hierarchy,
+        "units": units,
+        "angle_unit": angle_unit,
+        "frame_numbers": np.asarray(numbers),
+        "rotations": rotations,
+    }
+    return Bunch(
+        data=np.stack(frames),
+        channel_names=np.asarray(names),
+        fps=float(fps),
+        filename=str(amc_path),
+        metadata=metadata,
+    )
