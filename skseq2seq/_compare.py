@@ -241,9 +241,8 @@ def compare(
     >>> table = compare(X, y, estimators={"Seq2SeqClusterer": small})
     >>> list(table["estimator"])[:4]  # then DTWKMeans, when tslearn is installed
     ['Seq2SeqClusterer', 'MeanStdKMeans', 'MeanStdWard', 'PCAKMeans']
-    >>> list(table.columns)  # doctest: +NORMALIZE_WHITESPACE
-    ['estimator', 'ari_mean', 'ari_sd', 'nmi_mean', 'nmi_sd', 'accuracy_mean',
-     'accuracy_sd', 'fit_seconds_mean', 'fit_seconds_sd', 'n_runs']
+    >>> bool((table["ari_mean"] <= 1).all())
+    True
     """
     if task == "cluster":
         n_samples = len(check_sequences(X, min_length=1)[1])
