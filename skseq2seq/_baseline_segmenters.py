@@ -14,7 +14,7 @@ from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._stats import standardise
+from ._stats import CHANNEL_TOLERANCE, standardise
 from ._temporal import block_means, context_statistics, segmental_kmeans
 from ._validation import check_recordings, python_scalars
 
@@ -58,8 +58,8 @@ class _RecordingBaseline(ClusterMixin, BaseEstimator):
         recordings, is_list = check_recordings(X)
         self.n_features_in_ = recordings[0].shape[1]
         _check_frames(params["n_clusters"], sum(len(r) for r in recordings))
-        # Channels standardised over all frames; constant ones become 0.
-        frames = standardise(np.concatenate(recordings).astype(np.float64))[0]
+        # Channels standardised over all frames; those that barely move become 0.
+        frames = standardise(np.concatenate(recordings).astype(np.float64), CHANNEL_TOLERANCE)[0]
         bounds = np.cumsum([0] + [len(r) for r in recordings])
         labels = self._segment([frames[a:b] for a, b in zip(bounds[:-1], bounds[1:])], params)
         self.labels_ = labels if is_list else labels[0]
@@ -131,7 +131,8 @@ class WindowStatsSegmenter(_RecordingBaseline):
         Action of every frame (a list, one array per recording, when ``fit``
         got a list).
     cluster_centers_ : ndarray of shape (n_clusters, 2 * n_features)
-        Mean standardised window statistics of each action.
+        Mean standardised window statistics of each action (the frames alone,
+        ``n_features`` columns, for a window of one frame).
     window_ : int
         Window length in frames.
     n_features_in_ : int
@@ -195,9 +196,10 @@ class WindowStatsSegmenter(_RecordingBaseline):
                 f"{params['max_cluster_samples']}: Ward linkage needs a frame per cluster."
             )
         self.window_ = max(1, int(round(params["window_seconds"] * params["fps"])))
-        features = standardise(
-            np.concatenate([context_statistics(rec, self.window_)[1] for rec in frames])
-        )[0]
+        # A one-frame window has no spread (only rounding noise, which
+        # standardising would blow up): the frames alone.
+        stats = [context_statistics(rec, self.window_)[self.window_ > 1] for rec in frames]
+        features = standardise(np.concatenate(stats))[0]
         n = len(features)
         if params["clustering"] == "kmeans":
             kmeans = KMeans(k, n_init=params["n_init"], random_state=params["random_state"])

@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt
 from sklearn.utils.validation import check_is_fitted
 
 from ._embedding_clusterer import check_n_clusters
-from ._stats import sequence_mean_std, standardise
+from ._stats import CHANNEL_TOLERANCE, sequence_mean_std, standardise
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["DTWKMeans", "MeanStdKMeans", "MeanStdWard", "PCAKMeans"]
@@ -239,12 +239,15 @@ class _StandardisedSequences:
     """Channels standardised over all frames of the training sequences."""
 
     def _fit_scaling(self, data, lengths):
-        _, self._center, self._scale = standardise(_valid_frames(data, lengths))
+        frames, self._center, self._scale = standardise(
+            _valid_frames(data, lengths), CHANNEL_TOLERANCE
+        )
+        self._constant = ~frames.any(0)  # zeroed channels: constant, or barely moving
         return self._standardise(data)
 
     def _standardise(self, data):
-        # Constant channels (scale 1, value = centre) become 0; padding is ignored later.
-        return (data - self._center) / self._scale
+        # Constant channels are zeroed; padding is ignored later.
+        return np.where(self._constant, 0.0, (data - self._center) / self._scale)
 
 
 class PCAKMeans(_StandardisedSequences, _SequenceBaseline):

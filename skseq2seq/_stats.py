@@ -52,13 +52,22 @@ def class_means(X, labels, classes=None, empty=None):
     return classes, means
 
 
-def standardise(X):
+# Channels whose spread is at most this (relative to max(1, |mean|)) barely
+# move: Seq2SeqEmbedder drops them, and the baselines zero them.
+CHANNEL_TOLERANCE = 1e-8
+
+
+def standardise(X, tolerance=1e-9):
     """Columns of ``X`` at zero mean and unit variance; constant columns zeroed.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
         Samples.
+    tolerance : float, default=1e-9
+        A column is constant when its standard deviation is at most
+        ``tolerance * max(1, |mean|)`` (rounding noise, or a channel that
+        barely moves, as :class:`~skseq2seq.Seq2SeqEmbedder` drops at 1e-8).
 
     Returns
     -------
@@ -79,7 +88,7 @@ def standardise(X):
     center, scale = X.mean(0), X.std(0)
     # Constant columns (up to rounding) carry nothing: zero them rather than
     # blow their rounding noise up to unit spread.
-    constant = scale <= 1e-9 * np.maximum(1.0, np.abs(center))
+    constant = scale <= tolerance * np.maximum(1.0, np.abs(center))
     scale = np.where(constant, 1.0, scale)
     return np.where(constant, 0.0, (X - center) / scale), center, scale
 
