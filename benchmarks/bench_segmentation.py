@@ -15,19 +15,21 @@ Each trial is segmented into k = its number of distinct actions, with
 :class:`skseq2seq.TemporalSegmenter`'s defaults (no per-trial tuning; one run
 per seed in ``--seeds``) and, in the same run, classical baselines on the
 same raw 96-channel exp-map frames (constant channels dropped, channels
-standardised):
+standardised), the estimators of :mod:`skseq2seq.baselines` without their
+temporal smoothing (``min_duration_seconds=0``):
 
-* ``kmeans_frames``: k-means on single frames;
+* ``kmeans_frames``: k-means on single frames (``WindowStatsSegmenter``,
+  one-frame window);
 * ``kmeans_window``: k-means on the mean and standard deviation of every
-  channel over a centred 1 s window;
+  channel over a centred 1 s window (``WindowStatsSegmenter``);
 * ``gaussian_hmm``: a k-state diagonal-Gaussian HMM on the first 20 principal
-  components (GaussianMixture initialisation, sticky transitions, EM, then
-  Viterbi); hmmlearn's ``GaussianHMM`` when it is installed, else the short
-  implementation below;
+  components (``GaussianHMMSegmenter``: hmmlearn's ``GaussianHMM``, EM then
+  Viterbi; needs ``pip install 'skseq2seq[baselines]'``);
 * ``TS(states only)``: TemporalSegmenter(features="states"), the decoder
   states alone (ablation of the frame view; ``--no-ablation`` skips it);
 * ``ward_window``: Ward hierarchical clustering of the mean/std features
-  over a centred 1.5 s window (the middle context and a linkage that
+  over a centred 1.5 s window (``WindowStatsSegmenter``, every 4th frame
+  linked; the middle context and a linkage that
   TemporalSegmenter uses, on raw frames instead of decoder states), to show
   what the learned embedding adds over the context alone.
 
@@ -38,7 +40,6 @@ CPU time of ``fit`` per trial, and of one fit on a 10,000-frame recording
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -47,117 +48,56 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
-from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.decomposition import PCA
-from sklearn.mixture import GaussianMixture
-from sklearn.preprocessing import StandardScaler
+
+from skseq2seq.baselines import GaussianHMMSegmenter, WindowStatsSegmenter
 
 ROOT = Path(__file__).resolve().parents[1]
 FPS = 120
 
 
 # -- baselines -------------------------------------------------------------
-
-
-def standardised_frames(X):
-    X = X[:, X.std(0) > 1e-8]
-    return StandardScaler().fit_transform(X)
-
-
-def window_features(Z, seconds):
-    """Mean and std of every channel over a centred window, standardised."""
-    size = max(1, int(round(seconds * FPS)))
-    mean = uniform_filter1d(Z, size, axis=0, mode="nearest")
-    square = uniform_filter1d(Z**2, size, axis=0, mode="nearest")
-    feats = np.hstack([mean, np.sqrt(np.maximum(square - mean**2, 0))])
-    return StandardScaler().fit_transform(feats)
+# skseq2seq.baselines, each as its row has always been computed: channels
+# standardised (constant ones dropped or zeroed), no temporal smoothing
+# (min_duration_seconds=0), seed 0.
 
 
 def kmeans_frames(X, k, seed):
-    return KMeans(k, n_init=10, random_state=seed).fit_predict(standardised_frames(X))
+    # A window of one frame: the mean is the frame, the spread 0.
+    return WindowStatsSegmenter(
+        k,
+        fps=FPS,
+        window_seconds=1 / FPS,
+        clustering="kmeans",
+        min_duration_seconds=0,
+        random_state=seed,
+    ).fit_predict(X)
 
 
 def kmeans_window(X, k, seed):
-    feats = window_features(standardised_frames(X), 1.0)
-    return KMeans(k, n_init=10, random_state=seed).fit_predict(feats)
+    return WindowStatsSegmenter(
+        k,
+        fps=FPS,
+        window_seconds=1.0,
+        clustering="kmeans",
+        min_duration_seconds=0,
+        random_state=seed,
+    ).fit_predict(X)
 
 
-def ward_window(X, k, seed, step=4):
-    feats = window_features(standardised_frames(X), 1.5)
-    labels = AgglomerativeClustering(k, linkage="ward").fit_predict(feats[::step])
-    return np.repeat(labels, step)[: len(X)]
-
-
-def _viterbi_log(log_start, log_trans, log_emission):
-    n, k = log_emission.shape
-    score = log_start + log_emission[0]
-    back = np.empty((n, k), dtype=np.int64)
-    for t in range(1, n):
-        cand = score[:, None] + log_trans
-        back[t] = cand.argmax(0)
-        score = cand.max(0) + log_emission[t]
-    path = np.empty(n, dtype=np.int64)
-    path[-1] = score.argmax()
-    for t in range(n - 1, 0, -1):
-        path[t - 1] = back[t, path[t]]
-    return path
-
-
-def _diag_gaussian_loglik(Z, means, variances):
-    return -0.5 * (
-        np.log(2 * np.pi * variances).sum(1)[None, :]
-        + (((Z[:, None, :] - means[None]) ** 2) / variances[None]).sum(2)
-    )
-
-
-def own_gaussian_hmm(Z, k, seed, n_iter=25, stay=0.99, var_floor=1e-3):
-    """Diagonal-Gaussian HMM: GaussianMixture init, scaled forward-backward EM, Viterbi."""
-    gm = GaussianMixture(k, covariance_type="diag", random_state=seed, n_init=2).fit(Z)
-    means, variances = gm.means_.copy(), gm.covariances_ + var_floor
-    start = np.full(k, 1.0 / k)
-    trans = np.full((k, k), (1 - stay) / max(k - 1, 1))
-    np.fill_diagonal(trans, stay if k > 1 else 1.0)
-    n = len(Z)
-    for _ in range(n_iter):
-        log_b = _diag_gaussian_loglik(Z, means, variances)
-        shift = log_b.max(1, keepdims=True)
-        b = np.exp(log_b - shift)
-        alpha = np.empty((n, k))
-        scale = np.empty(n)
-        alpha[0] = start * b[0]
-        scale[0] = alpha[0].sum()
-        alpha[0] /= scale[0]
-        for t in range(1, n):
-            alpha[t] = (alpha[t - 1] @ trans) * b[t]
-            scale[t] = alpha[t].sum()
-            alpha[t] /= scale[t]
-        beta = np.empty((n, k))
-        beta[-1] = 1.0
-        for t in range(n - 2, -1, -1):
-            beta[t] = trans @ (b[t + 1] * beta[t + 1]) / scale[t + 1]
-        gamma = alpha * beta
-        gamma /= gamma.sum(1, keepdims=True)
-        xi = (alpha[:-1].T @ (b[1:] * beta[1:] / scale[1:, None])) * trans
-        start = gamma[0] + 1e-12
-        start /= start.sum()
-        trans = xi / xi.sum(1, keepdims=True)
-        weight = gamma.sum(0)[:, None] + 1e-12
-        means = gamma.T @ Z / weight
-        variances = gamma.T @ Z**2 / weight - means**2 + var_floor
-        variances = np.maximum(variances, var_floor)
-    log_b = _diag_gaussian_loglik(Z, means, variances)
-    return _viterbi_log(np.log(start), np.log(trans + 1e-300), log_b)
+def ward_window(X, k, seed):
+    # Ward linkage of every 4th frame (as before: max_cluster_samples frames, evenly spaced).
+    return WindowStatsSegmenter(
+        k,
+        fps=FPS,
+        window_seconds=1.5,
+        clustering="ward",
+        min_duration_seconds=0,
+        max_cluster_samples=-(-len(X) // 4),
+    ).fit_predict(X)
 
 
 def gaussian_hmm(X, k, seed):
-    Z = PCA(20, random_state=seed).fit_transform(standardised_frames(X))
-    try:
-        from hmmlearn.hmm import GaussianHMM
-    except ImportError:
-        return own_gaussian_hmm(Z, k, seed)
-    model = GaussianHMM(k, covariance_type="diag", n_iter=25, random_state=seed)
-    return model.fit(Z).predict(Z)
+    return GaussianHMMSegmenter(k, n_components=20, n_iter=25, random_state=seed).fit_predict(X)
 
 
 BASELINES = {
@@ -270,7 +210,7 @@ def main(argv=None):
             "machine": platform.machine(),
             "cpu_count": os.cpu_count(),
             "defaults": TemporalSegmenter().get_params(),
-            "gaussian_hmm": "hmmlearn" if importlib.util.find_spec("hmmlearn") else "own (below)",
+            "gaussian_hmm": "hmmlearn",
         },
     }
     for trial in args.trials:

@@ -64,6 +64,7 @@ html_show_sourcelink = False
 # gen_modules/ from a scan file listing the same names.
 PUBLIC_MODULES = [
     "skseq2seq",
+    "skseq2seq.baselines",
     "skseq2seq.datasets",
     "skseq2seq.io",
     "skseq2seq.metrics",

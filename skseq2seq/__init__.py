@@ -5,6 +5,7 @@ encoder-decoder learns from it, without labels (Su & Shlizerman 2020).
 """
 
 from ._clusterer import Seq2SeqClusterer, posture_statistics
+from ._compare import compare
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer
 from ._network import Seq2SeqModule
@@ -19,5 +20,6 @@ __all__ = [
     "Seq2SeqModule",
     "TemporalSegmenter",
     "__version__",
+    "compare",
     "posture_statistics",
 ]

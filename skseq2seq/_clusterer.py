@@ -3,7 +3,6 @@
 import functools
 import numbers
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -12,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
-from ._net import batch_bounds
+from ._stats import sequence_mean_std
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["Seq2SeqClusterer", "posture_statistics"]
@@ -65,17 +64,7 @@ def posture_statistics(X):
     array([[ 1.,  1.],
            [-1., -1.]])
     """
-    data, lengths = check_sequences(X, min_length=1)
-    steps = np.arange(data.shape[1])
-    stats = []
-    for start, stop in batch_bounds(len(data)):  # bounded float64 copies
-        chunk = data[start:stop].astype(np.float64)
-        mask = (steps[None, :] < lengths[start:stop, None])[:, :, None]
-        n = lengths[start:stop, None]
-        mean = chunk.sum(1) / n  # zero padding adds nothing
-        var = (((chunk - mean[:, None]) * mask) ** 2).sum(1) / n
-        stats.append(np.hstack([mean, np.sqrt(var)]))
-    return StandardScaler().fit_transform(np.vstack(stats))
+    return StandardScaler().fit_transform(sequence_mean_std(*check_sequences(X, min_length=1)))
 
 
 def _fit_embedder(embedder, X):

@@ -16,7 +16,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
-from ._stats import class_means
+from ._stats import standardise
+from ._temporal import block_means, context_statistics, segmental_kmeans, viterbi
 from ._validation import check_recordings, python_scalars
 from .datasets import sliding_windows
 
@@ -240,13 +241,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         return working
 
     def _downsample(self, rec):
-        f = self.downsample_
-        if f == 1:
-            return rec.astype(np.float64)
-        n_blocks = -(-len(rec) // f)
-        pad = n_blocks * f - len(rec)
-        padded = np.concatenate([rec, np.repeat(rec[-1:], pad, axis=0)]) if pad else rec
-        return padded.reshape(n_blocks, f, rec.shape[1]).mean(1)
+        return block_means(rec, self.downsample_)
 
     # -- fit -------------------------------------------------------------
 
@@ -391,7 +386,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
                 parts.append((both - mean) / scale / np.sqrt(both.shape[1]))
             features = np.hstack(parts)
             cost = euclidean_distances(features, self.cluster_centers_, squared=True)
-            labels.append(np.repeat(_viterbi(cost, self._penalty), self.downsample_)[: len(rec)])
+            labels.append(np.repeat(viterbi(cost, self._penalty), self.downsample_)[: len(rec)])
         return labels if is_list else labels[0]
 
     def _check_contexts(self):
@@ -440,10 +435,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
 
     def _context_features(self, states, context):
         """Mean and spread of the states over a centred context, per frame."""
-        mean = uniform_filter1d(states, context, axis=0, mode="nearest")
-        square = uniform_filter1d(states**2, context, axis=0, mode="nearest")
-        spread = np.sqrt(np.maximum(square - mean**2, 0.0))
-        return mean, np.hstack([mean, spread])
+        return context_statistics(states, context)
 
     def _cluster(self, views, contexts, working):
         """Consensus clustering of all frames, then the Viterbi pass per recording.
@@ -465,12 +457,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
                     ("mean", np.concatenate(means)),
                     ("both", np.concatenate(both)),
                 ):
-                    center, scale = feats.mean(0), feats.std(0)
-                    # Constant features (up to rounding) carry nothing: zero them
-                    # rather than blow their rounding noise up to unit spread.
-                    constant = scale <= 1e-9 * np.maximum(1.0, np.abs(center))
-                    scale = np.where(constant, 1.0, scale)
-                    feats = np.where(constant, 0.0, (feats - center) / scale)
+                    feats, center, scale = standardise(feats)
                     sample = feats[::step]
                     for method, metric in _LINKAGES:
                         tree = linkage(_distances(sample, metric), method)
@@ -495,7 +482,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         duration = self.min_duration_seconds * working
         bounds = np.cumsum([0] + lengths)
         pieces = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
-        labels, centers, self._penalty = _segmental_kmeans(
+        labels, centers, self._penalty = segmental_kmeans(
             refine_features, labels, k, duration, pieces
         )
         return [labels[piece] for piece in pieces], centers
@@ -530,45 +517,3 @@ def _distances(features, metric):
         np.fill_diagonal(square, 0.0)
         distances = squareform(square, checks=False)
     return distances
-
-
-def _viterbi(cost, penalty):
-    """Label path minimising summed cost plus ``penalty`` per label switch."""
-    n, k = cost.shape
-    total = cost[0].copy()
-    back = np.empty((n, k), dtype=np.int64)
-    back[0] = np.arange(k)
-    stay_index = np.arange(k)
-    for t in range(1, n):
-        best = int(total.argmin())
-        switch = total[best] + penalty
-        stay = total <= switch
-        back[t] = np.where(stay, stay_index, best)
-        total = np.where(stay, total, switch) + cost[t]
-    path = np.empty(n, dtype=np.int64)
-    path[-1] = int(total.argmin())
-    for t in range(n - 1, 0, -1):
-        path[t - 1] = back[t, path[t]]
-    return path
-
-
-def _segmental_kmeans(features, labels, k, duration, pieces, n_iter=10):
-    """Alternate centroids and switching-penalty Viterbi paths (per recording)."""
-    _, centers = class_means(features, labels, classes=np.arange(k))
-    if duration <= 0:
-        return labels, centers, 0.0
-    penalty = 0.0
-    for _ in range(n_iter):
-        cost = euclidean_distances(features, centers, squared=True)
-        if k > 1:
-            ordered = np.sort(cost, axis=1)
-            penalty = duration * float(np.median(ordered[:, 1] - ordered[:, 0]))
-        else:
-            penalty = 0.0
-        new = np.concatenate([_viterbi(cost[piece], penalty) for piece in pieces])
-        if np.array_equal(new, labels):
-            break
-        labels = new
-        # An action left empty keeps its previous centre.
-        _, centers = class_means(features, labels, classes=np.arange(k), empty=centers)
-    return labels, centers, penalty

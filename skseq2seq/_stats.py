@@ -50,3 +50,74 @@ def class_means(X, labels, classes=None, empty=None):
         else:
             means[i] = X.mean(0)
     return classes, means
+
+
+# Channels whose spread is at most this (relative to max(1, |mean|)) barely
+# move: Seq2SeqEmbedder drops them, and the baselines zero them.
+CHANNEL_TOLERANCE = 1e-8
+
+
+def standardise(X, tolerance=1e-9):
+    """Columns of ``X`` at zero mean and unit variance; constant columns zeroed.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Samples.
+    tolerance : float, default=1e-9
+        A column is constant when its standard deviation is at most
+        ``tolerance * max(1, |mean|)`` (rounding noise, or a channel that
+        barely moves, as :class:`~skseq2seq.Seq2SeqEmbedder` drops at 1e-8).
+
+    Returns
+    -------
+    Z : ndarray of shape (n_samples, n_features)
+        ``(X - center) / scale``, with the constant columns set to 0.
+    center, scale : ndarray of shape (n_features,)
+        Column means and standard deviations (1 for constant columns), to
+        standardise new samples as ``(X_new - center) / scale``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq2seq._stats import standardise
+    >>> standardise(np.array([[0.0, 5.0], [2.0, 5.0]]))[0]
+    array([[-1.,  0.],
+           [ 1.,  0.]])
+    """
+    center, scale = X.mean(0), X.std(0)
+    # Constant columns (up to rounding) carry nothing: zero them rather than
+    # blow their rounding noise up to unit spread.
+    constant = scale <= tolerance * np.maximum(1.0, np.abs(center))
+    scale = np.where(constant, 1.0, scale)
+    return np.where(constant, 0.0, (X - center) / scale), center, scale
+
+
+def sequence_mean_std(data, lengths, batch_size=256):
+    """Mean and standard deviation of each channel over each sequence's frames.
+
+    Parameters
+    ----------
+    data : ndarray of shape (n_samples, max_length, n_features)
+        Sequences padded after their ends (as :func:`check_sequences` returns them).
+    lengths : ndarray of shape (n_samples,)
+        Frames of each sequence; padding is ignored.
+    batch_size : int, default=256
+        Sequences converted to float64 at a time (bounded copies).
+
+    Returns
+    -------
+    statistics : ndarray of shape (n_samples, 2 * n_features)
+        Per sequence, the mean of each channel then its standard deviation.
+    """
+    steps = np.arange(data.shape[1])
+    stats = []
+    for start in range(0, len(data), batch_size):
+        stop = start + batch_size
+        chunk = data[start:stop].astype(np.float64)
+        mask = (steps[None, :] < lengths[start:stop, None])[:, :, None]
+        n = lengths[start:stop, None]
+        mean = chunk.sum(1) / n  # zero padding adds nothing
+        var = (((chunk - mean[:, None]) * mask) ** 2).sum(1) / n
+        stats.append(np.hstack([mean, np.sqrt(var)]))
+    return np.vstack(stats) if stats else np.empty((0, 2 * data.shape[2]))

@@ -1,8 +1,18 @@
 """scikit-learn's estimator checks over the sequence estimators, at small and default sizes."""
 
+from importlib.util import find_spec
+
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skseq2seq import EmbeddingClusterer, Seq2SeqClusterer, Seq2SeqEmbedder
+from skseq2seq.baselines import (
+    DTWKMeans,
+    GaussianHMMSegmenter,
+    MeanStdKMeans,
+    MeanStdWard,
+    PCAKMeans,
+    WindowStatsSegmenter,
+)
 
 # A 2D array is a batch of univariate sequences: its second axis is time, so
 # n_features_in_ (channels) is 1, not X.shape[1], and sequences of another
@@ -21,7 +31,16 @@ _SEQUENCE_AXIS = {
 }
 
 
+# The baseline segmenters' samples are the frames of one recording, in time
+# order (as for TemporalSegmenter in test_segmenter.py, whose predict also
+# fails the sample-order and subset checks).
+_TEMPORAL_REASON = "frames are ordered in time: labels depend on their order and neighbours"
+_TEMPORAL = {"check_clustering": _TEMPORAL_REASON + " (i.i.d. blobs have no temporal structure)"}
+
+
 def _expected_failures(estimator):
+    if isinstance(estimator, (WindowStatsSegmenter, GaussianHMMSegmenter)):
+        return _TEMPORAL
     if isinstance(estimator, EmbeddingClusterer):  # an ordinary 2D embedding
         if estimator.clustering == "agglomerative":
             return {
@@ -50,6 +69,15 @@ def _small_embedder():
         EmbeddingClusterer(n_clusters="auto", random_state=0),
         EmbeddingClusterer(n_clusters=3, clustering="kmeans", random_state=0),
         EmbeddingClusterer(n_clusters=3, clustering="agglomerative"),
+        # Baselines (skseq2seq.baselines); the optional ones need their extras.
+        MeanStdKMeans(n_clusters=3, random_state=0),
+        MeanStdWard(n_clusters=3),
+        PCAKMeans(n_clusters=3, random_state=0),
+        PCAKMeans(n_clusters=3, n_components=None, n_timesteps=4, random_state=0),
+        WindowStatsSegmenter(n_clusters=2, fps=10, random_state=0),
+        WindowStatsSegmenter(n_clusters=3, fps=10, clustering="kmeans", random_state=0),
+        *([DTWKMeans(n_clusters=3, random_state=0)] if find_spec("tslearn") else []),
+        *([GaussianHMMSegmenter(n_clusters=2, random_state=0)] if find_spec("hmmlearn") else []),
     ],
     expected_failed_checks=_expected_failures,
 )

@@ -1,4 +1,4 @@
-"""Plots of the decoder-state embedding, of training, and of segmentations.
+"""Plots of the decoder-state embedding, of training, of segmentations and of comparisons.
 
 matplotlib is imported when a function is called; every function draws on
 the ``ax``/``axes`` it is given (or a new figure) and returns them, without
@@ -7,10 +7,11 @@ calling ``plt.show()``.
 
 from importlib.util import find_spec as _find_spec
 
+from ._comparison import plot_comparison
 from ._embedding import plot_embedding
 from ._training import plot_training
 
-__all__ = ["plot_embedding", "plot_training"]
+__all__ = ["plot_comparison", "plot_embedding", "plot_training"]
 
 if _find_spec(__name__ + "._segmentation") is not None:
     from ._segmentation import plot_segmentation  # noqa: F401

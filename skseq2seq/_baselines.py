@@ -1,0 +1,509 @@
+"""Classical sequence-clustering baselines: what to beat before training a network.
+
+Each takes the package's sequence layout (a 3D array, a 2D array of
+univariate sequences or a ragged list), validated as
+:class:`~skseq2seq.Seq2SeqClusterer` validates it, so that the same ``X``
+goes to all of them.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.decomposition import PCA
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, RealNotInt
+from sklearn.utils.validation import check_is_fitted
+
+from ._embedding_clusterer import check_n_clusters
+from ._stats import CHANNEL_TOLERANCE, sequence_mean_std, standardise
+from ._validation import check_sequences, python_scalars
+
+__all__ = ["DTWKMeans", "MeanStdKMeans", "MeanStdWard", "PCAKMeans"]
+
+_N_CLUSTERS = [Interval(numbers.Integral, 1, None, closed="left")]
+
+
+def _valid_frames(data, lengths):
+    """Frames inside each sequence (padding left out), as rows."""
+    return data[np.arange(data.shape[1])[None, :] < lengths[:, None]]
+
+
+def _resample(data, lengths, n_timesteps):
+    """Each sequence linearly interpolated to ``n_timesteps`` frames, first and last kept."""
+    if (lengths == n_timesteps).all():
+        return data[:, :n_timesteps]
+    position = np.linspace(0.0, 1.0, n_timesteps)[None, :] * (lengths[:, None] - 1)
+    before = np.floor(position).astype(np.int64)
+    after = np.minimum(before + 1, lengths[:, None] - 1)
+    weight = (position - before)[:, :, None]
+    rows = np.arange(len(data))[:, None]
+    return data[rows, before] * (1.0 - weight) + data[rows, after] * weight
+
+
+class _SequenceBaseline(ClusterMixin, BaseEstimator):
+    """fit/fit_predict/predict over features computed from validated sequences.
+
+    Subclasses implement ``_fit_features(data, lengths)`` (which may store
+    fitted preprocessing), ``_features(data, lengths)`` (new sequences, for
+    ``predict``) and ``_cluster(features, params)`` returning the labels
+    (and storing in ``_predictor`` what ``predict`` calls, when there is one).
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Cluster the sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences (2D: univariate; list: variable lengths).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        params = python_scalars(self.get_params(deep=False))
+        data, lengths = check_sequences(X, min_length=1)
+        check_n_clusters(params["n_clusters"], "kmeans", len(lengths))
+        self.n_features_in_ = data.shape[2]
+        self.labels_ = self._cluster(self._fit_features(data, lengths), params)
+        return self
+
+    def fit_predict(self, X, y=None):
+        """Fit and return the cluster of each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        return self.fit(X).labels_
+
+    def _predict(self, X):
+        check_is_fitted(self, "labels_")
+        data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
+        return self._predictor.predict(self._features(data, lengths))
+
+
+class _MeanStdFeatures:
+    """Per-sequence mean/std of each channel, standardised over the training sequences."""
+
+    def _fit_features(self, data, lengths):
+        # Equal to posture_statistics(X) on the training sequences.
+        self._scaler = StandardScaler()
+        return self._scaler.fit_transform(sequence_mean_std(data, lengths))
+
+    def _features(self, data, lengths):
+        return self._scaler.transform(sequence_mean_std(data, lengths))
+
+
+class MeanStdKMeans(_MeanStdFeatures, _SequenceBaseline):
+    """k-means on each sequence's per-channel mean and standard deviation.
+
+    Every sequence becomes the mean and the standard deviation over its frames
+    of each channel, each of these ``2 * n_features`` columns standardised over
+    the sequences (:func:`~skseq2seq.posture_statistics`); k-means clusters
+    them. It sees where channels sit and how much they move, not in which
+    order: on motion capture it is the strongest of the simple baselines, and
+    the first one a learned embedding has to beat.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    n_init : int, default=10
+        k-means runs from different centroid seeds; the best is kept.
+    random_state : int, RandomState instance or None, default=None
+        Seeds k-means.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+        Cluster of each training sequence.
+    cluster_centers_ : ndarray of shape (n_clusters, 2 * n_features)
+        Centroids, in standardised mean/std units.
+    inertia_ : float
+        Sum of squared distances of the sequences to their centroid.
+    n_features_in_ : int
+        Channels per time step seen in ``fit``.
+
+    See Also
+    --------
+    MeanStdWard : Ward linkage on the same statistics.
+    skseq2seq.posture_statistics : The statistics.
+    skseq2seq.compare : Runs this and the other baselines beside Seq2SeqClusterer.
+
+    Examples
+    --------
+    >>> from skseq2seq.baselines import MeanStdKMeans
+    >>> from skseq2seq.datasets import make_motion_sequences
+    >>> X, y = make_motion_sequences(n_sequences=60, n_timesteps=20, n_regimes=3,
+    ...                              random_state=0)
+    >>> MeanStdKMeans(n_clusters=3, random_state=0).fit_predict(X).shape
+    (60,)
+    """
+
+    _parameter_constraints = {
+        "n_clusters": _N_CLUSTERS,
+        "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, n_clusters=8, *, n_init=10, random_state=None):
+        self.n_clusters = n_clusters
+        self.n_init = n_init
+        self.random_state = random_state
+
+    def _cluster(self, features, params):
+        kmeans = KMeans(
+            params["n_clusters"], n_init=params["n_init"], random_state=params["random_state"]
+        ).fit(features)
+        self.cluster_centers_, self.inertia_ = kmeans.cluster_centers_, kmeans.inertia_
+        self._predictor = kmeans
+        return kmeans.labels_
+
+    def predict(self, X):
+        """Assign sequences to the nearest centroid of their mean/std statistics.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences with the channels seen in ``fit`` (any lengths).
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        return self._predict(X)
+
+
+class MeanStdWard(_MeanStdFeatures, _SequenceBaseline):
+    """Ward hierarchical clustering of each sequence's per-channel mean and standard deviation.
+
+    The features of :class:`MeanStdKMeans` (standardised
+    :func:`~skseq2seq.posture_statistics`), merged bottom-up by Ward's
+    minimum-variance linkage. Deterministic (no ``random_state``); memory and
+    time grow with the square of the number of sequences.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+        Cluster of each training sequence.
+    n_features_in_ : int
+        Channels per time step seen in ``fit``.
+
+    See Also
+    --------
+    MeanStdKMeans : k-means on the same statistics (and a ``predict``).
+
+    Examples
+    --------
+    >>> from skseq2seq.baselines import MeanStdWard
+    >>> from skseq2seq.datasets import make_motion_sequences
+    >>> X, y = make_motion_sequences(n_sequences=60, n_timesteps=20, n_regimes=3,
+    ...                              random_state=0)
+    >>> MeanStdWard(n_clusters=3).fit_predict(X).shape
+    (60,)
+    """
+
+    _parameter_constraints = {"n_clusters": _N_CLUSTERS}
+
+    def __init__(self, n_clusters=8):
+        self.n_clusters = n_clusters
+
+    def _cluster(self, features, params):
+        return AgglomerativeClustering(params["n_clusters"], linkage="ward").fit_predict(features)
+
+
+class _StandardisedSequences:
+    """Channels standardised over all frames of the training sequences."""
+
+    def _fit_scaling(self, data, lengths):
+        frames, self._center, self._scale = standardise(
+            _valid_frames(data, lengths), CHANNEL_TOLERANCE
+        )
+        self._constant = ~frames.any(0)  # zeroed channels: constant, or barely moving
+        return self._standardise(data)
+
+    def _standardise(self, data):
+        # Constant channels are zeroed; padding is ignored later.
+        return np.where(self._constant, 0.0, (data - self._center) / self._scale)
+
+
+class PCAKMeans(_StandardisedSequences, _SequenceBaseline):
+    """k-means on the principal components of whole, flattened sequences.
+
+    Channels are standardised over all frames; sequences of different
+    lengths are resampled by linear interpolation to ``n_timesteps`` frames
+    (by default the longest training sequence); each sequence is flattened to
+    one vector of ``n_timesteps * n_features`` values, reduced by PCA and
+    clustered by k-means. It compares sequences frame by frame, in time
+    order: it separates what differs in posture at the same moments, and
+    confuses the same movement at different phases or speeds.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    n_components : int, float or None, default=0.95
+        Principal components kept: a number, the fraction of the variance to
+        explain (between 0 and 1), or None for all (k-means on the flattened
+        sequences). A number is capped at what the data allow.
+    n_timesteps : int, default=None
+        Frames every sequence is resampled to; None means the longest
+        training sequence (equal-length sequences are then used as they are).
+    n_init : int, default=10
+        k-means runs from different centroid seeds; the best is kept.
+    random_state : int, RandomState instance or None, default=None
+        Seeds PCA's solver and k-means.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+        Cluster of each training sequence.
+    cluster_centers_ : ndarray of shape (n_clusters, n_components_)
+        Centroids, in principal-component units.
+    n_components_ : int
+        Principal components kept.
+    n_timesteps_ : int
+        Frames every sequence is resampled to.
+    n_features_in_ : int
+        Channels per time step seen in ``fit``.
+
+    Examples
+    --------
+    >>> from skseq2seq.baselines import PCAKMeans
+    >>> from skseq2seq.datasets import make_motion_sequences
+    >>> X, y = make_motion_sequences(n_sequences=60, n_timesteps=20, n_regimes=3,
+    ...                              random_state=0)
+    >>> model = PCAKMeans(n_clusters=3, random_state=0).fit(X)
+    >>> model.labels_.shape, model.n_timesteps_
+    ((60,), 20)
+    """
+
+    _parameter_constraints = {
+        "n_clusters": _N_CLUSTERS,
+        "n_components": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            None,
+        ],
+        "n_timesteps": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self, n_clusters=8, *, n_components=0.95, n_timesteps=None, n_init=10, random_state=None
+    ):
+        self.n_clusters = n_clusters
+        self.n_components = n_components
+        self.n_timesteps = n_timesteps
+        self.n_init = n_init
+        self.random_state = random_state
+
+    def _fit_features(self, data, lengths):
+        self.n_timesteps_ = int(self.n_timesteps or lengths.max())
+        flat = self._flatten(self._fit_scaling(data, lengths), lengths)
+        n_components = self.n_components
+        if isinstance(n_components, numbers.Integral):
+            n_components = min(int(n_components), *flat.shape)
+        if n_components is None or len(flat) < 2:  # one sequence has no variance to explain
+            self._pca = None
+            self.n_components_ = flat.shape[1]
+            return flat
+        self._pca = PCA(n_components, random_state=self.random_state)
+        features = self._pca.fit_transform(flat)
+        self.n_components_ = int(self._pca.n_components_)
+        return features
+
+    def _flatten(self, data, lengths):
+        resampled = _resample(data, lengths, self.n_timesteps_)
+        return resampled.reshape(len(resampled), -1)
+
+    def _features(self, data, lengths):
+        flat = self._flatten(self._standardise(data), lengths)
+        return flat if self._pca is None else self._pca.transform(flat)
+
+    def _cluster(self, features, params):
+        kmeans = KMeans(
+            params["n_clusters"], n_init=params["n_init"], random_state=params["random_state"]
+        ).fit(features)
+        self.cluster_centers_ = kmeans.cluster_centers_
+        self._predictor = kmeans
+        return kmeans.labels_
+
+    def predict(self, X):
+        """Assign sequences (of any length) to the nearest centroid.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences with the channels seen in ``fit``; each is resampled to
+            ``n_timesteps_`` frames.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        return self._predict(X)
+
+
+class DTWKMeans(_StandardisedSequences, _SequenceBaseline):
+    """k-means under dynamic time warping, through tslearn (optional dependency).
+
+    Channels are standardised over all frames, sequences optionally
+    downsampled in time, and tslearn's ``TimeSeriesKMeans(metric="dtw")``
+    clusters them with DTW barycentres as centroids. DTW aligns sequences in
+    time before comparing them, so the same movement at another speed or phase
+    matches; its cost grows with ``n_samples * n_clusters * n_timesteps**2``
+    per iteration, hence ``downsample`` and ``max_fit_samples``. Sequences of
+    different lengths are compared as they are (no resampling).
+
+    Needs tslearn: ``pip install 'skseq2seq[baselines]'``.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    max_iter : int, default=10
+        Most k-means iterations.
+    n_init : int, default=1
+        k-means runs from different initial centroids; the best is kept.
+    downsample : int, default=1
+        Keep every ``downsample``-th frame (DTW's cost grows with the square
+        of the length).
+    max_fit_samples : int, default=None
+        Fit the centroids on this many sequences drawn at random, then assign
+        every sequence to its nearest centroid; None fits on all.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial centroids and the drawn subset.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+        Cluster of each training sequence.
+    cluster_centers_ : ndarray of shape (n_clusters, n_timesteps, n_features)
+        DTW barycentres, in standardised (and downsampled) frames.
+    n_iter_ : int
+        k-means iterations run (of the best initialisation).
+    model_ : tslearn.clustering.TimeSeriesKMeans
+        The fitted tslearn model.
+    n_features_in_ : int
+        Channels per time step seen in ``fit``.
+
+    Examples
+    --------
+    >>> from skseq2seq.baselines import DTWKMeans
+    >>> from skseq2seq.datasets import make_motion_sequences
+    >>> X, y = make_motion_sequences(n_sequences=30, n_timesteps=20, n_regimes=3,
+    ...                              random_state=0)
+    >>> DTWKMeans(n_clusters=3, random_state=0).fit_predict(X).shape
+    (30,)
+    """
+
+    _parameter_constraints = {
+        "n_clusters": _N_CLUSTERS,
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
+        "downsample": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_fit_samples": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        max_iter=10,
+        n_init=1,
+        downsample=1,
+        max_fit_samples=None,
+        random_state=None,
+    ):
+        self.n_clusters = n_clusters
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.downsample = downsample
+        self.max_fit_samples = max_fit_samples
+        self.random_state = random_state
+
+    def _fit_features(self, data, lengths):
+        return self._series(self._fit_scaling(data, lengths), lengths)
+
+    def _features(self, data, lengths):
+        return self._series(self._standardise(data), lengths)
+
+    def _series(self, data, lengths):
+        """Downsampled sequences, padded with NaN after their ends (tslearn's layout)."""
+        step = self.downsample
+        series = np.array(data[:, ::step], dtype=np.float64)
+        kept = -(-lengths // step)
+        series[np.arange(series.shape[1])[None, :] >= kept[:, None]] = np.nan
+        return series
+
+    def _cluster(self, features, params):
+        try:
+            from tslearn.clustering import TimeSeriesKMeans
+        except ImportError as exc:
+            raise ImportError(
+                "DTWKMeans needs tslearn; install it with pip install 'skseq2seq[baselines]'."
+            ) from exc
+        rng = check_random_state(params["random_state"])
+        n_fit = params["max_fit_samples"]
+        if n_fit is not None and n_fit < params["n_clusters"]:
+            raise ValueError(
+                f"max_fit_samples={n_fit} is smaller than n_clusters={params['n_clusters']}; "
+                "the centroids need at least one sequence each."
+            )
+        subset = None
+        if n_fit is not None and n_fit < len(features):
+            subset = np.sort(rng.choice(len(features), n_fit, replace=False))
+        self.model_ = TimeSeriesKMeans(
+            params["n_clusters"],
+            metric="dtw",
+            max_iter=params["max_iter"],
+            n_init=params["n_init"],
+            random_state=rng.randint(np.iinfo(np.int32).max),
+        ).fit(features if subset is None else features[subset])
+        self.cluster_centers_, self.n_iter_ = self.model_.cluster_centers_, self.model_.n_iter_
+        self._predictor = self.model_
+        if subset is None:
+            return self.model_.labels_
+        return self.model_.predict(features)  # the sequences left out join their nearest centroid
+
+    def predict(self, X):
+        """Assign sequences to the nearest DTW barycentre.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
+            Sequences with the channels seen in ``fit``.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        return self._predict(X)
