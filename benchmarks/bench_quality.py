@@ -60,11 +60,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from sklearn.cluster import KMeans  # noqa: E402
-from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from skseq2seq import (  # noqa: E402
     EmbeddingClusterer,
@@ -73,6 +70,7 @@ from skseq2seq import (  # noqa: E402
     posture_statistics,
 )
 from skseq2seq._clusterer import default_embedder  # noqa: E402
+from skseq2seq.baselines import DTWKMeans, MeanStdKMeans, MeanStdWard, PCAKMeans  # noqa: E402
 from skseq2seq.metrics import clustering_accuracy  # noqa: E402
 
 DATA_HOME = Path(os.environ.get("SKSEQ2SEQ_DATA", HERE.parents[1] / "shared" / "data"))
@@ -147,68 +145,60 @@ def load_datasets(names, quick):
     return out
 
 
-def _standardise_channels(W):
-    flat = W.reshape(-1, W.shape[2])
-    sd = flat.std(0)
-    keep = sd > 1e-8
-    return (W[..., keep] - flat.mean(0)[keep]) / sd[keep]
-
-
 # -- methods: each returns (labels, features for 1-NN, fit seconds, note) ----------
 
 
-def baseline_kmeans_flat(W, k, seed, args):
-    t = time.perf_counter()
-    F = _standardise_channels(W).reshape(len(W), -1)
-    labels = KMeans(k, n_init=10, random_state=seed).fit_predict(F)
-    return labels, F, time.perf_counter() - t, ""
+def _baseline(make, note=lambda model, args: ""):
+    """A :mod:`skseq2seq.baselines` estimator as a method; 1-NN on its ``features_``."""
 
-
-def baseline_pca_kmeans(W, k, seed, args):
-    t = time.perf_counter()
-    F = PCA(n_components=0.95, random_state=seed).fit_transform(
-        _standardise_channels(W).reshape(len(W), -1)
-    )
-    labels = KMeans(k, n_init=10, random_state=seed).fit_predict(F)
-    return labels, F, time.perf_counter() - t, f"{F.shape[1]} components"
-
-
-def baseline_meanstd_kmeans(W, k, seed, args):
-    t = time.perf_counter()
-    Z = _standardise_channels(W)
-    F = StandardScaler().fit_transform(np.concatenate([Z.mean(1), Z.std(1)], 1))
-    labels = KMeans(k, n_init=10, random_state=seed).fit_predict(F)
-    return labels, F, time.perf_counter() - t, ""
-
-
-def _tslearn_model(kind, k, seed):
-    from tslearn.clustering import KShape, TimeSeriesKMeans
-
-    if kind == "dtw":
-        return TimeSeriesKMeans(k, metric="dtw", max_iter=10, n_init=1, random_state=seed)
-    return KShape(n_clusters=k, max_iter=20, n_init=1, random_state=seed)
-
-
-def _baseline_tslearn(kind):
     def method(W, k, seed, args):
         t = time.perf_counter()
-        Z = _standardise_channels(W)[:, :: args.ts_downsample].astype(np.float64)
-        if kind == "kshape":  # KShape needs z-normalised series
-            from tslearn.preprocessing import TimeSeriesScalerMeanVariance
-
-            Z = TimeSeriesScalerMeanVariance().fit_transform(Z)
-            Z = np.nan_to_num(Z)
-        rng = np.random.RandomState(seed)
-        fit_on = rng.choice(len(Z), min(args.ts_subsample, len(Z)), replace=False)
-        model = _tslearn_model(kind, k, seed).fit(Z[fit_on])
-        labels = model.predict(Z)
-        note = (
-            f"fit on {len(fit_on)} windows, time /{args.ts_downsample}; 1-NN: Euclidean "
-            "on the same downsampled windows"
-        )
-        return labels, Z.reshape(len(Z), -1), time.perf_counter() - t, note
+        model = make(k, seed, args)
+        labels = model.fit_predict(W)
+        seconds = time.perf_counter() - t
+        return labels, model.features_.reshape(len(W), -1), seconds, note(model, args)
 
     return method
+
+
+baseline_kmeans_flat = _baseline(
+    lambda k, seed, args: PCAKMeans(k, n_components=None, random_state=seed)
+)
+baseline_pca_kmeans = _baseline(
+    lambda k, seed, args: PCAKMeans(k, n_components=0.95, random_state=seed),
+    lambda model, args: f"{model.n_components_} components",
+)
+baseline_meanstd_kmeans = _baseline(lambda k, seed, args: MeanStdKMeans(k, random_state=seed))
+baseline_meanstd_ward = _baseline(lambda k, seed, args: MeanStdWard(k))
+baseline_dtw_kmeans = _baseline(
+    lambda k, seed, args: DTWKMeans(
+        k,
+        max_iter=10,
+        n_init=1,
+        downsample=args.ts_downsample,
+        max_fit_samples=args.ts_subsample,
+        random_state=seed,
+    ),
+    lambda model, args: (
+        f"fit on {args.ts_subsample} windows, time /{args.ts_downsample}; 1-NN: Euclidean "
+        "on the same downsampled windows"
+    ),
+)
+
+
+def baseline_kshape(W, k, seed, args):
+    """tslearn's KShape (no package estimator: shown here only), on z-normalised series."""
+    from tslearn.clustering import KShape
+    from tslearn.preprocessing import TimeSeriesScalerMeanVariance
+
+    t = time.perf_counter()
+    Z = TimeSeriesScalerMeanVariance().fit_transform(W[:, :: args.ts_downsample])
+    Z = np.nan_to_num(Z)  # constant channels
+    rng = np.random.RandomState(seed)
+    fit_on = rng.choice(len(Z), min(args.ts_subsample, len(Z)), replace=False)
+    model = KShape(n_clusters=k, max_iter=20, n_init=1, random_state=seed).fit(Z[fit_on])
+    note = f"fit on {len(fit_on)} windows, time /{args.ts_downsample}"
+    return model.predict(Z), Z.reshape(len(Z), -1), time.perf_counter() - t, note
 
 
 def seq2seq(clusterer_params=None, embedder_params=None):
@@ -289,8 +279,9 @@ def methods():
         ("k-means, flattened windows", baseline_kmeans_flat),
         ("PCA + k-means", baseline_pca_kmeans),
         ("k-means, per-window mean/std", baseline_meanstd_kmeans),
-        ("tslearn DTW k-means (subsampled)", _baseline_tslearn("dtw")),
-        ("tslearn KShape (subsampled)", _baseline_tslearn("kshape")),
+        ("Ward, per-window mean/std", baseline_meanstd_ward),
+        ("tslearn DTW k-means (subsampled)", baseline_dtw_kmeans),
+        ("tslearn KShape (subsampled)", baseline_kshape),
     ]
     return rows
 

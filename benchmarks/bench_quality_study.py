@@ -136,12 +136,9 @@ def cluster_scores(E, y, k, seed, algorithms=("km", "km_l2", "cos_avg", "ward", 
 
 
 def meanstd_baseline(W, y, k, seed):
-    from sklearn.preprocessing import StandardScaler
+    from skseq2seq import posture_statistics  # MeanStdKMeans' / MeanStdWard's features
 
-    flat = W.reshape(-1, W.shape[2])
-    sd = flat.std(0)
-    W = (W[..., sd > 1e-8] - flat.mean(0)[sd > 1e-8]) / sd[sd > 1e-8]
-    F = StandardScaler().fit_transform(np.concatenate([W.mean(1), W.std(1)], 1))
+    F = posture_statistics(W)
     return cluster_scores(F, y, k, seed, algorithms=("km", "cos_avg", "ward"))
 
 

@@ -18,16 +18,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from . import Seq2SeqClusterer, TemporalSegmenter
 from ._clusterer import Seq2SeqClusterer as _Clusterer
 from ._segmenter import TemporalSegmenter as _Segmenter
 from ._validation import check_device
+from .baselines import MeanStdKMeans, PCAKMeans
 from .datasets import sliding_windows
 from .metrics import clustering_accuracy
 
@@ -106,20 +103,12 @@ def _prepare(data, output, random_state):
     return X, y, title, folder
 
 
-def _mean_std(X):
-    return np.concatenate([X.mean(axis=1), X.std(axis=1)], axis=1)
-
-
 def _baselines(n_clusters, random_state):
-    """Classical pipelines a user would try first."""
-    kmeans = KMeans(n_clusters, n_init=10, random_state=random_state)
-    flatten = FunctionTransformer(lambda X: X.reshape(len(X), -1))
+    """Classical methods a user would try first (:mod:`skseq2seq.baselines`)."""
     return {
-        "k-means on per-window mean/std": make_pipeline(
-            FunctionTransformer(_mean_std), StandardScaler(), kmeans
-        ),
-        "PCA(20) + k-means on flattened windows": make_pipeline(
-            flatten, StandardScaler(), PCA(20, random_state=random_state), kmeans
+        "k-means on per-window mean/std": MeanStdKMeans(n_clusters, random_state=random_state),
+        "PCA(20) + k-means on flattened windows": PCAKMeans(
+            n_clusters, n_components=20, random_state=random_state
         ),
     }
 

@@ -73,7 +73,9 @@ class _SequenceBaseline(ClusterMixin, BaseEstimator):
         data, lengths = check_sequences(X, min_length=1)
         check_n_clusters(params["n_clusters"], "kmeans", len(lengths))
         self.n_features_in_ = data.shape[2]
-        self.labels_ = self._cluster(self._fit_features(data, lengths), params)
+        # Kept like Seq2SeqClusterer's embedding_: what the clustering ran on.
+        self.features_ = self._fit_features(data, lengths)
+        self.labels_ = self._cluster(self.features_, params)
         return self
 
     def fit_predict(self, X, y=None):
@@ -134,6 +136,8 @@ class MeanStdKMeans(_MeanStdFeatures, _SequenceBaseline):
     ----------
     labels_ : ndarray of shape (n_samples,)
         Cluster of each training sequence.
+    features_ : ndarray of shape (n_samples, 2 * n_features)
+        The standardised mean/std features the clustering ran on.
     cluster_centers_ : ndarray of shape (n_clusters, 2 * n_features)
         Centroids, in standardised mean/std units.
     inertia_ : float
@@ -209,6 +213,8 @@ class MeanStdWard(_MeanStdFeatures, _SequenceBaseline):
     ----------
     labels_ : ndarray of shape (n_samples,)
         Cluster of each training sequence.
+    features_ : ndarray of shape (n_samples, 2 * n_features)
+        The standardised mean/std features the clustering ran on.
     n_features_in_ : int
         Channels per time step seen in ``fit``.
 
@@ -281,6 +287,8 @@ class PCAKMeans(_StandardisedSequences, _SequenceBaseline):
     ----------
     labels_ : ndarray of shape (n_samples,)
         Cluster of each training sequence.
+    features_ : ndarray of shape (n_samples, n_components_)
+        The principal components of the flattened sequences, as clustered.
     cluster_centers_ : ndarray of shape (n_clusters, n_components_)
         Centroids, in principal-component units.
     n_components_ : int
@@ -404,6 +412,8 @@ class DTWKMeans(_StandardisedSequences, _SequenceBaseline):
     ----------
     labels_ : ndarray of shape (n_samples,)
         Cluster of each training sequence.
+    features_ : ndarray of shape (n_samples, n_timesteps_down, n_features)
+        The standardised, downsampled sequences (NaN after each end), as clustered.
     cluster_centers_ : ndarray of shape (n_clusters, n_timesteps, n_features)
         DTW barycentres, in standardised (and downsampled) frames.
     n_iter_ : int
