@@ -7,6 +7,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
 from skorch.callbacks import Checkpoint, EarlyStopping
 
 import skseq2seq
@@ -166,3 +167,13 @@ def test_cpu_and_cuda_builds_of_one_torch_version_do_not_warn(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         pickle.loads(blob)
+
+
+def test_skorch_save_params_restore_into_a_zero_epoch_fit(X, tmp_path):
+    # The user guide's recipe: skorch saves the weights, not the standardisation.
+    embedder = small().fit(X)
+    embedder.net_.save_params(f_params=tmp_path / "w.pt", f_history=tmp_path / "h.json")
+    restored = clone(embedder).set_params(max_epochs=0).fit(X)
+    restored.net_.load_params(f_params=tmp_path / "w.pt", f_history=tmp_path / "h.json")
+    np.testing.assert_array_equal(restored.transform(X), embedder.transform(X))
+    assert len(restored.history_) == 2
