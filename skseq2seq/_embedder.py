@@ -273,6 +273,16 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     0.0001
     >>> embedder.fit(X).net_.optimizer_.param_groups[0]["weight_decay"]
     0.0001
+
+    Hold out a quarter of the sequences to record a validation loss (for
+    skorch's ``EarlyStopping``), and continue training with a second fit:
+
+    >>> embedder = Seq2SeqEmbedder(hidden_size=16, max_epochs=2, random_state=0,
+    ...                            validation_fraction=0.25, warm_start=True).fit(X)
+    >>> "valid_loss" in embedder.history_[-1]
+    True
+    >>> embedder.fit(X).n_epochs_
+    4
     """
 
     _parameter_constraints = {
@@ -438,6 +448,7 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         else:
             inputs = self._prepare_cold_fit(data, lengths, params, device)
         dataset = SequenceBatches(inputs, torch.from_numpy(lengths))
+        epochs_before = len(self.net_.history)  # warm start: those of earlier fits
         # net_ is set before training: callbacks can call transform mid-training.
         # partial_fit: no second initialisation (warm start: the same weights).
         self.net_.partial_fit(dataset, None, epochs=params["max_epochs"])
@@ -445,7 +456,8 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         self.interrupted_ = self.net_.interrupted_
         if self.interrupted_:
             warnings.warn(
-                f"Training was interrupted (KeyboardInterrupt) in epoch {len(self.net_.history)} "
+                "Training was interrupted (KeyboardInterrupt) in epoch "
+                f"{len(self.net_.history) - epochs_before} "
                 f"of {params['max_epochs']}: the embedder is fitted with the weights reached then "
                 f"({self.n_epochs_} complete epoch(s)); interrupted_ is True.",
                 UserWarning,
