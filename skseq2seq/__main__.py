@@ -1,11 +1,13 @@
-"""Command line: ``python -m skseq2seq demo|cluster|segment`` (also the ``skseq2seq`` script).
+"""Command line: ``python -m skseq2seq demo|cluster|segment|compare`` (or ``skseq2seq``).
 
 ``demo`` clusters sequences with :class:`Seq2SeqClusterer` defaults and
 with classical baselines side by side, and saves a plot of the embedding;
 with no ``--data`` it uses generated sequences (no files, no network).
 ``cluster`` cuts the user's motion files (BVH, C3D, ASF/AMC, CSV/TXT tables,
 .npy; or folders of them) into windows and writes each window's cluster to a
-CSV file; ``segment`` labels every frame of one recording with an action.
+CSV file; ``segment`` labels every frame of one recording with an action;
+``compare`` clusters those windows with :class:`Seq2SeqClusterer` and the
+classical baselines (:func:`skseq2seq.compare`) and tabulates their scores.
 User errors (bad arguments, missing or malformed files, recordings shorter
 than the window, an unwritable output) are reported before any training as
 one line ``error: <message>`` on stderr, with exit status 2 (as argparse does)."""
@@ -283,13 +285,11 @@ def _load_model(path, kind):
     return model
 
 
-def _prepare_cluster(args):
-    """Check the arguments and read the files, before any training."""
-    out = _output_file(args.out, "--out")
-    plot = _check_plot(args.plot, "--plot")
-    save = _output_file(args.save_model, "--save-model")
-    model = _load_model(args.model, _Clusterer) if args.model else None
-    check_device(args.device)
+def _read_windows(args):
+    """(windows, groups, recordings, filenames) of the files in ``args.paths``.
+
+    ``groups`` gives each window's file, as an index into ``filenames``.
+    """
     recordings, filenames, _ = _read_paths(args.paths)
     short = [
         f"{name} ({len(frames)} frames)"
@@ -302,6 +302,17 @@ def _prepare_cluster(args):
             f"{', '.join(short)}; use a smaller --window"
         )
     windows, groups = sliding_windows(recordings, args.window, args.stride, return_groups=True)
+    return windows, groups, recordings, filenames
+
+
+def _prepare_cluster(args):
+    """Check the arguments and read the files, before any training."""
+    out = _output_file(args.out, "--out")
+    plot = _check_plot(args.plot, "--plot")
+    save = _output_file(args.save_model, "--save-model")
+    model = _load_model(args.model, _Clusterer) if args.model else None
+    check_device(args.device)
+    windows, groups, recordings, filenames = _read_windows(args)
     if model is not None and windows.shape[2] != model.embedder_.n_features_in_:
         raise ValueError(
             f"--model {args.model}: fitted on {model.embedder_.n_features_in_} channels, "
@@ -347,6 +358,117 @@ def cluster(args, inputs):
         ax.set_title("Windows' decoder states (PCA), coloured by cluster")
         _save_figure(ax.figure, plot)
     return rows
+
+
+def _window_labels(filenames, groups, label_from):
+    """Each window's label: its file's folder name or file name without extension."""
+    if label_from == "none":
+        return None
+    names = [
+        Path(name).parent.name if label_from == "parent" else Path(name).stem for name in filenames
+    ]
+    return np.asarray(names)[groups]
+
+
+def _prepare_compare(args):
+    """Check the arguments and read the files, before any training."""
+    out = _output_file(args.out, "--out")
+    plot = _check_plot(args.plot, "--plot")
+    check_device(args.device)
+    windows, groups, _, filenames = _read_windows(args)
+    y = _window_labels(filenames, groups, args.labels_from)
+    if y is None and args.n_clusters is None:
+        raise ValueError("--n-clusters is required with --labels-from none (no labels to count)")
+    if y is not None and len(np.unique(y)) < 2:
+        raise ValueError(
+            f"--labels-from {args.labels_from} gives every window the label {str(y[0])!r}: the "
+            "scores would be meaningless; use another --labels-from (parent: the folder's "
+            "name, stem: the file's), or none"
+        )
+    n_clusters = args.n_clusters or len(np.unique(y))
+    if n_clusters > len(windows):
+        raise ValueError(
+            f"--n-clusters {n_clusters} exceeds the {len(windows)} windows of the files"
+        )
+    return windows, y, n_clusters, filenames, out, plot
+
+
+def compare(args, inputs):
+    """Cluster the windows with every method; print the table, write ``--out`` and ``--plot``.
+
+    ``inputs`` are :func:`_prepare_compare`'s; returns :func:`skseq2seq.compare`'s table.
+    """
+    from ._compare import compare as compare_methods
+
+    windows, y, n_clusters, filenames, out, plot = inputs
+    labels = (
+        "unsupervised scores" if y is None else f"{len(np.unique(y))} labels ({args.labels_from})"
+    )
+    print(
+        f"{len(windows)} windows of {windows.shape[1]} frames x {windows.shape[2]} channels from "
+        f"{len(filenames)} file(s), {labels}, {n_clusters} clusters, {args.n_seeds} seed(s)",
+        flush=True,
+    )
+    model = Seq2SeqClusterer(embedder=_embedder(args))
+    table = compare_methods(
+        windows,
+        y,
+        task="cluster",
+        estimators={"Seq2SeqClusterer": model},
+        n_clusters=n_clusters,
+        n_seeds=args.n_seeds,
+        random_state=args.random_state,
+        verbose=args.verbose,
+    )
+    columns, rows = _table_rows(table)
+    print(_format_table(columns, rows))
+    if out is not None:
+        _write_csv(out, columns, rows)
+        print(f"Table: {out}")
+    if plot is not None:
+        from .plotting import plot_comparison
+
+        ax = plot_comparison(table)
+        ax.set_title(f"{len(windows)} windows, {n_clusters} clusters")
+        _save_figure(ax.figure, plot)
+    return table
+
+
+def _table_rows(table):
+    """(column names, rows of Python values) of a DataFrame or a structured array."""
+    if hasattr(table, "itertuples"):
+        return list(table.columns), [tuple(row) for row in table.itertuples(index=False)]
+    return list(table.dtype.names), table.tolist()
+
+
+def _mean_sd(mean, sd, several, digits):
+    return f"{mean:.{digits}f}" + (f" ± {sd:.{digits}f}" if several else "")
+
+
+def _format_table(columns, rows):
+    """Text table: one column per score, ``mean ± sd`` when several runs."""
+    metrics = [c[: -len("_mean")] for c in columns if c.endswith("_mean")]
+    head = ["estimator", *(m.replace("fit_seconds", "fit s") for m in metrics), "runs"]
+    lines = []
+    for row in rows:
+        values = dict(zip(columns, row))
+        several = values["n_runs"] > 1
+        cells = [
+            _mean_sd(
+                values[m + "_mean"], values[m + "_sd"], several, 1 if m == "fit_seconds" else 3
+            )
+            for m in metrics
+        ]
+        lines.append([values["estimator"], *cells, str(values["n_runs"])])
+    widths = [max(len(line[i]) for line in [head, *lines]) for i in range(len(head))]
+    aligned = (
+        [
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(line, widths))
+        ]
+        for line in [head, *lines]
+    )
+    return "\n".join("  ".join(line) for line in aligned)
 
 
 def _prepare_segment(args):
@@ -434,14 +556,29 @@ def _add_training_options(command):
     command.add_argument(
         "--n-clusters", type=_n_clusters, required=True, help="number of clusters, or 'auto'"
     )
+    _add_net_options(command)
+    command.add_argument("--save-model", help="save the fitted model (joblib) to this file")
+    command.add_argument("--model", help="label with this saved model instead of training")
+
+
+def _add_net_options(command):
     command.add_argument("--plot", help="save a figure to this PNG file")
     command.add_argument("--device", default="auto", help="torch device (default: %(default)s)")
     command.add_argument("--epochs", type=_positive_int, help="training epochs of the net")
     command.add_argument("--hidden-size", type=_positive_int, help="size of the GRU states")
     command.add_argument("--random-state", type=int, default=0)
     command.add_argument("--verbose", action="store_true", help="show training progress")
-    command.add_argument("--save-model", help="save the fitted model (joblib) to this file")
-    command.add_argument("--model", help="label with this saved model instead of training")
+
+
+def _add_window_options(command):
+    command.add_argument(
+        "paths", nargs="+", metavar="PATH", help="motion files or folders (.bvh, .c3d, .amc, "
+        ".csv, .txt, .npy); Euler rotations are converted to exponential maps",
+    )  # fmt: skip
+    command.add_argument("--window", type=_positive_int, default=_WIDTH, help="frames per window")
+    command.add_argument(
+        "--stride", type=_positive_int, default=_STRIDE, help="frames between window starts"
+    )
 
 
 def main(argv=None):
@@ -468,14 +605,7 @@ def main(argv=None):
     run = commands.add_parser(
         "cluster", help="cluster windows of motion files; write file,start,stop,label CSV rows"
     )
-    run.add_argument(
-        "paths", nargs="+", metavar="PATH", help="motion files or folders (.bvh, .c3d, .amc, "
-        ".csv, .txt, .npy); Euler rotations are converted to exponential maps",
-    )  # fmt: skip
-    run.add_argument("--window", type=_positive_int, default=_WIDTH, help="frames per window")
-    run.add_argument(
-        "--stride", type=_positive_int, default=_STRIDE, help="frames between window starts"
-    )
+    _add_window_options(run)
     run.add_argument("--out", required=True, help="the CSV file written")
     _add_training_options(run)
     run = commands.add_parser(
@@ -485,14 +615,38 @@ def main(argv=None):
     run.add_argument("--fps", type=float, help="frames per second (default: the file's)")
     run.add_argument("--out", required=True, help="the CSV file written")
     _add_training_options(run)
+    run = commands.add_parser(
+        "compare",
+        help="cluster windows of motion files with Seq2SeqClusterer and the baselines; "
+        "print their scores",
+    )
+    _add_window_options(run)
+    run.add_argument(
+        "--n-clusters",
+        type=_positive_int,
+        help="number of clusters (default: the number of labels; required with --labels-from none)",
+    )
+    run.add_argument(
+        "--labels-from",
+        choices=("parent", "stem", "none"),
+        default="parent",
+        help="each file's label: its folder's name, its name without extension, or none "
+        "(unsupervised scores: silhouette, Calinski-Harabasz); default: %(default)s",
+    )
+    run.add_argument("--n-seeds", type=_positive_int, default=1, help="fits per method")
+    run.add_argument("--out", help="write the table to this CSV file")
+    _add_net_options(run)
     args = parser.parse_args(argv)
+    prepare = {
+        "cluster": _prepare_cluster,
+        "segment": _prepare_segment,
+        "compare": _prepare_compare,
+    }
     try:
         if args.command == "demo":
             inputs = _prepare(args.data, args.output, args.random_state)
-        elif args.command == "cluster":
-            inputs = _prepare_cluster(args)
         else:
-            inputs = _prepare_segment(args)
+            inputs = prepare[args.command](args)
     except (OSError, ValueError) as exc:
         # Only input preparation: an error during training is a bug and keeps its traceback.
         message = " ".join(str(exc).splitlines())
@@ -500,7 +654,7 @@ def main(argv=None):
     if args.command == "demo":
         _run(*inputs, random_state=args.random_state)
     else:
-        (cluster if args.command == "cluster" else segment)(args, inputs)
+        {"cluster": cluster, "segment": segment, "compare": compare}[args.command](args, inputs)
     return 0
 
 

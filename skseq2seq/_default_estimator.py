@@ -1,7 +1,11 @@
 """Parameters of a sub-estimator whose ``None`` stands for a default instance."""
 
+from ._persistence import VersionedPickleMixin
 
-class DefaultSubEstimatorMixin:
+
+# Its users (Seq2SeqClusterer, TemporalSegmenter) hold trained torch nets:
+# their pickles record versions too (VersionedPickleMixin).
+class DefaultSubEstimatorMixin(VersionedPickleMixin):
     """``get_params``/``set_params`` that see through a ``None`` sub-estimator.
 
     A parameter such as ``embedder=None`` means "a default instance, built in

@@ -11,6 +11,7 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
+from skorch.dataset import ValidSplit
 
 from ._net import (
     GLOBAL_RNG_LOCK,
@@ -22,6 +23,7 @@ from ._net import (
     forward_batches,
 )
 from ._network import MaskedMSELoss, Seq2SeqModule, masked_squared_error, pool_states
+from ._persistence import VersionedPickleMixin
 from ._validation import check_device, check_sequences, python_scalars
 
 __all__ = ["Seq2SeqEmbedder"]
@@ -104,7 +106,7 @@ def _check_net_param_names(params):
         )
 
 
-class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
+class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     """Embed sequences with the hidden states of a GRU sequence-to-sequence net.
 
     A GRU encoder reads each sequence (or its first part) and a GRU decoder,
@@ -163,7 +165,26 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
     batch_size : int, default=64
         Sequences per training batch.
     max_epochs : int, default=20
-        Training epochs.
+        Training epochs (of each ``fit``, also with ``warm_start``).
+    validation_fraction : float in (0, 1) or None, default=None
+        Hold out this fraction of ``fit``'s sequences (a random split seeded
+        from ``random_state``, through skorch's
+        :class:`~skorch.dataset.ValidSplit`) and record their loss as
+        ``valid_loss`` in ``history_`` after each epoch, so that skorch's
+        :class:`~skorch.callbacks.EarlyStopping` and
+        :class:`~skorch.callbacks.Checkpoint` work with their defaults
+        (they monitor ``valid_loss``). The held-out sequences do not train
+        the net; they are still standardised with the statistics of all of
+        ``X``. None trains on all sequences.
+    warm_start : bool, default=False
+        When True and the embedder is fitted, ``fit`` continues training the
+        fitted net on the new ``X`` for ``max_epochs`` more epochs (skorch's
+        ``partial_fit``) instead of starting afresh: ``X`` must have
+        ``n_features_in_`` channels, and the first fit's standardisation
+        (``scaler_``, ``features_kept_``), ``prediction_length_``, net,
+        optimizer state and validation split setting are kept; other
+        parameters changed since then take effect on the next cold fit.
+        ``history_`` and ``n_epochs_`` accumulate over the fits.
     gradient_clipping : float or None, default=1.0
         Maximum gradient norm; None disables clipping.
     callbacks : list of skorch callbacks, default=None
@@ -252,6 +273,16 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
     0.0001
     >>> embedder.fit(X).net_.optimizer_.param_groups[0]["weight_decay"]
     0.0001
+
+    Hold out a quarter of the sequences to record a validation loss (for
+    skorch's ``EarlyStopping``), and continue training with a second fit:
+
+    >>> embedder = Seq2SeqEmbedder(hidden_size=16, max_epochs=2, random_state=0,
+    ...                            validation_fraction=0.25, warm_start=True).fit(X)
+    >>> "valid_loss" in embedder.history_[-1]
+    True
+    >>> embedder.fit(X).n_epochs_
+    4
     """
 
     _parameter_constraints = {
@@ -269,6 +300,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_epochs": [Interval(numbers.Integral, 0, None, closed="left")],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither"), None],
+        "warm_start": ["boolean"],
         "gradient_clipping": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "callbacks": [list, None],
         "device": [str, torch.device],
@@ -303,6 +336,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         accelerate=False,
         with_velocity=False,
         module=Seq2SeqModule,
+        validation_fraction=None,
+        warm_start=False,
         **kwargs,
     ):
         self.hidden_size = hidden_size
@@ -327,6 +362,8 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         self.accelerate = accelerate
         self.with_velocity = with_velocity
         self.module = module
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
         vars(self).update(kwargs)  # checked in fit, as sklearn checks parameters
 
     def get_params(self, deep=True):
@@ -405,16 +442,50 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
         device = check_device(params["device"])
         _check_callbacks(params["callbacks"])
         data, lengths = check_sequences(X)
+        if params["warm_start"] and hasattr(self, "net_"):
+            self._check_warm_start(data, lengths)
+            inputs = self._to_tensor(self._inputs(data), lengths)  # the first fit's scaler
+        else:
+            inputs = self._prepare_cold_fit(data, lengths, params, device)
+        dataset = SequenceBatches(inputs, torch.from_numpy(lengths))
+        epochs_before = len(self.net_.history)  # warm start: those of earlier fits
+        # net_ is set before training: callbacks can call transform mid-training.
+        # partial_fit: no second initialisation (warm start: the same weights).
+        self.net_.partial_fit(dataset, None, epochs=params["max_epochs"])
+        self.n_epochs_ = sum("train_loss" in row for row in self.net_.history)
+        self.interrupted_ = self.net_.interrupted_
+        if self.interrupted_:
+            warnings.warn(
+                "Training was interrupted (KeyboardInterrupt) in epoch "
+                f"{len(self.net_.history) - epochs_before} "
+                f"of {params['max_epochs']}: the embedder is fitted with the weights reached then "
+                f"({self.n_epochs_} complete epoch(s)); interrupted_ is True.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def _prepare_cold_fit(self, data, lengths, params, device):
+        """Fitted attributes of a fresh fit and a new initialised ``net_``; the net's inputs."""
         self.n_features_in_ = data.shape[2]
         self.prediction_length_ = self._resolve_prediction_length(lengths, params)
         self._check_lengths(lengths)
+        if params["validation_fraction"] is not None and len(lengths) < 2:
+            raise ValueError(
+                f"validation_fraction={params['validation_fraction']} needs at least 2 "
+                f"sequences (one to train, one to validate); X has {len(lengths)}."
+            )
         channels = self._inputs(data)
         self._fit_scaler(channels, lengths)
         inputs = self._to_tensor(channels, lengths)  # refuses out-of-range values, before training
         del channels
 
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        dataset = SequenceBatches(inputs, torch.from_numpy(lengths))
+        rng = check_random_state(self.random_state)
+        seed = rng.randint(np.iinfo(np.int32).max)
+        # Drawn after the weights' seed: without a split, results stay as before.
+        split_seed = (
+            None if params["validation_fraction"] is None else rng.randint(np.iinfo(np.int32).max)
+        )
         # Weights and the batch-order seed come from torch's process-wide
         # generator: seed it under a lock so parallel threads stay reproducible.
         with (
@@ -422,21 +493,21 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
         ):
             torch.manual_seed(seed)
-            self.net_ = self._make_net(int(self.features_kept_.sum()), device, params)
-            self.net_.initialize()
-        # net_ is set before training: callbacks can call transform mid-training.
-        self.net_.partial_fit(dataset, None)  # already initialized: no second init
-        self.n_epochs_ = sum("train_loss" in row for row in self.net_.history)
-        self.interrupted_ = self.net_.interrupted_
-        if self.interrupted_:
-            warnings.warn(
-                f"Training was interrupted (KeyboardInterrupt) in epoch {len(self.net_.history)} "
-                f"of {params['max_epochs']}: the embedder is fitted with the weights reached then "
-                f"({self.n_epochs_} complete epoch(s)); interrupted_ is True.",
-                UserWarning,
-                stacklevel=2,
+            self.net_ = self._make_net(
+                int(self.features_kept_.sum()), device, params, split_seed=split_seed
             )
-        return self
+            self.net_.initialize()
+        return inputs
+
+    def _check_warm_start(self, data, lengths):
+        """New data for the fitted net: same channels, long enough sequences."""
+        if data.shape[2] != self.n_features_in_:
+            raise ValueError(
+                f"warm_start=True continues training the fitted net, which reads "
+                f"{self.n_features_in_} channels per time step; X has {data.shape[2]}. "
+                "Set warm_start=False (or clone the embedder) to train afresh on X."
+            )
+        self._check_lengths(lengths)
 
     def _resolve_prediction_length(self, lengths, params):
         if params["objective"] != "predict":
@@ -518,7 +589,7 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             f"training mean (at most {MAX_INPUT:g} are accepted)."
         )
 
-    def _make_net(self, n_channels, device, params):
+    def _make_net(self, n_channels, device, params, split_seed=None):
         module_args = {
             "n_features": n_channels,
             "hidden_size": params["hidden_size"],
@@ -588,7 +659,11 @@ class Seq2SeqEmbedder(TransformerMixin, BaseEstimator):
             lr=params["lr"],
             max_epochs=params["max_epochs"],
             batch_size=params["batch_size"],
-            train_split=None,  # unsupervised: all data trains
+            # Unsupervised: all data trains, unless a fraction is held out to
+            # record valid_loss (for EarlyStopping, Checkpoint).
+            train_split=None
+            if params["validation_fraction"] is None
+            else ValidSplit(params["validation_fraction"], random_state=split_seed),
             callbacks=callbacks,
             verbose=int(params["verbose"]),
             embedder=self,  # callbacks may embed monitor data mid-training
