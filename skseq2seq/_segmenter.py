@@ -172,6 +172,10 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     n_clusters_ : int
         Number of actions found: ``n_clusters`` (the number chosen with
         ``n_clusters="auto"``), or 1 for constant input.
+    shortest_action_seconds_ : dict
+        Only with ``n_clusters="auto"``: for every number of actions tried,
+        the total duration (seconds) of its shortest action, which
+        ``min_cluster_seconds`` is compared with.
     cluster_centers_ : ndarray of shape (n_clusters_, n_context_features)
         Centroids of the actions in the feature space of the Viterbi pass
         (standardised context statistics of every view, joined).
@@ -499,9 +503,12 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
             # transitions or phases of a movement, which last a second or two.
             shortest = self.min_cluster_seconds * working
             best = (np.zeros(n_total, dtype=np.int64), refine_features.mean(0, keepdims=True), 0.0)
+            self.shortest_action_seconds_ = {}
             for k in range(2, min(int(self.max_clusters), n_sample - 1) + 1):
                 labels, centers, penalty = segment(k)
-                if np.bincount(labels, minlength=k).min() >= shortest:
+                frames = np.bincount(labels, minlength=k).min()
+                self.shortest_action_seconds_[k] = float(frames / working)
+                if frames >= shortest:
                     best = (labels, centers, penalty)
             labels, centers, self._penalty = best
             self.n_clusters_ = len(centers)

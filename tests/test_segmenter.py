@@ -378,6 +378,8 @@ def test_auto_number_of_clusters():
     seg = TemporalSegmenter(n_clusters="auto", max_clusters=6, **FAST).fit(X)
     assert seg.n_clusters_ == 3
     assert seg.cluster_centers_.shape[0] == 3
+    assert list(seg.shortest_action_seconds_) == [2, 3, 4, 5, 6]
+    assert seg.shortest_action_seconds_[3] >= 2.0 > seg.shortest_action_seconds_[4]
     assert clustering_accuracy(y, seg.labels_) >= 0.9
     # Every action must last the whole recording: one action.
     one = TemporalSegmenter(n_clusters="auto", min_cluster_seconds=len(X) / FPS, **FAST).fit(X)
