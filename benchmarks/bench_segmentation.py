@@ -264,7 +264,16 @@ def main(argv=None):
         help="also run one-parameter changes of the defaults (seed 0)",
     )
     parser.add_argument("--skip-timing", action="store_true", help="skip the 10,000-frame run")
+    parser.add_argument(
+        "--from-json", action="store_true", help="only rewrite the .md from the .json of --out"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        out = Path(args.out)
+        out.with_suffix(".md").write_text(
+            _markdown(json.loads(out.with_suffix(".json").read_text()))
+        )
+        return
 
     import torch
 
@@ -408,7 +417,8 @@ def main(argv=None):
         def joint_scores(labels):
             pred = np.concatenate(labels)
             # One matching of clusters to actions over every recording.
-            matched = match_labels(y_all, pred)
+            mapping = match_labels(y_all, pred)
+            matched = np.array([mapping.get(c, -1) for c in pred])  # -1: unmatched cluster
             per_trial = {
                 t: round(float(np.mean(matched[a:b] == y_all[a:b])), 4)
                 for t, a, b in zip(data, bounds[:-1], bounds[1:])
