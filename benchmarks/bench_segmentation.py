@@ -107,13 +107,14 @@ def kmeans_window(X, k, seed):
 
 def ward_window(X, k, seed):
     # Ward linkage of every 4th frame (as before: max_cluster_samples frames, evenly spaced).
+    n_frames = sum(map(len, X)) if isinstance(X, list) else len(X)
     return WindowStatsSegmenter(
         k,
         fps=FPS,
         window_seconds=1.5,
         clustering="ward",
         min_duration_seconds=0,
-        max_cluster_samples=-(-len(X) // 4),
+        max_cluster_samples=-(-n_frames // 4),
     ).fit_predict(X)
 
 

@@ -115,6 +115,18 @@ _EXPECTED_FAILURES = {
             random_state=0,
         ),
         TemporalSegmenter(
+            n_clusters="auto",
+            max_clusters=3,
+            min_cluster_seconds=0.5,
+            fps=10,
+            working_fps=10,
+            observed_seconds=0.2,
+            predicted_seconds=0.2,
+            embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1),
+            context_seconds=(0.5,),
+            random_state=0,
+        ),
+        TemporalSegmenter(
             n_clusters=3,
             fps=10,
             working_fps=10,
