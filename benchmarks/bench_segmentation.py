@@ -33,10 +33,31 @@ temporal smoothing (``min_duration_seconds=0``):
   TemporalSegmenter uses, on raw frames instead of decoder states), to show
   what the learned embedding adds over the context alone.
 
-Scores: Hungarian frame accuracy and adjusted Rand index (plus boundary
-precision/recall within 60 frames, 0.5 s). Runtimes: wall-clock and process
-CPU time of ``fit`` per trial, and of one fit on a 10,000-frame recording
-(trials 03 and 05 joined), with ``torch.set_num_threads(--threads)``.
+Scores: Hungarian frame accuracy and adjusted Rand index. Runtimes:
+wall-clock and process CPU time of ``fit`` per trial, and of one fit on a
+synthetic 10,000-frame, 62-channel recording at 120 fps, with
+``torch.set_num_threads(--threads)``.
+
+Also, in the same run:
+
+* ``n_clusters="auto"``: the number of actions chosen per trial and seed,
+  and the accuracy at that number. Its setting ``min_cluster_seconds`` is
+  chosen leave-one-trial-out from ``MIN_CLUSTER_SECONDS`` (the value whose
+  chosen k is closest to the annotated k on the two other trials, summed
+  over seeds; ties go to the shorter duration), read off
+  ``shortest_action_seconds_`` of the auto fits, and reported for the
+  third trial.
+* Cuts: ``change_points_`` (boundaries of the labels), ``error_peaks_``
+  (peaks of the prediction error) and ruptures' ``KernelCPD`` (``pip
+  install 'skseq2seq[benchmarks]'``; skipped without it) scored by
+  :func:`skseq2seq.metrics.boundary_report`: precision, recall and F1, a cut
+  counting when matched one to one with an annotated transition at most
+  ``--tolerances`` seconds away (0.5 s, about the spread of the
+  annotators' earliest and latest acceptable transitions, and 1 s).
+* Several recordings (``--joint``): all trials in one ``fit`` (one net, one
+  clustering), k = the number of distinct action names over the trials;
+  Hungarian accuracy with a single matching over the concatenated frames,
+  so a cluster must mean the same action in every recording.
 """
 
 import argparse
@@ -86,18 +107,40 @@ def kmeans_window(X, k, seed):
 
 def ward_window(X, k, seed):
     # Ward linkage of every 4th frame (as before: max_cluster_samples frames, evenly spaced).
+    n_frames = sum(map(len, X)) if isinstance(X, list) else len(X)
     return WindowStatsSegmenter(
         k,
         fps=FPS,
         window_seconds=1.5,
         clustering="ward",
         min_duration_seconds=0,
-        max_cluster_samples=-(-len(X) // 4),
+        max_cluster_samples=-(-n_frames // 4),
     ).fit_predict(X)
 
 
 def gaussian_hmm(X, k, seed):
     return GaussianHMMSegmenter(k, n_components=20, n_iter=25, random_state=seed).fit_predict(X)
+
+
+def kernel_cpd(X, fps=FPS, working_fps=10):
+    """ruptures' KernelCPD (Gaussian kernel) on standardised frames at 10 fps.
+
+    The penalty is log(n) (n: frames at 10 fps), fixed without labels (a
+    BIC-like rule for a kernel cost bounded by 1 per frame); segments last
+    at least 0.5 s. Of the variants tried while writing this benchmark
+    (linear or Gaussian kernel, frames or 1 s mean/std windows, penalty
+    from the data's variance or log(n)), this was the best on the dev
+    trials, so the comparison favours the baseline.
+    """
+    import ruptures
+
+    from skseq2seq._temporal import block_means
+
+    factor = max(1, int(round(fps / working_fps)))
+    X = X[:, X.std(0) > 0]
+    Z = block_means((X - X.mean(0)) / X.std(0), factor)
+    cuts = ruptures.KernelCPD(kernel="rbf", min_size=max(1, working_fps // 2)).fit(Z)
+    return np.asarray(cuts.predict(pen=np.log(len(Z)))[:-1], dtype=np.int64) * factor
 
 
 BASELINES = {
@@ -141,20 +184,43 @@ def scores(y, labels):
     }
 
 
-def change_point_scores(y, seg, tolerance=60):
-    """Precision/recall of the prediction-error peaks (change_points_) as boundaries."""
-    from skseq2seq.metrics import boundaries
+def cut_scores(y, cuts, tolerances):
+    """Precision/recall/F1 of cut frames against the annotated transitions, per tolerance."""
+    from skseq2seq.metrics import boundaries, boundary_report
 
-    true_b = boundaries(y)
-    cuts = np.asarray(seg.change_points_)
-    near = np.abs(true_b[:, None] - cuts[None, :]) <= tolerance if len(cuts) else None
-    if near is None:
-        return {"cp_precision": 1.0, "cp_recall": 0.0, "n_change_points": 0}
-    return {
-        "cp_precision": round(float(near.any(0).mean()), 4),
-        "cp_recall": round(float(near.any(1).mean()), 4),
-        "n_change_points": int(len(cuts)),
-    }
+    out = {"n_cuts": int(len(cuts))}
+    for tol in tolerances:
+        r = boundary_report(boundaries(y), cuts, tolerance=tol, fps=FPS)
+        for key in ("precision", "recall", "f1"):
+            out[f"{key}@{tol:g}"] = round(r[key], 4)
+    return out
+
+
+# Candidate values of min_cluster_seconds for the leave-one-trial-out choice
+# (whole seconds: a finer grid would fit the two training trials' accidents).
+MIN_CLUSTER_SECONDS = (1.0, 2.0, 3.0, 4.0, 5.0)
+
+
+def chosen_k(shortest, duration):
+    """The k n_clusters="auto" picks at min_cluster_seconds=duration (shortest_action_seconds_)."""
+    return max([1] + [k for k, seconds in shortest.items() if seconds >= duration])
+
+
+def loto_min_cluster_seconds(auto_runs, ks):
+    """min_cluster_seconds chosen on all trials but one, per held-out trial."""
+    chosen = {}
+    for held in auto_runs:
+
+        def error(duration):
+            return sum(
+                abs(chosen_k(run["shortest"], duration) - ks[trial])
+                for trial, runs in auto_runs.items()
+                if trial != held
+                for run in runs
+            )
+
+        chosen[held] = min(MIN_CLUSTER_SECONDS, key=error)  # first (shortest) of ties
+    return chosen
 
 
 def _trial(bunch):
@@ -177,13 +243,21 @@ def main(argv=None):
         default=[0, 1, 2],
         help="random_state of each TemporalSegmenter run",
     )
-    parser.add_argument("--threads", type=int, default=2, help="torch/BLAS threads")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "segmentation"))
     parser.add_argument(
-        "--no-ablation",
-        dest="ablation",
-        action="store_false",
-        help="skip TemporalSegmenter(features='states')",
+        "--tolerances", nargs="+", type=float, default=[0.5, 1.0], help="cut tolerances (s)"
+    )
+    parser.add_argument(
+        "--ablation",
+        action="store_true",
+        help="also run TemporalSegmenter(features='states')",
+    )
+    parser.add_argument(
+        "--no-auto", dest="auto", action="store_false", help='skip n_clusters="auto"'
+    )
+    parser.add_argument(
+        "--no-joint", dest="joint", action="store_false", help="skip the all-trials-at-once fit"
     )
     parser.add_argument(
         "--sensitivity",
@@ -191,7 +265,16 @@ def main(argv=None):
         help="also run one-parameter changes of the defaults (seed 0)",
     )
     parser.add_argument("--skip-timing", action="store_true", help="skip the 10,000-frame run")
+    parser.add_argument(
+        "--from-json", action="store_true", help="only rewrite the .md from the .json of --out"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        out = Path(args.out)
+        out.with_suffix(".md").write_text(
+            _markdown(json.loads(out.with_suffix(".json").read_text()))
+        )
+        return
 
     import torch
 
@@ -199,11 +282,18 @@ def main(argv=None):
     from skseq2seq import TemporalSegmenter, __version__
     from skseq2seq.datasets import load_cmu_subject86
 
+    try:
+        import ruptures  # noqa: F401
+
+        has_ruptures = True
+    except ImportError:
+        has_ruptures = False
     results = {
         "trials": {},
         "config": {
             "threads": args.threads,
             "seeds": args.seeds,
+            "tolerances": args.tolerances,
             "python": sys.version.split()[0],
             "torch": torch.__version__,
             "skseq2seq": __version__,
@@ -211,13 +301,15 @@ def main(argv=None):
             "cpu_count": os.cpu_count(),
             "defaults": TemporalSegmenter().get_params(),
             "gaussian_hmm": "hmmlearn",
+            "ruptures": has_ruptures,
         },
     }
-    for trial in args.trials:
-        X, y, names = _trial(load_cmu_subject86(trial, data_home=args.data))
+    data = {t: _trial(load_cmu_subject86(t, data_home=args.data)) for t in args.trials}
+    auto_runs = {}
+    for trial, (X, y, names) in data.items():
         k = len(names)
-        entry = {"n_frames": len(X), "k": k, "actions": names, "methods": {}}
-        runs = []
+        entry = {"n_frames": len(X), "k": k, "actions": names, "methods": {}, "cuts": {}}
+        runs, cuts = [], {"change_points_": [], "error_peaks_": []}
         for seed in args.seeds:
             seg = TemporalSegmenter(n_clusters=k, random_state=seed)
             labels, wall, cpu = timed(lambda: seg.fit_predict(X))
@@ -225,13 +317,30 @@ def main(argv=None):
                 {
                     "seed": seed,
                     **scores(y, labels),
-                    **change_point_scores(y, seg),
                     "fit_wall_s": round(wall, 2),
                     "fit_cpu_s": round(cpu, 2),
                 }
             )
+            for attr in cuts:
+                cuts[attr].append(cut_scores(y, getattr(seg, attr), args.tolerances))
             print(f"trial {trial} ours seed {seed}: {runs[-1]}", flush=True)
         entry["methods"]["TemporalSegmenter"] = {"runs": runs, **_summary(runs)}
+        entry["cuts"].update({f"TS {attr}": _mean_cuts(c) for attr, c in cuts.items()})
+        if args.auto:
+            auto_runs[trial] = []
+            for seed in args.seeds:
+                seg = TemporalSegmenter(n_clusters="auto", random_state=seed)
+                labels, wall, cpu = timed(lambda: seg.fit_predict(X))
+                auto_runs[trial].append(
+                    {
+                        "seed": seed,
+                        "k": int(seg.n_clusters_),
+                        "shortest": seg.shortest_action_seconds_,
+                        **scores(y, labels),
+                        "fit_wall_s": round(wall, 2),
+                    }
+                )
+                print(f"trial {trial} auto seed {seed}: {auto_runs[trial][-1]}", flush=True)
         if args.ablation:  # the paper's embedding alone (features="states")
             runs = []
             for seed in args.seeds:
@@ -256,12 +365,95 @@ def main(argv=None):
                 "fit_cpu_s": round(cpu, 2),
             }
             entry["methods"][name] = {"runs": [run], **_summary([run])}
+            entry["cuts"][f"{name} label boundaries"] = cut_scores(
+                y, _boundaries(labels), args.tolerances
+            )
             print(f"trial {trial} {name}: {run}", flush=True)
+        if has_ruptures:
+            found, wall, _ = timed(lambda: kernel_cpd(X))
+            entry["cuts"]["ruptures KernelCPD"] = {
+                **cut_scores(y, found, args.tolerances),
+                "fit_wall_s": round(wall, 2),
+            }
+        print(f"trial {trial} cuts: {entry['cuts']}", flush=True)
         results["trials"][trial] = entry
+
+    if args.auto:
+        ks = {trial: len(names) for trial, (_, _, names) in data.items()}
+        chosen = loto_min_cluster_seconds(auto_runs, ks) if len(data) > 1 else {}
+        results["auto"] = {}
+        for trial, runs in auto_runs.items():
+            duration = chosen.get(trial, 2.0)
+            loto = runs
+            if duration != TemporalSegmenter().min_cluster_seconds:  # refit at the chosen value
+                X, y, _ = data[trial]
+                loto = []
+                for seed in args.seeds:
+                    seg = TemporalSegmenter(
+                        n_clusters="auto", min_cluster_seconds=duration, random_state=seed
+                    )
+                    loto.append(
+                        {"seed": seed, "k": int(seg.fit(X).n_clusters_), **scores(y, seg.labels_)}
+                    )
+            results["auto"][trial] = {
+                "k_true": ks[trial],
+                "default": [{key: r[key] for key in ("seed", "k", "accuracy")} for r in runs],
+                "shortest_action_seconds": [r["shortest"] for r in runs],
+                "loto_min_cluster_seconds": duration,
+                "loto": [{key: r[key] for key in ("seed", "k", "accuracy")} for r in loto],
+            }
+            print(f"auto {trial}: {results['auto'][trial]}", flush=True)
+
+    if args.joint and len(data) > 1:
+        from skseq2seq.metrics import clustering_accuracy, match_labels
+
+        names = sorted(set().union(*(names for _, _, names in data.values())))
+        Xs = [X for X, _, _ in data.values()]
+        y_all = np.concatenate(
+            [np.searchsorted(names, np.asarray(n)[y]) for _, y, n in data.values()]
+        )
+        bounds = np.cumsum([0] + [len(X) for X in Xs])
+        joint = {"k": len(names), "actions": names, "methods": {}}
+
+        def joint_scores(labels):
+            pred = np.concatenate(labels)
+            # One matching of clusters to actions over every recording.
+            mapping = match_labels(y_all, pred)
+            matched = np.array([mapping.get(c, -1) for c in pred])  # -1: unmatched cluster
+            per_trial = {
+                t: round(float(np.mean(matched[a:b] == y_all[a:b])), 4)
+                for t, a, b in zip(data, bounds[:-1], bounds[1:])
+            }
+            return {"accuracy": round(clustering_accuracy(y_all, pred), 4), "per_trial": per_trial}
+
+        for seed in args.seeds[:1]:
+            for label, params in (
+                ("TemporalSegmenter", {"n_clusters": len(names)}),
+                ("TemporalSegmenter auto", {"n_clusters": "auto", "max_clusters": 2 * len(names)}),
+            ):
+                seg = TemporalSegmenter(random_state=seed, **params)
+                labels, wall, _ = timed(lambda: seg.fit_predict(Xs))
+                joint["methods"][label] = {
+                    "seed": seed,
+                    "k": int(seg.n_clusters_),
+                    **joint_scores(labels),
+                    "fit_wall_s": round(wall, 2),
+                }
+                print(f"joint {label}: {joint['methods'][label]}", flush=True)
+        for name in ("ward_window", "kmeans_window"):
+            fn = BASELINES[name]
+            labels, wall, _ = timed(lambda: fn(Xs, len(names), 0))
+            joint["methods"][name] = {
+                "seed": 0,
+                "k": len(names),
+                **joint_scores(labels),
+                "fit_wall_s": round(wall, 2),
+            }
+            print(f"joint {name}: {joint['methods'][name]}", flush=True)
+        results["joint"] = joint
 
     if args.sensitivity:
         results["sensitivity"] = {}
-        data = {t: _trial(load_cmu_subject86(t, data_home=args.data)) for t in args.trials}
         for name, params in SENSITIVITY.items():
             accs = {}
             for trial, (X, y, names) in data.items():
@@ -281,19 +473,44 @@ def main(argv=None):
             print(f"sensitivity {name}: {results['sensitivity'][name]}", flush=True)
 
     if not args.skip_timing:
-        X3 = load_cmu_subject86("03", data_home=args.data).data
-        X5 = load_cmu_subject86("05", data_home=args.data).data
-        X = np.concatenate([X3, X5])[:10_000]
-        seg = TemporalSegmenter(n_clusters=8, random_state=0)
-        _, wall, cpu = timed(lambda: seg.fit(X))
-        results["timing_10000_frames"] = {"fit_wall_s": round(wall, 2), "fit_cpu_s": round(cpu, 2)}
-        print(f"10,000 frames: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+        X = synthetic_recording()
+        results["timing_10000_frames"] = {}
+        for label, k in (("n_clusters=8", 8), ('n_clusters="auto"', "auto")):
+            seg = TemporalSegmenter(n_clusters=k, random_state=0)
+            _, wall, cpu = timed(lambda: seg.fit(X))
+            results["timing_10000_frames"][label] = {
+                "fit_wall_s": round(wall, 2),
+                "fit_cpu_s": round(cpu, 2),
+            }
+            print(f"10,000 frames, {label}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=repr))
     out.with_suffix(".md").write_text(_markdown(results))
     print(_markdown(results))
+
+
+def synthetic_recording(n_frames=10_000, n_channels=62, n_actions=8, seed=0):
+    """A 10,000-frame, 62-channel recording at 120 fps: 8 oscillating regimes plus noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_frames) / FPS
+    action = np.repeat(np.arange(n_actions), -(-n_frames // n_actions))[:n_frames]
+    freq = 0.5 + 0.3 * action[:, None]
+    phase = np.linspace(0, 3, n_channels)[None]
+    noise = 0.1 * rng.standard_normal((n_frames, n_channels))
+    return np.sin(2 * np.pi * freq * t[:, None] + phase) + noise
+
+
+def _boundaries(labels):
+    from skseq2seq.metrics import boundaries
+
+    return boundaries(labels)
+
+
+def _mean_cuts(runs):
+    """Mean of each cut score over seeds."""
+    return {key: round(float(np.mean([r[key] for r in runs])), 4) for key in runs[0]}
 
 
 def _summary(runs):
@@ -347,24 +564,7 @@ def _markdown(results):
         )
         + " |"
     )
-    lines += [
-        "",
-        "## Boundaries (±60 frames = 0.5 s), TemporalSegmenter",
-        "",
-        "Label boundaries of `labels_`, and peaks of the prediction error "
-        "(`change_points_`, a frame is a hit when a true boundary lies within 60 frames).",
-        "",
-        "| trial | seed | label-boundary precision | recall | change-point precision | recall "
-        "| change points |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for trial, entry in results["trials"].items():
-        for r in entry["methods"]["TemporalSegmenter"]["runs"]:
-            lines.append(
-                f"| {trial} | {r['seed']} | {r['boundary_precision']:.2f} | "
-                f"{r['boundary_recall']:.2f} | {r['cp_precision']:.2f} | "
-                f"{r['cp_recall']:.2f} | {r['n_change_points']} |"
-            )
+    lines += _auto_markdown(results) + _cuts_markdown(results) + _joint_markdown(results)
     lines += [
         "",
         "## Fit runtime (wall-clock s; CPU s in brackets)",
@@ -401,13 +601,125 @@ def _markdown(results):
                 f"{entry['boundary_recall_mean']:.2f} |"
             )
     if "timing_10000_frames" in results:
-        t = results["timing_10000_frames"]
         lines += [
             "",
-            f"10,000-frame recording (trials 03+05 joined, k=8), TemporalSegmenter "
-            f"defaults: **{t['fit_wall_s']:.1f} s** wall-clock, {t['fit_cpu_s']:.1f} s CPU.",
+            "## 10,000 frames",
+            "",
+            "Synthetic recording, 10,000 frames x 62 channels at 120 fps (8 regimes), "
+            "TemporalSegmenter defaults, fit wall-clock (CPU) seconds: "
+            + ", ".join(
+                f"{label}: **{t['fit_wall_s']:.1f} s** ({t['fit_cpu_s']:.1f} s CPU)"
+                for label, t in results["timing_10000_frames"].items()
+            )
+            + ".",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _auto_markdown(results):
+    if "auto" not in results:
+        return []
+    seeds = results["config"]["seeds"]
+    lines = [
+        "",
+        '## Number of actions chosen: n_clusters="auto"',
+        "",
+        "k chosen per seed (accuracy at that k in brackets). Default: min_cluster_seconds=2 "
+        "(max_clusters=12). LOTO: min_cluster_seconds chosen from "
+        f"{list(MIN_CLUSTER_SECONDS)} on the two other trials (chosen k closest to the "
+        "annotated k, summed over seeds), reported on this one.",
+        "",
+        "| trial | annotated k | default: k (accuracy) | LOTO min_cluster_seconds "
+        "| LOTO: k (accuracy) | LOTO mean accuracy |",
+        "|---|---|---|---|---|---|",
+    ]
+    loto_acc = []
+
+    def cell(runs):
+        return ", ".join(f"{r['k']} ({r['accuracy']:.3f})" for r in runs)
+
+    for trial, entry in results["auto"].items():
+        acc = float(np.mean([r["accuracy"] for r in entry["loto"]]))
+        loto_acc.append(acc)
+        lines.append(
+            f"| {trial} | {entry['k_true']} | {cell(entry['default'])} | "
+            f"{entry['loto_min_cluster_seconds']:g} | {cell(entry['loto'])} | {acc:.3f} |"
+        )
+    lines.append(f"| **mean** | | | | | **{np.mean(loto_acc):.3f}** |")
+    lines += [
+        "",
+        f"Shortest action (s) for every k tried, seed {seeds[0]} (auto picks the largest k "
+        "whose shortest action lasts min_cluster_seconds):",
+        "",
+    ]
+    for trial, entry in results["auto"].items():
+        shortest = entry["shortest_action_seconds"][0]
+        lines.append(f"- {trial}: " + ", ".join(f"{k}: {v:.1f}" for k, v in shortest.items()))
+    return lines
+
+
+def _cuts_markdown(results):
+    tolerances = results["config"]["tolerances"]
+    trials = list(results["trials"])
+    methods = list(next(iter(results["trials"].values()))["cuts"])
+    lines = [
+        "",
+        "## Cuts between actions",
+        "",
+        "Precision / recall / F1 of cut frames; a cut counts when matched one to one with an "
+        "annotated transition at most the tolerance away "
+        "(`skseq2seq.metrics.boundary_report`). TS rows: mean over seeds; "
+        "`change_points_` = boundaries of `labels_`, `error_peaks_` = peaks of the "
+        "prediction error; baselines: boundaries of their labels; ruptures `KernelCPD` "
+        "(Gaussian kernel, standardised frames at 10 fps, penalty log n, no labels).",
+        "",
+    ]
+    for tol in tolerances:
+        lines += [
+            f"### ±{tol:g} s",
+            "",
+            "| method | " + " | ".join(trials) + " | mean F1 |",
+            "|---|" + "---|" * (len(trials) + 1),
+        ]
+        for m in methods:
+            cells, f1s = [], []
+            for t in trials:
+                c = results["trials"][t]["cuts"][m]
+                cells.append(
+                    f"{c[f'precision@{tol:g}']:.2f} / {c[f'recall@{tol:g}']:.2f} / "
+                    f"{c[f'f1@{tol:g}']:.2f}"
+                )
+                f1s.append(c[f"f1@{tol:g}"])
+            lines.append(f"| {m} | " + " | ".join(cells) + f" | {np.mean(f1s):.2f} |")
+        lines.append("")
+    return lines
+
+
+def _joint_markdown(results):
+    if "joint" not in results:
+        return []
+    joint = results["joint"]
+    trials = list(results["trials"])
+    lines = [
+        "",
+        "## Several recordings at once",
+        "",
+        f"Trials {', '.join(trials)} in one fit (one net, one clustering; seed "
+        f"{next(iter(joint['methods'].values()))['seed']}), k = {joint['k']} distinct action "
+        "names over the trials. Hungarian accuracy with one matching over all frames (a "
+        "cluster must mean the same action in every recording), and each trial's frames "
+        "under that matching.",
+        "",
+        "| method | k | accuracy (all frames) | " + " | ".join(trials) + " | fit wall s |",
+        "|---|---|---|" + "---|" * (len(trials) + 1),
+    ]
+    for m, r in joint["methods"].items():
+        lines.append(
+            f"| {m} | {r['k']} | {r['accuracy']:.3f} | "
+            + " | ".join(f"{r['per_trial'][t]:.3f}" for t in trials)
+            + f" | {r['fit_wall_s']:.1f} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":

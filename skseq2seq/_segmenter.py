@@ -20,6 +20,7 @@ from ._stats import standardise
 from ._temporal import block_means, context_statistics, segmental_kmeans, viterbi
 from ._validation import check_recordings, python_scalars
 from .datasets import sliding_windows
+from .metrics import boundaries
 
 __all__ = ["TemporalSegmenter"]
 
@@ -57,8 +58,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
        the rest.
     3. Every frame gets the mean of the decoder states that predicted it
        (windows at stride 1) and the mean squared error of those predictions
-       (``prediction_error_``); peaks of the error are candidate cuts
-       (``change_points_``).
+       (``prediction_error_``); peaks of the error mark changes of the
+       dynamics (``error_peaks_``).
     4. Each frame is described by the mean and spread of the per-frame states
        over a context of a few seconds around it (actions last seconds, not
        frames), and, by default, likewise by the mean and spread of the
@@ -72,8 +73,23 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
 
     Parameters
     ----------
-    n_clusters : int, default=8
-        Number of actions.
+    n_clusters : int or "auto", default=8
+        Number of actions. "auto" picks it from the data: the largest number
+        in ``2..max_clusters`` whose every action (after the smoothing pass)
+        lasts at least ``min_cluster_seconds`` in total, or 1 when none does
+        (``n_clusters_`` holds the number chosen). It costs one consensus
+        and smoothing pass per candidate, a few seconds in all.
+    max_clusters : int, default=12
+        Largest number of actions tried by ``n_clusters="auto"`` (ignored
+        otherwise).
+    min_cluster_seconds : float, default=2.0
+        Shortest total duration, in seconds over all recordings, of an
+        action found by ``n_clusters="auto"`` (ignored otherwise). Asking
+        for more clusters than there are actions splits off transitions or
+        single phases of a movement, which last a second or two; whole
+        actions in motion capture (a walk, a series of jumps) last longer.
+        Chosen leave-one-trial-out on CMU subject 86 (see
+        ``benchmarks/bench_segmentation.py``).
     fps : float, default=120
         Frame rate of the recordings, in frames per second. Every duration
         below is in seconds and converted with it.
@@ -139,15 +155,28 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         each frame; NaN for the first ``observed_seconds`` of a recording,
         which no window predicts.
     change_points_ : ndarray of int or list of ndarray
-        Candidate cuts: frames where the prediction error peaks (the
-        dynamics change), at least ``min_duration_seconds`` apart.
+        Cuts between actions: the first frame of every segment of
+        ``labels_`` but the first (:func:`skseq2seq.metrics.boundaries`).
+        On the CMU subject-86 dev trials they match the annotated
+        transitions far better than ``error_peaks_`` (mean F1 0.96 against
+        0.40 within 1 s, 0.70 against 0.18 within 0.5 s;
+        ``benchmarks/bench_segmentation.py``).
+    error_peaks_ : ndarray of int or list of ndarray
+        Frames where the (smoothed) prediction error peaks, at least
+        ``min_duration_seconds`` apart: changes of the dynamics, including
+        changes within an action (a turn, a single jump).
     embedder_ : Seq2SeqEmbedder
         The trained net (a clone of ``embedder``, with the overrides above).
     frame_embedding_ : ndarray of shape (n_working_frames, hidden_size) or list
         Per-frame decoder states at the working frame rate (rows before the
         first predicted frame repeat the first one).
     n_clusters_ : int
-        Number of actions found: ``n_clusters``, or 1 for constant input.
+        Number of actions found: ``n_clusters`` (the number chosen with
+        ``n_clusters="auto"``), or 1 for constant input.
+    shortest_action_seconds_ : dict
+        Only with ``n_clusters="auto"``: for every number of actions tried,
+        the total duration (seconds) of its shortest action, which
+        ``min_cluster_seconds`` is compared with.
     cluster_centers_ : ndarray of shape (n_clusters_, n_context_features)
         Centroids of the actions in the feature space of the Viterbi pass
         (standardised context statistics of every view, joined).
@@ -186,7 +215,9 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "max_clusters": [Interval(numbers.Integral, 2, None, closed="left")],
+        "min_cluster_seconds": [Interval(numbers.Real, 0, None, closed="left")],
         "fps": [Interval(numbers.Real, 0, None, closed="neither")],
         "working_fps": [Interval(numbers.Real, 0, None, closed="neither")],
         "observed_seconds": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -205,6 +236,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self,
         n_clusters=8,
         *,
+        max_clusters=12,
+        min_cluster_seconds=2.0,
         fps=120,
         working_fps=60,
         observed_seconds=0.4,
@@ -218,6 +251,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         random_state=None,
     ):
         self.n_clusters = n_clusters
+        self.max_clusters = max_clusters
+        self.min_cluster_seconds = min_cluster_seconds
         self.fps = fps
         self.working_fps = working_fps
         self.observed_seconds = observed_seconds
@@ -266,7 +301,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         params = python_scalars(self.get_params(deep=False))
         recordings, is_list = check_recordings(X)
         self.n_features_in_ = recordings[0].shape[1]
-        self.n_clusters_ = params["n_clusters"]
+        auto = params["n_clusters"] == "auto"
+        self.n_clusters_ = None if auto else params["n_clusters"]
         if (
             all(np.ptp(rec, axis=0).max() == 0 for rec in recordings)
             and len({tuple(rec[0]) for rec in recordings}) == 1
@@ -286,7 +322,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self._check_lengths(recordings, work, is_list)
         train = sliding_windows(work, window, self.stride_)  # never across recordings
         n_windows = len(train)
-        if self.n_clusters > n_windows:
+        if not auto and self.n_clusters > n_windows:
             raise ValueError(
                 f"n_clusters={self.n_clusters} is larger than the number of windows "
                 f"({n_windows}) in the recording(s); pass fewer clusters or more frames."
@@ -310,16 +346,18 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
 
         f = self.downsample_
         min_gap = max(1, int(round(self.min_duration_seconds * self.fps)))
-        labels, pred_err, cuts = [], [], []
+        labels, pred_err, peaks = [], [], []
         for rec, lab, err in zip(recordings, labels_work, errors):
             labels.append(np.repeat(lab, f)[: len(rec)])
             frame_err = np.repeat(err, f)[: len(rec)]
             pred_err.append(frame_err)
-            cuts.append(self._change_points(frame_err, min_gap))
+            peaks.append(self._error_peaks(frame_err, min_gap))
+        cuts = [boundaries(lab) for lab in labels]
         self.frame_embedding_ = list(states) if is_list else states[0]
         self.labels_ = labels if is_list else labels[0]
         self.prediction_error_ = pred_err if is_list else pred_err[0]
         self.change_points_ = cuts if is_list else cuts[0]
+        self.error_peaks_ = peaks if is_list else peaks[0]
         return self
 
     def fit_predict(self, X, y=None):
@@ -446,10 +484,46 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         lengths = [len(s) for s in views[0]]
         n_total = sum(lengths)
         step = max(1, -(-n_total // int(self.max_cluster_samples)))
-        k = self.n_clusters_
-        partitions = []
+        trees, refine_features = self._trees(views, contexts, step)
+        n_sample = len(trees[0]) + 1
+        bounds = np.cumsum([0] + lengths)
+        pieces = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+        duration = self.min_duration_seconds * working
+
+        def segment(k):
+            sample_labels = _consensus(trees, k, n_sample)
+            labels = np.repeat(sample_labels, step)[:n_total]
+            labels = np.unique(labels, return_inverse=True)[1].reshape(-1)
+            return segmental_kmeans(refine_features, labels, k, duration, pieces)
+
+        if self.n_clusters_ is not None:  # given, or 1 for constant input
+            labels, centers, self._penalty = segment(self.n_clusters_)
+        else:
+            # The largest k whose every action lasts min_cluster_seconds in
+            # total: beyond the number of actions, extra clusters split off
+            # transitions or phases of a movement, which last a second or two.
+            shortest = self.min_cluster_seconds * working
+            best = (np.zeros(n_total, dtype=np.int64), refine_features.mean(0, keepdims=True), 0.0)
+            self.shortest_action_seconds_ = {}
+            for k in range(2, min(int(self.max_clusters), n_sample - 1) + 1):
+                labels, centers, penalty = segment(k)
+                frames = np.bincount(labels, minlength=k).min()
+                self.shortest_action_seconds_[k] = float(frames / working)
+                if frames >= shortest:
+                    best = (labels, centers, penalty)
+            labels, centers, self._penalty = best
+            self.n_clusters_ = len(centers)
+        return [labels[piece] for piece in pieces], centers
+
+    def _trees(self, views, contexts, step):
+        """Linkage trees of every view, context, statistic and linkage (sampled frames).
+
+        Also returns the features of the Viterbi pass: the standardised mean
+        and spread over the middle context of every view, joined (each view
+        scaled to unit total variance, so that none dominates by its width).
+        """
         middle = sorted(contexts)[len(contexts) // 2]
-        refine, self._view_stats, self._middle_context = [], [], middle
+        trees, refine, self._view_stats, self._middle_context = [], [], [], middle
         for view in views:
             for context in contexts:
                 means, both = zip(*(self._context_features(s, context) for s in view))
@@ -460,34 +534,13 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
                     feats, center, scale = standardise(feats)
                     sample = feats[::step]
                     for method, metric in _LINKAGES:
-                        tree = linkage(_distances(sample, metric), method)
-                        partitions.append(fcluster(tree, k, "maxclust"))
+                        trees.append(linkage(_distances(sample, metric), method))
                     if context == middle and kind == "both":
                         refine.append(feats / np.sqrt(feats.shape[1]))
                         self._view_stats.append((center, scale))
-        refine_features = np.hstack(refine)
-        partitions = np.asarray(partitions)
-        n_sample = partitions.shape[1]
-        if n_sample <= k:
-            sample_labels = np.arange(n_sample) % k
-        else:
-            agree = np.zeros((n_sample, n_sample))
-            for part in partitions:
-                agree += part[:, None] == part[None, :]
-            distance = squareform(1.0 - agree / len(partitions), checks=False)
-            sample_labels = fcluster(linkage(distance, "average"), k, "maxclust") - 1
-        labels = np.repeat(sample_labels, step)[:n_total]
-        labels = np.unique(labels, return_inverse=True)[1].reshape(-1)
+        return trees, np.hstack(refine)
 
-        duration = self.min_duration_seconds * working
-        bounds = np.cumsum([0] + lengths)
-        pieces = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
-        labels, centers, self._penalty = segmental_kmeans(
-            refine_features, labels, k, duration, pieces
-        )
-        return [labels[piece] for piece in pieces], centers
-
-    def _change_points(self, error, min_gap):
+    def _error_peaks(self, error, min_gap):
         """Frames where the (smoothed) prediction error peaks."""
         valid = ~np.isnan(error)
         if valid.sum() < 3:
@@ -517,3 +570,25 @@ def _distances(features, metric):
         np.fill_diagonal(square, 0.0)
         distances = squareform(square, checks=False)
     return distances
+
+
+def _consensus(trees, k, n_sample):
+    """Average-linkage clustering into ``k`` of the co-association of the trees cut at ``k``.
+
+    Two sampled frames are close when many (view, context, linkage)
+    clusterings put them together; labels are ``0..k-1`` per sampled frame.
+    """
+    if n_sample <= k:
+        return np.arange(n_sample) % k
+    return fcluster(linkage(_coassociation_distance(trees, [k]), "average"), k, "maxclust") - 1
+
+
+def _coassociation_distance(trees, ks):
+    """Condensed 1 - (fraction of the trees, cut at every k in ``ks``, that join two frames)."""
+    n_sample = len(trees[0]) + 1
+    agree = np.zeros((n_sample, n_sample))
+    for tree in trees:
+        for k in ks:
+            part = fcluster(tree, k, "maxclust")
+            agree += part[:, None] == part[None, :]
+    return squareform(1.0 - agree / (len(trees) * len(ks)), checks=False)

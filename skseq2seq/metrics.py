@@ -14,7 +14,13 @@ from sklearn.utils._param_validation import Interval, validate_params
 
 from ._validation import check_labels
 
-__all__ = ["boundaries", "clustering_accuracy", "match_labels", "segmentation_report"]
+__all__ = [
+    "boundaries",
+    "boundary_report",
+    "clustering_accuracy",
+    "match_labels",
+    "segmentation_report",
+]
 
 
 def _hungarian(labels_true, labels_pred, unit):
@@ -136,6 +142,64 @@ def _matched_boundaries(true_b, pred_b, max_frames):
 
 @validate_params(
     {
+        "boundaries_true": ["array-like"],
+        "boundaries_pred": ["array-like"],
+        "tolerance": [Interval(numbers.Real, 0, None, closed="left")],
+        "fps": [Interval(numbers.Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def boundary_report(boundaries_true, boundaries_pred, *, tolerance=0.5, fps=120):
+    """Precision, recall and F1 of predicted cuts against true ones.
+
+    A predicted cut is correct when it is matched, one to one, with a true
+    cut at most ``tolerance`` seconds (``tolerance * fps`` frames) away, so
+    that two predictions near one true cut count once.
+
+    Parameters
+    ----------
+    boundaries_true : array-like of int
+        Frames of the true cuts (e.g. :func:`boundaries` of the annotation).
+    boundaries_pred : array-like of int
+        Frames of the predicted cuts (e.g. ``TemporalSegmenter.change_points_``).
+    tolerance : float, default=0.5
+        Largest time, in seconds, between a matched predicted and true cut.
+    fps : float, default=120
+        Frames per second, which turns ``tolerance`` into frames.
+
+    Returns
+    -------
+    report : dict
+        ``precision`` (matched / predicted; 1.0 when none is predicted),
+        ``recall`` (matched / true; 1.0 when there is none), ``f1``,
+        ``n_true``, ``n_pred``.
+
+    Examples
+    --------
+    >>> from skseq2seq.metrics import boundary_report
+    >>> report = boundary_report([100, 200], [95, 110, 400], tolerance=0.1, fps=100)
+    >>> report["precision"], report["recall"]
+    (0.3333333333333333, 0.5)
+    """
+    true_b = np.asarray(boundaries_true, dtype=np.int64).reshape(-1)
+    pred_b = np.asarray(boundaries_pred, dtype=np.int64).reshape(-1)
+    # Boundaries sit on whole frames; the margin keeps e.g. 0.29 s at 100 fps at 29 frames.
+    max_frames = np.floor(tolerance * fps + 1e-9)
+    matched = _matched_boundaries(true_b, pred_b, max_frames)
+    precision = matched / len(pred_b) if len(pred_b) else 1.0
+    recall = matched / len(true_b) if len(true_b) else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "n_true": int(len(true_b)),
+        "n_pred": int(len(pred_b)),
+    }
+
+
+@validate_params(
+    {
         "labels_true": ["array-like"],
         "labels_pred": ["array-like"],
         "tolerance": [Interval(numbers.Real, 0, None, closed="left")],
@@ -189,21 +253,16 @@ def segmentation_report(labels_true, labels_pred, *, tolerance=0.5, fps=120):
         labels_pred, len(labels_true), name="labels_pred", unit="frame", reference="labels_true"
     )
     accuracy = clustering_accuracy(labels_true, labels_pred)
-    true_b = boundaries(labels_true)
-    pred_b = boundaries(labels_pred)
-    # Boundaries sit on whole frames; the margin keeps e.g. 0.29 s at 100 fps at 29 frames.
-    max_frames = np.floor(tolerance * fps + 1e-9)
-    matched = _matched_boundaries(true_b, pred_b, max_frames)
-    precision = matched / len(pred_b) if len(pred_b) else 1.0
-    recall = matched / len(true_b) if len(true_b) else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    cuts = boundary_report(
+        boundaries(labels_true), boundaries(labels_pred), tolerance=tolerance, fps=fps
+    )
     return {
         "accuracy": accuracy,
         "ari": float(adjusted_rand_score(labels_true, labels_pred)),
         "nmi": float(normalized_mutual_info_score(labels_true, labels_pred)),
-        "boundary_precision": float(precision),
-        "boundary_recall": float(recall),
-        "boundary_f1": float(f1),
-        "n_boundaries_true": int(len(true_b)),
-        "n_boundaries_pred": int(len(pred_b)),
+        "boundary_precision": cuts["precision"],
+        "boundary_recall": cuts["recall"],
+        "boundary_f1": cuts["f1"],
+        "n_boundaries_true": cuts["n_true"],
+        "n_boundaries_pred": cuts["n_pred"],
     }

@@ -136,3 +136,14 @@ def test_report_invariants(data, tolerance):
     # A larger tolerance never matches fewer boundaries.
     looser = segmentation_report(true, pred, tolerance=tolerance + 3, fps=1)
     assert looser["boundary_recall"] >= report["boundary_recall"] - 1e-12
+
+
+def test_boundary_report_scores_cut_frames():
+    from skseq2seq.metrics import boundary_report
+
+    report = boundary_report([100, 200], [95, 110, 400], tolerance=0.1, fps=100)
+    # 95 and 110 are both near 100, but only one of them may match it.
+    assert report == {"precision": 1 / 3, "recall": 0.5, "f1": 0.4, "n_true": 2, "n_pred": 3}
+    assert boundary_report([100], [], fps=100)["precision"] == 1.0
+    assert boundary_report([100], [160], tolerance=0.5, fps=100)["f1"] == 0.0
+    assert boundary_report([100], [160], tolerance=1.0, fps=100)["f1"] == 1.0

@@ -7,7 +7,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
 from skseq2seq import Seq2SeqEmbedder, TemporalSegmenter
-from skseq2seq.metrics import clustering_accuracy, segmentation_report
+from skseq2seq.metrics import boundaries, clustering_accuracy, segmentation_report
 
 FPS = 30
 
@@ -64,9 +64,10 @@ def test_fitted_attributes(fitted):
     observed = seg.observed_length_ * seg.downsample_
     assert np.isnan(seg.prediction_error_[:observed]).all()
     assert np.isfinite(seg.prediction_error_[observed:]).all()
-    cuts = seg.change_points_
-    assert cuts.dtype.kind == "i" and np.all(np.diff(cuts) > 0)
-    assert cuts.min(initial=0) >= 0 and cuts.max(initial=0) < len(X)
+    np.testing.assert_array_equal(seg.change_points_, boundaries(seg.labels_))
+    peaks = seg.error_peaks_
+    assert peaks.dtype.kind == "i" and np.all(np.diff(peaks) > 0)
+    assert peaks.min(initial=0) >= 0 and peaks.max(initial=0) < len(X)
     assert seg.frame_embedding_.shape == (len(X) // seg.downsample_, 16)
     assert seg.cluster_centers_.shape[0] == 3
 
@@ -114,6 +115,18 @@ _EXPECTED_FAILURES = {
             random_state=0,
         ),
         TemporalSegmenter(
+            n_clusters="auto",
+            max_clusters=3,
+            min_cluster_seconds=0.5,
+            fps=10,
+            working_fps=10,
+            observed_seconds=0.2,
+            predicted_seconds=0.2,
+            embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1),
+            context_seconds=(0.5,),
+            random_state=0,
+        ),
+        TemporalSegmenter(
             n_clusters=3,
             fps=10,
             working_fps=10,
@@ -152,6 +165,7 @@ def test_list_of_recordings_labelled_consistently():
     # One matching of clusters to regimes fits both recordings.
     assert clustering_accuracy(np.r_[y1, y2], np.concatenate(labels)) >= 0.9
     assert isinstance(seg.prediction_error_, list) and isinstance(seg.change_points_, list)
+    assert isinstance(seg.error_peaks_, list)
 
 
 @pytest.mark.parametrize("n_frames", [301, 302, 303])
@@ -366,3 +380,57 @@ def test_invalid_embedder_raises_value_error():
     # The embedder's own parameters are validated too.
     with pytest.raises(ValueError, match="'hidden_size' parameter of Seq2SeqEmbedder"):
         TemporalSegmenter(**{**FAST, "embedder": small_net(hidden_size=0)}).fit(X)
+
+
+# -- number of actions chosen from the data -----------------------------------
+
+
+def test_auto_number_of_clusters():
+    X, y = make_recording()  # three regimes, 4 s to 8 s each in total
+    seg = TemporalSegmenter(n_clusters="auto", max_clusters=6, **FAST).fit(X)
+    assert seg.n_clusters_ == 3
+    assert seg.cluster_centers_.shape[0] == 3
+    assert list(seg.shortest_action_seconds_) == [2, 3, 4, 5, 6]
+    assert seg.shortest_action_seconds_[3] >= 2.0 > seg.shortest_action_seconds_[4]
+    assert clustering_accuracy(y, seg.labels_) >= 0.9
+    # Every action must last the whole recording: one action.
+    one = TemporalSegmenter(n_clusters="auto", min_cluster_seconds=len(X) / FPS, **FAST).fit(X)
+    assert one.n_clusters_ == 1 and (one.labels_ == 0).all()
+    assert (one.predict(X) == 0).all()
+
+
+def test_auto_number_of_clusters_over_several_recordings():
+    X1, y1 = make_recording(order=(0, 1, 2), seed=2)
+    X2, y2 = make_recording(order=(2, 0, 1), seed=3)
+    seg = TemporalSegmenter(n_clusters="auto", max_clusters=5, **FAST)
+    labels = seg.fit_predict([X1, X2])
+    assert seg.n_clusters_ == 3
+    assert clustering_accuracy(np.r_[y1, y2], np.concatenate(labels)) >= 0.9
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"n_clusters": "many"}, "'n_clusters' parameter"),
+        ({"n_clusters": "auto", "max_clusters": 1}, "'max_clusters' parameter"),
+        ({"n_clusters": "auto", "min_cluster_seconds": -1}, "'min_cluster_seconds' parameter"),
+    ],
+)
+def test_invalid_auto_parameters_raise_value_error(params, match):
+    with pytest.raises(ValueError, match=match):
+        TemporalSegmenter(**params).fit(np.zeros((400, 3)))
+
+
+@pytest.mark.slow
+def test_dev_trials_segmented_together_consistently(cmu_data_home):
+    from skseq2seq.datasets import load_cmu_subject86
+
+    trials = [load_cmu_subject86(t, data_home=cmu_data_home) for t in (1, 3)]
+    # One set of action names for both trials (they share walk, jump, leg_kick, ...).
+    names = sorted(set().union(*(t.target_names for t in trials)))
+    y = np.concatenate([np.searchsorted(names, t.target_names[t.target]) for t in trials])
+    seg = TemporalSegmenter(n_clusters=len(names), random_state=0)
+    labels = seg.fit_predict([t.data for t in trials])
+    assert [len(lab) for lab in labels] == [len(t.data) for t in trials]
+    # One matching of clusters to actions over both recordings.
+    assert clustering_accuracy(y, np.concatenate(labels)) >= 0.75
