@@ -74,7 +74,7 @@ ax = fig.add_subplot(3, 1, 1)
 plot_segmentation(frame_labels, segments, fps=fps, label_names=names, ax=ax)
 ax = fig.add_subplot(3, 1, 2)
 ax.plot(np.arange(len(frames)) / fps, segmenter.prediction_error_, linewidth=0.8)
-for cut in segmenter.change_points_:
+for cut in segmenter.error_peaks_:
     ax.axvline(cut / fps, color="0.5", linestyle=":", linewidth=1)
 ax.set_ylabel("prediction error")
 ax.set_xlabel("time (s)")
