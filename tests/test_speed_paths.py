@@ -286,23 +286,16 @@ class _Recorder(Callback):
         self.batches.append(batch[0]["X"].clone())
 
 
-class _HandWritten(torch.nn.Module):
-    """The paper's model as issue 17's reference loop writes it (GRUCell decoder)."""
+def _reference_gru():
+    """Issue 17's hand-written model, as benchmarks/bench_speed.py defines it (one copy)."""
+    import importlib.util
+    from pathlib import Path
 
-    def __init__(self, n_features, hidden_size):
-        super().__init__()
-        self.enc = torch.nn.GRU(n_features, hidden_size, batch_first=True)
-        self.cell = torch.nn.GRUCell(n_features, hidden_size)
-        self.out = torch.nn.Linear(hidden_size, n_features)
-
-    def forward(self, x, observed):
-        _, h = self.enc(x[:, :observed])
-        h, frame, frames = h[0], x[:, observed - 1], []
-        for _ in range(x.shape[1] - observed):
-            h = self.cell(frame, h)
-            frame = frame + self.out(h)
-            frames.append(frame)
-        return torch.stack(frames, 1)
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_speed.py"
+    spec = importlib.util.spec_from_file_location("bench_speed", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ReferenceGRU
 
 
 def test_training_equals_hand_written_loop(X):
@@ -311,7 +304,7 @@ def test_training_equals_hand_written_loop(X):
     embedder = small(prediction_length=8, max_epochs=2, callbacks=[("recorder", recorder)]).fit(X)
     losses = [b["train_loss"] for epoch in embedder.history_ for b in epoch["batches"]]
 
-    model = _HandWritten(X.shape[2], 8)
+    model = _reference_gru()(X.shape[2], 8)
     w = recorder.initial
     renamed = {
         "enc.weight_ih_l0": w["encoder.weight_ih_l0"],
