@@ -28,6 +28,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # MathJax from the package, copied into _static/mathjax: formulas render
+    # without network, when building and when reading.
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -37,6 +40,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext"}
 exclude_patterns = [
     "_build",
+    "_generated",
     "examples",
     "sg_execution_times.rst",
     "auto_examples/*.ipynb",
@@ -46,7 +50,8 @@ exclude_patterns = [
     "**.zip",
 ]
 templates_path = ["_templates"]
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_theme = "pydata_sphinx_theme"
 html_title = f"skseq2seq {release}"
 html_theme_options = {
@@ -139,40 +144,6 @@ sphinx_gallery_conf = {
     "write_computation_times": False,
 }
 
-# -- benchmark tables ----------------------------------------------------------
-# benchmarks/results/*.md are written by the benchmark scripts; the
-# "benchmarks" page includes whichever exist when the docs are built.
-RESULTS = ROOT / "benchmarks" / "results"
-
-
-def _benchmark_tables(app, docname, source):
-    if docname != "benchmarks":
-        return
-    files = sorted(RESULTS.glob("*.md")) if RESULTS.is_dir() else []
-    if not files:
-        source[0] += (
-            "\n.. note::\n\n   No benchmark results were found in ``benchmarks/results/`` "
-            "when these pages were built.\n"
-        )
-        return
-    blocks = []
-    for path in files:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        first = next((i for i, line in enumerate(lines) if line.strip()), None)
-        title = path.stem.replace("_", " ").replace("-", " ").capitalize()
-        start = ""
-        if first is not None and lines[first].startswith("# "):
-            # the file's own title heads the section; include what follows it
-            title, start = lines[first][2:].strip(), f"   :start-line: {first + 1}\n"
-        blocks.append(
-            f"\n{title}\n{'-' * max(len(title), 1)}\n\n"
-            f"*From* ``benchmarks/results/{path.name}``.\n\n"
-            f".. include:: {os.path.relpath(path, DOCS)}\n"
-            f"   :parser: myst_parser.sphinx_\n{start}"
-        )
-    source[0] += "".join(blocks)
-
-
 from docutils.parsers.rst import Directive  # noqa: E402
 
 
@@ -224,6 +195,3 @@ def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_requests)
     app.connect("autodoc-process-docstring", _escape_bare_references)
     app.add_directive("public-api", PublicAPI)
-    app.connect("source-read", _benchmark_tables)
-    # the result files are not Sphinx sources: always re-read that page
-    app.connect("env-get-outdated", lambda app, env, added, changed, removed: ["benchmarks"])
