@@ -1,0 +1,42 @@
+"""The documentation's front page: its example prints what the page says, and
+its results table is benchmarks/readme_results.py's output, not typed by hand."""
+
+import doctest
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+INDEX = ROOT / "docs" / "index.rst"
+
+
+def _readme_results():
+    path = ROOT / "benchmarks" / "readme_results.py"
+    spec = importlib.util.spec_from_file_location("readme_results", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_results_table_matches_the_results_files():
+    module = _readme_results()
+    assert module.DOCS_TABLE.read_text() == module.docs_table(), (
+        "run python benchmarks/readme_results.py"
+    )
+
+
+def test_front_page_includes_the_generated_table():
+    assert ".. include:: _generated/results_table.md" in INDEX.read_text()
+
+
+@pytest.mark.slow
+def test_front_page_example_prints_what_the_page_shows(monkeypatch, tmp_path):
+    """Every ``>>>`` line of docs/index.rst runs, and prints the output shown."""
+    monkeypatch.chdir(tmp_path)
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(INDEX.read_text(), {}, "index.rst", str(INDEX), 0)
+    assert len(test.examples) >= 5, "the front page's example is gone"
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
