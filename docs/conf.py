@@ -3,6 +3,7 @@
 Build (warnings are errors; installs nothing): ``bash docs/build.sh``.
 """
 
+import builtins
 import os
 import re
 import sys
@@ -106,7 +107,19 @@ autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
-numpydoc_xref_param_type = False
+# Type names in Parameters/Returns/Attributes become links: the few bare names
+# below (numpydoc adds Python's builtins and ndarray/array-like), every dotted
+# name of a project in EXTERNAL_DOCS (_link_dotted_types); other words stay text.
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = "all"
+numpydoc_xref_aliases = {
+    "bool": ":class:`python:bool`",  # numpydoc's default is a :ref: label
+    "BaseEstimator": "sklearn.base.BaseEstimator",
+    "RandomState": "numpy.random.RandomState",
+    "Tensor": "torch.Tensor",
+    "Axes": "matplotlib.axes.Axes",
+    "Colormap": "matplotlib.colors.Colormap",
+}
 default_role = "literal"
 
 intersphinx_mapping = {
@@ -123,6 +136,117 @@ intersphinx_timeout = 5
 suppress_warnings = ["intersphinx.external", "config.cache", "myst.header"]
 if os.environ.get("SKSEQ2SEQ_DOCS_OFFLINE", "1") == "1":
     intersphinx_mapping = {}
+
+# -- links to other projects without network ------------------------------------
+# intersphinx needs each project's objects.inv from the network at build time.
+# Offline (the default), a reference that nothing resolved and that names an
+# object of one of these projects links to the page that the project's URL
+# pattern gives it (_external_link), so type names still lead to their docs.
+EXTERNAL_DOCS = {
+    "numpy": "https://numpy.org/doc/stable/reference/generated/{name}.html",
+    "scipy": "https://docs.scipy.org/doc/scipy/reference/generated/{name}.html",
+    "sklearn": "https://scikit-learn.org/stable/modules/generated/{name}.html",
+    "torch": "https://docs.pytorch.org/docs/stable/generated/{name}.html",
+    # skorch documents each module on one page: skorch.net.NeuralNet is on net.html
+    "skorch": "https://skorch.readthedocs.io/en/stable/{page}.html#{name}",
+    "matplotlib": "https://matplotlib.org/stable/api/_as_gen/{name}.html",
+    "pandas": "https://pandas.pydata.org/docs/reference/api/{name}.html",
+    "joblib": "https://joblib.readthedocs.io/en/stable/generated/{name}.html",
+    "pathlib": "https://docs.python.org/3/library/pathlib.html#{name}",
+}
+# Objects documented on another page than the pattern's.
+EXTERNAL_PAGES = {
+    "torch.device": "https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch.device",
+    "torch.dtype": "https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch.dtype",
+    "torch.Tensor": "https://docs.pytorch.org/docs/stable/tensors.html#torch.Tensor",
+}
+EXTERNAL_HOMES = {
+    "numpy": "https://numpy.org/doc/stable/",
+    "torch": "https://docs.pytorch.org/docs/stable/",
+}
+PYTHON_DOCS = "https://docs.python.org/3/"
+PYTHON_STDTYPES = {"list", "dict", "tuple", "str", "set", "frozenset", "bytes"}
+
+
+def _external_url(target):
+    if target in EXTERNAL_PAGES:
+        return EXTERNAL_PAGES[target]
+    project, _, rest = target.partition(":")
+    if rest and project == "python":  # numpydoc's aliases: python:int, python:iterable
+        target = rest
+    if target in ("None", "True", "False"):
+        return f"{PYTHON_DOCS}library/constants.html#{target}"
+    if target in PYTHON_STDTYPES:
+        return f"{PYTHON_DOCS}library/stdtypes.html#{target}"
+    if isinstance(getattr(builtins, target, None), type) and issubclass(
+        getattr(builtins, target), BaseException
+    ):
+        return f"{PYTHON_DOCS}library/exceptions.html#{target}"
+    if hasattr(builtins, target):
+        return f"{PYTHON_DOCS}library/functions.html#{target}"
+    if target in sys.stdlib_module_names:
+        return f"{PYTHON_DOCS}library/{target}.html"
+    if target in EXTERNAL_HOMES:
+        return EXTERNAL_HOMES[target]
+    if rest and project == "numpy":  # numpy:array_like (a glossary term)
+        return f"https://numpy.org/doc/stable/glossary.html#term-{rest.replace('_', '-')}"
+    pattern = EXTERNAL_DOCS.get(target.split(".")[0])
+    if pattern is None or "." not in target:
+        return None
+    if "{page}" in pattern:  # skorch: the object's own module names the page
+        import importlib
+
+        module, _, name = target.rpartition(".")
+        try:
+            obj = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            return None
+        canonical = f"{obj.__module__}.{obj.__qualname__}"
+        page = canonical.split(".")[1]
+        if page == "callbacks":  # skorch.callbacks documents its classes as such
+            canonical = f"skorch.callbacks.{obj.__qualname__}"
+        return pattern.format(page=page, name=canonical)
+    return pattern.format(name=target)
+
+
+def _external_link(app, env, node, contnode):
+    """missing-reference handler: link known projects' objects by URL pattern."""
+    if node.get("refdomain") == "std" and node.get("reftype") == "term":
+        target = node.get("reftarget", "")
+        if target.startswith("python:"):
+            url = f"{PYTHON_DOCS}glossary.html#term-{target[7:]}"
+        else:
+            url = _external_url(target)
+    elif node.get("refdomain") == "py":
+        url = _external_url(node.get("reftarget", ""))
+    else:
+        url = None
+    if url is None:
+        return None
+    from docutils import nodes
+
+    text = contnode.astext()
+    if ":" in text:  # show python:int as int, as intersphinx does
+        contnode = contnode.deepcopy()
+        contnode.children = [nodes.Text(text.partition(":")[2])]
+    reference = nodes.reference("", "", internal=False, refuri=url, reftitle=node["reftarget"])
+    reference += contnode
+    return reference
+
+
+# Dotted names of those projects in a docstring's type lines ("name : type"),
+# e.g. "torch.nn.Module" or "pandas.DataFrame", become references; numpydoc
+# keeps roles as they are.
+_TYPE_LINE = re.compile(r"^(\s*\*{0,2}\w+(?:, \*{0,2}\w+)* : )(.*)$")
+_DOTTED = re.compile(rf"(?<![`\w.~])((?:{'|'.join(EXTERNAL_DOCS)})(?:\.\w+)+)(?![\w`])")
+
+
+def _link_dotted_types(app, what, name, obj, options, lines):
+    for i, line in enumerate(lines):
+        match = _TYPE_LINE.match(line)
+        if match and "`" not in match.group(2):
+            lines[i] = match.group(1) + _DOTTED.sub(r":obj:`\1`", match.group(2))
+
 
 # -- gallery -----------------------------------------------------------------
 sphinx_gallery_conf = {
@@ -177,21 +301,47 @@ class PublicAPI(Directive):
 _BARE_REFERENCE = re.compile(r"(?<![`\w\\])([A-Za-z]\w*[A-Za-z0-9])_(?=[\s,.;:)\]]|$)")
 
 
+_BACKTICKED = re.compile(r"(``.*?``|`[^`]*`)")
+
+
 def _escape_bare_references(app, what, name, obj, options, lines):
     for i, line in enumerate(lines):
-        if "`" not in line:
-            lines[i] = _BARE_REFERENCE.sub(r"\1\\_", line)
+        # outside backticks only (type lines hold numpydoc's :obj:`...` links)
+        parts = _BACKTICKED.split(line)
+        parts[::2] = [_BARE_REFERENCE.sub(r"\1\\_", part) for part in parts[::2]]
+        lines[i] = "".join(parts)
 
 
-def _skip_metadata_requests(app, what, name, obj, skip, options):
+def _skip_members(app, what, name, obj, skip, options):
     """Leave out sklearn's generated set_{fit,...}_request methods: their text is
-    sklearn's own (it cites sklearn's glossary) and metadata routing is optional."""
+    sklearn's own (it cites sklearn's glossary) and metadata routing is optional.
+    Leave out methods that torch's Module or skorch's Callback define: they are
+    those libraries' machinery, documented there (and in no scikit-learn API)."""
     if name.startswith("set_") and name.endswith("_request"):
+        return True
+    if str(getattr(obj, "__module__", None) or "").startswith(("torch.", "skorch.")):
         return True
     return None
 
 
+def _plain_foreign_labels(app, what, name, obj, options, lines):
+    """Methods inherited from scikit-learn bring their docstrings, whose
+    :ref: labels exist only in scikit-learn's docs: keep their text."""
+    if not str(getattr(obj, "__module__", None) or "").startswith("skseq2seq"):
+        for i, line in enumerate(lines):
+            lines[i] = _FOREIGN_REF.sub(r"\1", line)
+
+
+_FOREIGN_REF = re.compile(r":ref:`([^`<]+?)\s*<[^`>]+>`")
+
+
 def setup(app):
-    app.connect("autodoc-skip-member", _skip_metadata_requests)
+    app.connect("autodoc-skip-member", _skip_members)
     app.connect("autodoc-process-docstring", _escape_bare_references)
+    # before numpydoc (priority 500) rewrites the sections
+    app.connect("autodoc-process-docstring", _link_dotted_types, priority=400)
+    app.connect("autodoc-process-docstring", _plain_foreign_labels, priority=400)
+    # after intersphinx (priority 500), which resolves these when online, and
+    # before the Python domain's builtin_resolver (900), which leaves builtins unlinked
+    app.connect("missing-reference", _external_link, priority=800)
     app.add_directive("public-api", PublicAPI)
