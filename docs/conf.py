@@ -102,7 +102,9 @@ def _write_scan_file():
 _write_scan_file()
 autosummary_generate = ["gen_modules/_scan.rst"]
 exclude_patterns.append("gen_modules/_scan.rst")
-autodoc_default_options = {"members": True, "inherited-members": False}
+# (no "inherited-members" default here: a default, even False, overrides the
+# option that the class template gives)
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -326,13 +328,17 @@ def _skip_members(app, what, name, obj, skip, options):
 
 def _plain_foreign_labels(app, what, name, obj, options, lines):
     """Methods inherited from scikit-learn bring their docstrings, whose
-    :ref: labels exist only in scikit-learn's docs: keep their text."""
-    if not str(getattr(obj, "__module__", None) or "").startswith("skseq2seq"):
+    :ref: labels exist only in scikit-learn's docs: keep their text (or say
+    whose docs, for a label without text)."""
+    module = str(getattr(obj, "__module__", None) or "")
+    if not module.startswith("skseq2seq"):
         for i, line in enumerate(lines):
-            lines[i] = _FOREIGN_REF.sub(r"\1", line)
+            line = _FOREIGN_REF.sub(r"\1", line)
+            lines[i] = _FOREIGN_LABEL.sub(f"{module.split('.')[0]}'s documentation", line)
 
 
 _FOREIGN_REF = re.compile(r":ref:`([^`<]+?)\s*<[^`>]+>`")
+_FOREIGN_LABEL = re.compile(r":ref:`[^`]+`")
 
 
 def setup(app):
