@@ -40,3 +40,25 @@ def test_front_page_example_prints_what_the_page_shows(monkeypatch, tmp_path):
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_external_names_link_without_network():
+    """docs/conf.py links other projects' objects by URL pattern when intersphinx
+    has no inventories (the default offline build)."""
+    pytest.importorskip("sphinx")
+    spec = importlib.util.spec_from_file_location("docs_conf", ROOT / "docs" / "conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    url = conf._external_url
+    assert url("numpy.ndarray") == (
+        "https://numpy.org/doc/stable/reference/generated/numpy.ndarray.html"
+    )
+    assert url("sklearn.pipeline.Pipeline") == (
+        "https://scikit-learn.org/stable/modules/generated/sklearn.pipeline.Pipeline.html"
+    )
+    assert url("skorch.NeuralNet") == (
+        "https://skorch.readthedocs.io/en/stable/net.html#skorch.net.NeuralNet"
+    )
+    assert url("torch.device").endswith("tensor_attributes.html#torch.device")
+    assert url("python:int") == "https://docs.python.org/3/library/functions.html#int"
+    assert url("skseq2seq.Seq2SeqClusterer") is None  # ours resolve inside the docs
