@@ -27,7 +27,17 @@ def _column(rows, key):
     return np.array([np.nan if row.get(key) is None else float(row[key]) for row in rows])
 
 
-def plot_training(history, metrics=None, axes=None, loss="train_loss"):
+def _log_ticks(ax):
+    """Log y axis labelled at 1, 2 and 5 times powers of ten, as plain numbers."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def plot_training(history, metrics=None, axes=None, loss="train_loss", loss_scale="auto"):
     """Plot the training loss and the embedding-quality scores per epoch.
 
     Scores are those :class:`skseq2seq.callbacks.EmbeddingQuality` records;
@@ -50,6 +60,11 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
         row per panel and a shared epoch axis.
     loss : str, default="train_loss"
         History key of the loss.
+    loss_scale : {"auto", "linear", "log"}, default="auto"
+        Scale of the loss axis. ``"auto"``: logarithmic when the (positive)
+        losses span more than a factor of 10, as when the first epoch's
+        loss dwarfs the rest; linear otherwise. A logarithmic axis is
+        labelled at 1, 2 and 5 times powers of ten.
 
     Returns
     -------
@@ -66,7 +81,10 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
     2
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
+    if loss_scale not in ("auto", "linear", "log"):
+        raise ValueError(f'loss_scale must be "auto", "linear" or "log"; got {loss_scale!r}.')
     rows = list(_history_from(history))
     if not rows or not all(isinstance(row, dict) for row in rows):
         raise ValueError(
@@ -117,6 +135,12 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
         ax.grid(alpha=0.3)
 
     draw(axes[0], loss, loss.replace("_", " "), True)
+    losses = _column(rows, loss)
+    losses = losses[~np.isnan(losses)]
+    if loss_scale == "log" or (
+        loss_scale == "auto" and len(losses) and losses.min() > 0 and losses.max() > 10 * losses.min()
+    ):
+        _log_ticks(axes[0])
     for ax, key in zip(axes[1:], metrics):
         base = next((q for q in _QUALITY if key == q or key.endswith("_" + q)), None)
         draw(
@@ -125,5 +149,7 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
             key[: len(key) - len(base)] + _TITLES[base] if base else key,
             base == "davies_bouldin",
         )
+    for ax in axes:  # epochs are whole numbers
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[-1].set_xlabel("epoch")
     return axes
