@@ -27,12 +27,18 @@ def _column(rows, key):
     return np.array([np.nan if row.get(key) is None else float(row[key]) for row in rows])
 
 
-def _log_ticks(ax):
-    """Log y axis labelled at 1, 2 and 5 times powers of ten, as plain numbers."""
+def _log_ticks(ax, values):
+    """Log y axis with a few ticks labelled as plain numbers (0.2, 1, 5, not 10^x).
+
+    1, 2 and 5 times powers of ten over about a decade, 1 and 3 times over
+    a few, powers of ten beyond: about three to six labels in a small panel.
+    """
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+    decades = np.log10(values.max() / values.min())
+    subs = (1.0, 2.0, 5.0) if decades <= 1.2 else (1.0, 3.0) if decades <= 2.5 else (1.0,)
     ax.set_yscale("log")
-    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
 
@@ -63,8 +69,8 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss", loss_scal
     loss_scale : {"auto", "linear", "log"}, default="auto"
         Scale of the loss axis. ``"auto"``: logarithmic when the (positive)
         losses span more than a factor of 10, as when the first epoch's
-        loss dwarfs the rest; linear otherwise. A logarithmic axis is
-        labelled at 1, 2 and 5 times powers of ten.
+        loss dwarfs the rest; linear otherwise. A logarithmic axis has a few
+        ticks labelled as plain numbers (e.g. 0.3, 1, 3).
 
     Returns
     -------
@@ -137,10 +143,15 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss", loss_scal
     draw(axes[0], loss, loss.replace("_", " "), True)
     losses = _column(rows, loss)
     losses = losses[~np.isnan(losses)]
-    if loss_scale == "log" or (
-        loss_scale == "auto" and len(losses) and losses.min() > 0 and losses.max() > 10 * losses.min()
-    ):
-        _log_ticks(axes[0])
+    # "auto": logarithmic when every loss is positive and they span over a decade.
+    log = loss_scale == "log" or (
+        loss_scale == "auto"
+        and len(losses) > 0
+        and losses.min() > 0
+        and losses.max() > 10 * losses.min()
+    )
+    if log and (losses > 0).any():
+        _log_ticks(axes[0], losses[losses > 0])
     for ax, key in zip(axes[1:], metrics):
         base = next((q for q in _QUALITY if key == q or key.endswith("_" + q)), None)
         draw(
