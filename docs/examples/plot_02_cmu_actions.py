@@ -153,14 +153,15 @@ def plot_confusion(labels_pred, ax, title):
     ax.set_title(title, fontsize="medium")
 
 
-fig, axes = plt.subplots(1, 3, figsize=(15, 5.2), gridspec_kw={"width_ratios": [1.2, 1, 1]})
+fig, axes = plt.subplots(
+    1, 3, figsize=(15, 5.4), gridspec_kw={"width_ratios": [1.2, 1, 1]}, layout="constrained"
+)
 plot_embedding(clusterer.embedding_, labels=y, label_names=names, ax=axes[0], s=4)
 axes[0].legend(fontsize="x-small", markerscale=2.5, loc="best")
 axes[0].set_title("Seq2SeqClusterer embedding, by true action", fontsize="medium")
 plot_confusion(labels["Seq2SeqClusterer"], axes[1], f"Seq2SeqClusterer (ARI {ours:.2f})")
 plot_confusion(labels[best], axes[2], f"{best} (ARI {results[best]['ARI']:.2f})")
 axes[2].set_yticklabels([])
-fig.tight_layout()
 
 # %%
 # What the options change

@@ -127,8 +127,9 @@ axes[1].set_title("cuts (F1 within 1 s: change_points_ "
                   f"{cut_scores['change_points_']['f1']:.2f}, error_peaks_ "
                   f"{cut_scores['error_peaks_']['f1']:.2f})", fontsize="medium")  # fmt: skip
 axes[2].plot(time_s, segmenter.prediction_error_, linewidth=0.8, color="0.2")
-for cut in true_cuts:
-    axes[2].axvline(cut / fps, color="k", linestyle="--", linewidth=1)
+for i, cut in enumerate(true_cuts):
+    axes[2].axvline(cut / fps, color="k", linestyle="--", linewidth=1,
+                    label="annotated transition" if i == 0 else None)  # fmt: skip
 axes[2].plot(np.asarray(segmenter.error_peaks_) / fps,
              segmenter.prediction_error_[segmenter.error_peaks_], "v", color="0.55",
              markersize=5, label="error_peaks_")  # fmt: skip

@@ -82,7 +82,8 @@ print(
 from skseq2seq.plotting import plot_comparison
 
 ax = plot_comparison(table)
-ax.set_title("CMU action windows: clusters vs actions")
+source = "CMU action windows" if actions is not None else "generated sequences"
+ax.set_title(f"{source}: clusters vs classes")
 ax.figure.tight_layout()
 
 # %%

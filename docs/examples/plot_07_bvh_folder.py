@@ -142,8 +142,10 @@ for g, ax in enumerate(axes[:-1]):
     if g:
         ax.sharex(axes[0])  # one time scale for every file
     ax.set_yticklabels(["cluster"])
+    ax.set_xlabel("time (s)" if g == n_files - 1 else "")
     ax.set_title(Path(data.filenames[g]).name, fontsize=9)
 axes[0].set_xlim(0, max(np.sum(groups == g) * stride / data.fps[g] for g in range(n_files)))
 plot_embedding(clusterer.embedder_, X, labels=labels, dim=2, ax=axes[-1], colors=colors)
+axes[-1].legend(title="cluster", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
 axes[-1].set_title("Decoder states of the windows (PCA), coloured by cluster")
 fig.tight_layout()
