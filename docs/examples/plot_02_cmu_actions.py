@@ -149,8 +149,7 @@ def plot_confusion(labels_pred, ax, title):
     ax.set_xticks(range(len(order)), [names[mapping[c]] if c in mapping else "-" for c in order],
                   rotation=45, ha="right", fontsize=8)  # fmt: skip
     ax.set_yticks(range(k), names, fontsize=8)
-    ax.set_xlabel("cluster (named by its matched action)")
-    ax.set_title(title, fontsize="medium")
+    ax.set_title(f"{title}\nrows: actions; columns: clusters, by matched action", fontsize=9)
 
 
 fig, axes = plt.subplots(
