@@ -7,7 +7,7 @@ import pytest
 from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder
 from skseq2seq.callbacks import EmbeddingQuality
 from skseq2seq.datasets import make_motion_sequences
-from skseq2seq.plotting import plot_embedding, plot_training
+from skseq2seq.plotting import label_colors, plot_embedding, plot_training
 
 
 @pytest.fixture(autouse=True)
@@ -174,3 +174,77 @@ def test_style_keywords_override_label_colours():
     assert {line.get_linewidth() for line in ax.lines} == {2}
     ax = plot_embedding(states[:, 0], labels=[0, 0, 1, 1], color="blue", s=30)
     assert all(list(c.get_sizes()) == [30] for c in ax.collections)
+
+
+# -- colours shared across panels ----------------------------------------------
+
+
+def test_label_colors_distinct_up_to_ten_and_sorted():
+    colors = label_colors([3, 1, 2, 1] + list(range(4, 11)))
+    assert list(colors) == list(range(1, 11))
+    assert len(set(colors.values())) == 10
+    assert label_colors(["b", "a"], cmap="viridis")["a"] != label_colors(["b", "a"])["a"]
+
+
+def test_same_label_same_colour_in_timeline_and_embedding():
+    from matplotlib.colors import to_rgba
+
+    from skseq2seq.plotting import plot_segmentation
+
+    y = np.repeat([0, 1, 2], 10)
+    fig, (top, bottom) = plt.subplots(2, 1)
+    plot_segmentation(y, np.repeat([2, 0, 1], 10), ax=top)
+    plot_embedding(np.random.RandomState(0).normal(size=(30, 4)), labels=y, ax=bottom)
+    true_bars = [tuple(c) for c in top.collections[0].get_facecolors()]  # one per run: 0, 1, 2
+    pred_bars = [tuple(c) for c in top.collections[1].get_facecolors()]  # matched: 0, 1, 2
+    points = [tuple(c.get_facecolors()[0]) for c in bottom.collections]  # one scatter per label
+    assert true_bars == points == pred_bars
+    assert len(set(points)) == 3
+
+    # A panel that lacks a label keeps the others' colours when given colors=.
+    colors = label_colors(y)
+    ax = plot_embedding(np.random.RandomState(0).normal(size=(20, 4)), labels=y[10:], colors=colors)
+    assert [tuple(c.get_facecolors()[0]) for c in ax.collections] == [
+        to_rgba(colors[1]),
+        to_rgba(colors[2]),
+    ]
+    ax = plot_segmentation(y, colors={0: "red", 1: "green", 2: "blue"})
+    assert [tuple(c) for c in ax.collections[0].get_facecolors()] == [
+        to_rgba(name) for name in ("red", "green", "blue")
+    ]
+    with pytest.raises(ValueError, match="no colour for label"):
+        plot_embedding(np.eye(3, 4), labels=[0, 1, 5], colors={0: "r", 1: "g"})
+
+
+def test_training_integer_epochs_and_readable_log_loss():
+    history = [
+        {"epoch": e, "train_loss": loss, "silhouette": 0.1 * e}
+        for e, loss in enumerate([5.0, 0.3, 0.2, 0.15], start=1)
+    ]
+    axes = plot_training(history)
+    assert axes[0].get_yscale() == "log"  # the losses span more than a factor of 10
+    axes[0].figure.canvas.draw()
+    low, high = axes[0].get_ylim()
+    labels = [
+        t.get_text()
+        for t in axes[0].get_yticklabels()
+        if t.get_text() and low <= t.get_position()[1] <= high
+    ]
+    assert labels == ["0.3", "1", "3"]  # a few plain numbers, not 10^x
+    for ax in axes:
+        ticks = ax.xaxis.get_major_locator()()
+        assert np.allclose(ticks, np.round(ticks))
+    assert plot_training(history, loss_scale="linear")[0].get_yscale() == "linear"
+    flat = [{"epoch": 1, "train_loss": 1.0}, {"epoch": 2, "train_loss": 0.5}]
+    assert plot_training(flat)[0].get_yscale() == "linear"
+    with pytest.raises(ValueError, match="loss_scale"):
+        plot_training(flat, loss_scale="symlog")
+
+
+def test_segmentation_legend_names_integer_labels_by_value():
+    from skseq2seq.plotting import plot_segmentation
+
+    ax = plot_segmentation(np.repeat([0, 3], 5), label_names=["a", "b", "c", "d"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "d"]
+    ax = plot_segmentation(np.repeat(["x", "y"], 5), label_names=["first", "second"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["first", "second"]

@@ -14,8 +14,8 @@ The files are the two CMU BVH recordings of ``formats/`` in the data home
 (``$SKSEQ2SEQ_DATA`` or ``../../../shared/data`` from this folder; subject
 131, 120 frames per second, 31 joints). Without them, two recordings of
 generated movements, saved as CSV tables in a temporary folder, stand in:
-the steps are the same, and the printed output says which data ran. The
-text describes the BVH run.
+the steps are the same, and the printed output says which data ran and
+what the clusters look like there.
 """
 
 # %%
@@ -35,7 +35,13 @@ import numpy as np
 from skseq2seq.datasets import make_motion_sequences, sliding_windows
 from skseq2seq.io import load_folder
 
-data_home = Path(os.environ.get("SKSEQ2SEQ_DATA", "../../../shared/data"))
+# $SKSEQ2SEQ_DATA, else the repository's ../shared/data (the docs build), else
+# ~/skseq2seq_data.
+data_home = os.environ.get("SKSEQ2SEQ_DATA")
+if data_home is None:
+    shared = Path("../../../shared/data")
+    data_home = shared if shared.is_dir() else Path("~/skseq2seq_data").expanduser()
+data_home = Path(data_home)
 folder = data_home / "formats"
 if sorted(folder.glob("*.bvh")):
     data = load_folder(folder, "*.bvh", label_from="stem", rotations="expmap")
@@ -49,7 +55,7 @@ else:
         )
         np.savetxt(folder / f"take_{i + 1}.csv", np.concatenate(parts), delimiter=",")
     data = load_folder(folder, "*.csv", label_from="stem", fps=120)
-    source = f"generated stand-in recordings (no BVH files found in {data_home / 'formats'})"
+    source = f"GENERATED stand-in recordings (no BVH files found in {data_home / 'formats'})"
 print(f"Data: {source}")
 for name, frames, fps in zip(data.filenames, data.recordings, data.fps):
     print(f"  {Path(name).name}: {len(frames)} frames x {frames.shape[1]} channels at {fps:g} fps")
@@ -107,25 +113,39 @@ print(table.head(8).to_string(index=False))
 # ---------------------------
 # Each file's windows in time order (one bar per window step, placed at the
 # window's start), coloured by cluster, and the decoder states of the
-# windows projected on their first two principal components. In the BVH
-# run, each recording passes through all three clusters, with stretches from
-# a quarter of a second to a few seconds: the clusters follow changes of
-# movement within the recordings, although the network never saw where one
-# movement ends, but a network this small (16 units, 3 epochs) draws rough
-# boundaries. Which movement each cluster is, the files do not say: look at
-# the frames of a stretch (``start``/``stop`` in the table) to name them.
+# windows projected on their first two principal components. The network
+# never saw where one movement ends; a network this small (16 units, 3
+# epochs) draws rough boundaries. Which movement each cluster is, the files
+# do not say: look at the frames of a stretch (``start``/``stop`` in the
+# table) to name them. How many clusters each file passes through, and how
+# long its stretches last, is printed from this run's table:
+for g, name in enumerate(data.filenames):
+    file_labels = labels[groups == g]
+    runs = np.diff(np.flatnonzero(np.r_[True, file_labels[1:] != file_labels[:-1], True]))
+    seconds = runs * stride / data.fps[g]  # one window step per label
+    print(
+        f"{Path(name).name}: clusters {sorted(set(file_labels.tolist()))}, "
+        f"{len(runs)} stretches of {seconds.min():.2f} s to {seconds.max():.2f} s"
+    )
+
 import matplotlib.pyplot as plt
 
-from skseq2seq.plotting import plot_embedding, plot_segmentation
+from skseq2seq.plotting import label_colors, plot_embedding, plot_segmentation
 
+colors = label_colors(labels)  # a cluster keeps its colour in every panel
 n_files = len(data.filenames)
 fig, axes = plt.subplots(n_files + 1, 1, figsize=(8, 2 + 1.2 * n_files),
                          gridspec_kw={"height_ratios": [1] * n_files + [4]})  # fmt: skip
 for g, ax in enumerate(axes[:-1]):
     # One "frame" per window: at fps / stride windows per second the axis is in seconds.
-    plot_segmentation(labels[groups == g], fps=data.fps[g] / stride, ax=ax, cmap="tab10")
+    plot_segmentation(labels[groups == g], fps=data.fps[g] / stride, ax=ax, colors=colors)
+    if g:
+        ax.sharex(axes[0])  # one time scale for every file
     ax.set_yticklabels(["cluster"])
+    ax.set_xlabel("time (s)" if g == n_files - 1 else "")
     ax.set_title(Path(data.filenames[g]).name, fontsize=9)
-plot_embedding(clusterer.embedder_, X, labels=labels, dim=2, ax=axes[-1])
+axes[0].set_xlim(0, max(np.sum(groups == g) * stride / data.fps[g] for g in range(n_files)))
+plot_embedding(clusterer.embedder_, X, labels=labels, dim=2, ax=axes[-1], colors=colors)
+axes[-1].legend(title="cluster", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
 axes[-1].set_title("Decoder states of the windows (PCA), coloured by cluster")
 fig.tight_layout()

@@ -7,11 +7,12 @@ calling ``plt.show()``.
 
 from importlib.util import find_spec as _find_spec
 
+from ._colors import label_colors
 from ._comparison import plot_comparison
 from ._embedding import plot_embedding
 from ._training import plot_training
 
-__all__ = ["plot_comparison", "plot_embedding", "plot_training"]
+__all__ = ["label_colors", "plot_comparison", "plot_embedding", "plot_training"]
 
 if _find_spec(__name__ + "._segmentation") is not None:
     from ._segmentation import plot_segmentation  # noqa: F401

@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.decomposition import PCA
 
 from .._validation import check_labels
+from ._colors import _palette
 
 __all__ = ["plot_embedding"]
 
@@ -45,7 +46,8 @@ def plot_embedding(
     kind="points",
     ax=None,
     label_names=None,
-    cmap="tab10",
+    cmap=None,
+    colors=None,
     **kwargs,
 ):
     """Plot decoder states projected on their first principal components.
@@ -80,8 +82,14 @@ def plot_embedding(
     label_names : dict or sequence, default=None
         Legend text for each label value (``label_names[label]``); None uses
         the label values.
-    cmap : str or Colormap, default="tab10"
-        Colours of the labels.
+    cmap : str or Colormap, default=None
+        Colours of the labels, the i-th sorted label value taking the i-th
+        colour. None: the palette of :func:`label_colors` (tab10's colours,
+        then their light shades), the one :func:`plot_segmentation` uses.
+    colors : dict, default=None
+        ``{label: colour}``, e.g. from :func:`label_colors`, to give each
+        label the same colour in several panels even when a panel lacks some
+        labels; overrides ``cmap``.
     **kwargs
         Passed to ``ax.scatter`` (points) or ``ax.plot`` (trajectories).
 
@@ -138,10 +146,13 @@ def plot_embedding(
         groups = [(None, np.ones(n_sequences, dtype=bool))]
     else:
         groups = [(value, labels == value) for value in np.unique(labels)]
-    colours = plt.get_cmap(cmap)
-    n_colours = getattr(colours, "N", 256)
+    palette = _palette(cmap, len(groups))
+    if colors is not None and labels is not None:
+        missing = [value for value, _ in groups if value not in colors]
+        if missing:
+            raise ValueError(f"colors has no colour for label(s) {missing}.")
     for i, (value, members) in enumerate(groups):
-        colour = colours(i % n_colours if n_colours < 256 else i / max(1, len(groups) - 1))
+        colour = colors[value] if colors is not None and value is not None else palette[i]
         name = None
         if value is not None:
             name = str(label_names[value] if label_names is not None else value)

@@ -4,6 +4,7 @@ import numpy as np
 
 from .._validation import check_labels
 from ..metrics import boundaries, match_labels
+from ._colors import _palette
 
 __all__ = ["plot_segmentation"]
 
@@ -39,8 +40,9 @@ def plot_segmentation(
     fps=None,
     label_names=None,
     ax=None,
-    cmap="tab20",
+    cmap=None,
     match=True,
+    colors=None,
 ):
     """Draw ground-truth and predicted segmentations as coloured timeline bars.
 
@@ -61,14 +63,24 @@ def plot_segmentation(
         Frames per second; the time axis is in seconds when given, in frames
         otherwise.
     label_names : list of str, default=None
-        Names of the true labels, indexed by their sorted values, shown in a
-        legend.
+        Names of the true labels, shown in a legend: ``label_names[label]``
+        when the labels are integers that index it (as for
+        :func:`plot_embedding`, so that a label missing from the frames does
+        not shift the names), else the i-th name for the i-th sorted label.
     ax : matplotlib Axes, default=None
         Axes to draw on; a new figure when None.
-    cmap : str, default="tab20"
-        Colormap of the labels.
+    cmap : str or Colormap, default=None
+        Colours of the labels, the i-th sorted true label taking the i-th
+        colour (unmatched clusters the next ones). None: the palette of
+        :func:`label_colors` (tab10's colours, then their light shades), the
+        one :func:`plot_embedding` uses, so that the same labels have the
+        same colours in both.
     match : bool, default=True
         Colour predicted clusters by their matched true action.
+    colors : dict, default=None
+        ``{true label: colour}``, e.g. from :func:`label_colors`, shared with
+        other panels; overrides ``cmap`` for the true labels (and for the
+        clusters matched with them).
 
     Returns
     -------
@@ -105,8 +117,14 @@ def plot_segmentation(
     true_colour = {label: i for i, label in enumerate(classes)}
     if labels_pred is not None and not match:
         pred_colour = {c: i for i, c in enumerate(np.unique(labels_pred))}
-    colours = plt.get_cmap(cmap)
-    n_colours = getattr(colours, "N", 20)
+    n_needed = max([len(classes), *(i + 1 for i in pred_colour.values())])
+    palette = _palette(cmap, n_needed)
+    if colors is not None:
+        missing = [c for c in classes.tolist() if c not in colors]
+        if missing:
+            raise ValueError(f"colors has no colour for true label(s) {missing}.")
+        for c, i in true_colour.items():
+            palette[i] = colors[c]
 
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 0.6 + 0.5 * len(rows)))
@@ -117,7 +135,7 @@ def plot_segmentation(
         ax.broken_barh(
             [(s * scale, n * scale) for s, n in zip(starts, lengths)],
             (row - 0.4, 0.8),
-            facecolors=[colours(mapping[v] % n_colours) for v in values],
+            facecolors=[palette[mapping[v]] for v in values],
         )
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([name for name, _ in rows])
@@ -125,12 +143,15 @@ def plot_segmentation(
     ax.set_xlim(0, len(labels_true) * scale)
     ax.set_xlabel("time (s)" if fps else "frame")
     if label_names is not None:
-        if len(label_names) < len(classes):
+        by_value = np.issubdtype(classes.dtype, np.integer) and (
+            classes.min() >= 0 and classes.max() < len(label_names)
+        )
+        if not by_value and len(label_names) < len(classes):
             raise ValueError(
                 f"label_names has {len(label_names)} names for {len(classes)} true labels."
             )
         handles = [
-            Patch(color=colours(true_colour[c] % n_colours), label=str(label_names[i]))
+            Patch(color=palette[true_colour[c]], label=str(label_names[c if by_value else i]))
             for i, c in enumerate(classes)
         ]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")

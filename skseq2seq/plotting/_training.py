@@ -27,7 +27,23 @@ def _column(rows, key):
     return np.array([np.nan if row.get(key) is None else float(row[key]) for row in rows])
 
 
-def plot_training(history, metrics=None, axes=None, loss="train_loss"):
+def _log_ticks(ax, values):
+    """Log y axis with a few ticks labelled as plain numbers (0.2, 1, 5, not 10^x).
+
+    1, 2 and 5 times powers of ten over about a decade, 1 and 3 times over
+    a few, powers of ten beyond: about three to six labels in a small panel.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    decades = np.log10(values.max() / values.min())
+    subs = (1.0, 2.0, 5.0) if decades <= 1.2 else (1.0, 3.0) if decades <= 2.5 else (1.0,)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def plot_training(history, metrics=None, axes=None, loss="train_loss", loss_scale="auto"):
     """Plot the training loss and the embedding-quality scores per epoch.
 
     Scores are those :class:`skseq2seq.callbacks.EmbeddingQuality` records;
@@ -50,6 +66,11 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
         row per panel and a shared epoch axis.
     loss : str, default="train_loss"
         History key of the loss.
+    loss_scale : {"auto", "linear", "log"}, default="auto"
+        Scale of the loss axis. ``"auto"``: logarithmic when the (positive)
+        losses span more than a factor of 10, as when the first epoch's
+        loss dwarfs the rest; linear otherwise. A logarithmic axis has a few
+        ticks labelled as plain numbers (e.g. 0.3, 1, 3).
 
     Returns
     -------
@@ -66,7 +87,10 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
     2
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
+    if loss_scale not in ("auto", "linear", "log"):
+        raise ValueError(f'loss_scale must be "auto", "linear" or "log"; got {loss_scale!r}.')
     rows = list(_history_from(history))
     if not rows or not all(isinstance(row, dict) for row in rows):
         raise ValueError(
@@ -117,6 +141,17 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
         ax.grid(alpha=0.3)
 
     draw(axes[0], loss, loss.replace("_", " "), True)
+    losses = _column(rows, loss)
+    losses = losses[~np.isnan(losses)]
+    # "auto": logarithmic when every loss is positive and they span over a decade.
+    log = loss_scale == "log" or (
+        loss_scale == "auto"
+        and len(losses) > 0
+        and losses.min() > 0
+        and losses.max() > 10 * losses.min()
+    )
+    if log and (losses > 0).any():
+        _log_ticks(axes[0], losses[losses > 0])
     for ax, key in zip(axes[1:], metrics):
         base = next((q for q in _QUALITY if key == q or key.endswith("_" + q)), None)
         draw(
@@ -125,5 +160,7 @@ def plot_training(history, metrics=None, axes=None, loss="train_loss"):
             key[: len(key) - len(base)] + _TITLES[base] if base else key,
             base == "davies_bouldin",
         )
+    for ax in axes:  # epochs are whole numbers
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[-1].set_xlabel("epoch")
     return axes
