@@ -477,11 +477,6 @@ def _prepare_segment(args):
     save = _output_file(args.save_model, "--save-model")
     model = _load_model(args.model, _Segmenter) if args.model else None
     check_device(args.device)
-    if args.n_clusters == "auto" and model is None:
-        raise ValueError(
-            "--n-clusters auto is not available for segment (TemporalSegmenter needs a "
-            "number of actions); pass an integer"
-        )
     if not Path(args.file).is_file():
         raise FileNotFoundError(f"No file {args.file}")
     recordings, _, fps = _read_paths([args.file])
@@ -513,7 +508,8 @@ def segment(args, inputs):
         labels = model.predict(frames)
     rows = [(i, round(i / fps, 6), int(label)) for i, label in enumerate(labels)]
     _write_csv(out, ("frame", "time", "label"), rows)
-    print(f"{len(frames)} frames at {fps:g} fps in {len(set(labels))} actions: {out}")
+    found = "" if args.n_clusters != "auto" else f" (n_clusters=auto chose {model.n_clusters_})"
+    print(f"{len(frames)} frames at {fps:g} fps in {len(set(labels))} actions{found}: {out}")
     if save is not None:
         _save_model(model, save)
     if plot is not None:

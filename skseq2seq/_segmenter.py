@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
@@ -42,6 +42,51 @@ def _default_embedder():
     )
 
 
+def _train_and_embed(embedder, work, observed, predicted, stride):
+    """Train ``embedder`` on the windows of ``work``; per-frame states and errors.
+
+    Module-level so joblib ``Memory`` can cache it by (embedder parameters,
+    working frames, window geometry): changing only the clustering or the
+    smoothing then reuses the trained net.
+    """
+    train = sliding_windows(work, observed + predicted, stride)  # never across recordings
+    embedder = embedder.fit(train)
+    states, errors = zip(*(_frame_states(embedder, w, observed, predicted) for w in work))
+    return embedder, list(states), list(errors)
+
+
+def _frame_states(embedder, work, observed, predicted, chunk=2048):
+    """Per-working-frame mean decoder state and prediction error.
+
+    Every window (stride 1) predicts ``predicted`` frames; a frame gets the
+    mean of the states and squared errors (standardised units) of the
+    windows that predict it, from one forward pass per window. Windows are
+    embedded ``chunk`` at a time to bound memory.
+    """
+    n = len(work)
+    n_windows = n - observed - predicted + 1
+    total = np.zeros((n, embedder.module_.hidden_size))
+    err = np.zeros(n)
+    count = np.zeros(n)
+    for first in range(0, n_windows, chunk):
+        last = min(first + chunk, n_windows)  # windows start at first..last-1
+        segment = work[first : last + observed + predicted - 1]
+        out = embedder.inference(
+            sliding_windows(segment, observed + predicted), states=True, errors=True
+        )
+        for step in range(predicted):  # window i predicts frame i + observed + step
+            frames = slice(first + observed + step, last + observed + step)
+            total[frames] += out.states[:, step]
+            err[frames] += out.errors[:, step]
+            count[frames] += 1
+    seen = count > 0
+    total[seen] /= count[seen, None]
+    err[seen] /= count[seen]
+    err[~seen] = np.nan
+    total[: np.argmax(seen)] = total[np.argmax(seen)]  # unpredicted frames: nearest state
+    return total, err
+
+
 class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     """Segment continuous recordings into actions with a sequence-to-sequence GRU.
 
@@ -52,21 +97,23 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     1. Frames are averaged in blocks down to about ``working_fps`` frames per
        second.
     2. Sliding windows of ``observed_seconds + predicted_seconds`` cover the
-       recording (every ``stride`` frames); the ``embedder`` (by default a
-       free-running decoder that standardises channels and drops constant
-       ones) learns to predict each window's last ``predicted_seconds`` from
-       the rest.
+       recording (every ``stride`` frames); ``n_nets`` copies of the
+       ``embedder`` (by default a free-running decoder that standardises
+       channels and drops constant ones), from different seeds, learn to
+       predict each window's last ``predicted_seconds`` from the rest.
     3. Every frame gets the mean of the decoder states that predicted it
        (windows at stride 1) and the mean squared error of those predictions
-       (``prediction_error_``); peaks of the error mark changes of the
-       dynamics (``error_peaks_``).
+       (``prediction_error_``), whose peaks are kept as ``error_peaks_``
+       (they also fire within actions: cuts between actions are better
+       read off the labels, ``change_points_``).
     4. Each frame is described by the mean and spread of the per-frame states
        over a context of a few seconds around it (actions last seconds, not
        frames), and, by default, likewise by the mean and spread of the
-       net's standardised inputs, the frames themselves (posture). Hierarchical clusterings
-       (cosine average linkage and Ward) of every view, for every context
-       length in ``context_seconds``, are combined into a consensus
-       (co-association) clustering into ``n_clusters`` actions.
+       net's standardised inputs, the frames themselves (posture).
+       Hierarchical clusterings (cosine average linkage and Ward) of every
+       view (each net's states, the frames), for every context length in
+       ``context_seconds``, are combined into a consensus (co-association)
+       clustering into ``n_clusters`` actions.
     5. A switching-penalty Viterbi pass (segmental k-means on the features of
        the middle context, all views joined) removes segments shorter than
        about ``min_duration_seconds``.
@@ -76,20 +123,22 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     n_clusters : int or "auto", default=8
         Number of actions. "auto" picks it from the data: the largest number
         in ``2..max_clusters`` whose every action (after the smoothing pass)
-        lasts at least ``min_cluster_seconds`` in total, or 1 when none does
-        (``n_clusters_`` holds the number chosen). It costs one consensus
-        and smoothing pass per candidate, a few seconds in all.
+        holds at least one uninterrupted stretch of ``min_action_seconds``,
+        or 1 when none does (``n_clusters_`` holds the number chosen). It
+        costs one consensus and smoothing pass per candidate, a few seconds
+        in all.
     max_clusters : int, default=12
         Largest number of actions tried by ``n_clusters="auto"`` (ignored
         otherwise).
-    min_cluster_seconds : float, default=2.0
-        Shortest total duration, in seconds over all recordings, of an
-        action found by ``n_clusters="auto"`` (ignored otherwise). Asking
-        for more clusters than there are actions splits off transitions or
-        single phases of a movement, which last a second or two; whole
-        actions in motion capture (a walk, a series of jumps) last longer.
-        Chosen leave-one-trial-out on CMU subject 86 (see
-        ``benchmarks/bench_segmentation.py``).
+    min_action_seconds : float, default=3.0
+        Shortest uninterrupted stretch, in seconds, that every action found
+        by ``n_clusters="auto"`` must hold somewhere (ignored otherwise).
+        Asking for more clusters than there are actions splits off
+        transitions or single phases of a movement: recurring pieces of a
+        second or two, which may add up to long totals but are never long in
+        one go; a performed action (a walk, a series of jumps) is. Set it
+        below the shortest action you want found. Chosen leave-one-trial-out
+        on CMU subject 86 (see ``benchmarks/bench_segmentation.py``).
     fps : float, default=120
         Frame rate of the recordings, in frames per second. Every duration
         below is in seconds and converted with it.
@@ -118,12 +167,14 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         Its parameters are searchable as ``embedder__<name>`` (setting one
         on ``embedder=None`` sets ``embedder`` to the default net with the
         parameter changed).
-    context_seconds : tuple of float, default=(1.0, 1.5, 2.0)
+    context_seconds : tuple of float, default=(1.5, 2.5, 3.5)
         Lengths of the contexts over which per-frame states are summarised
-        (one clustering per context and linkage enter the consensus). One to
-        two seconds spans one or two cycles of periodic actions (gait,
-        jumping jacks) while staying shorter than an action; several lengths
-        make the result less sensitive to any one of them.
+        (one clustering per context and linkage enter the consensus). A few
+        seconds span several cycles of periodic actions (gait, jumping
+        jacks) while staying shorter than an action; several lengths make
+        the result less sensitive to any one of them. Chosen
+        leave-one-trial-out on CMU subject 86, with ``n_nets``
+        (``benchmarks/bench_segmentation.py``).
     min_duration_seconds : float, default=0.5
         Strength of the temporal smoothing: switching action costs as much
         as this many seconds of frames that fit another action better than
@@ -140,6 +191,17 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         whose cost grows with the square of their number; the other frames
         take the label of the preceding sampled frame before the Viterbi
         pass.
+    n_nets : int, default=3
+        Nets trained (from different seeds) on the same windows; the states
+        of each are one view of the consensus, together weighing as much as
+        the frames. One net's result hinges on its initialisation (on CMU
+        subject 86, one seed in five lost a whole action); three agree far
+        more often. Training time grows linearly with it.
+    memory : str, joblib.Memory or None, default=None
+        Caches the trained net and its per-frame states by (embedder
+        parameters, recordings, window geometry, seed), so changing only
+        ``n_clusters``, the contexts or the smoothing reuses the net. A string
+        is a cache directory. Needs an int ``random_state`` to hit the cache.
     random_state : int, RandomState instance or None, default=None
         Draws the seed of the net's initialisation and batch order (it
         replaces the embedder's own ``random_state``); an int makes CPU
@@ -166,17 +228,21 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         ``min_duration_seconds`` apart: changes of the dynamics, including
         changes within an action (a turn, a single jump).
     embedder_ : Seq2SeqEmbedder
-        The trained net (a clone of ``embedder``, with the overrides above).
+        The first trained net (a clone of ``embedder``, with the overrides
+        above).
+    embedders_ : list of Seq2SeqEmbedder
+        All ``n_nets`` trained nets, ``embedders_[0]`` is ``embedder_``.
     frame_embedding_ : ndarray of shape (n_working_frames, hidden_size) or list
-        Per-frame decoder states at the working frame rate (rows before the
+        Per-frame decoder states of ``embedder_`` at the working frame rate (rows before the
         first predicted frame repeat the first one).
     n_clusters_ : int
         Number of actions found: ``n_clusters`` (the number chosen with
         ``n_clusters="auto"``), or 1 for constant input.
     shortest_action_seconds_ : dict
         Only with ``n_clusters="auto"``: for every number of actions tried,
-        the total duration (seconds) of its shortest action, which
-        ``min_cluster_seconds`` is compared with.
+        the longest uninterrupted stretch (seconds) of the action whose
+        longest stretch is shortest, which ``min_action_seconds`` is
+        compared with.
     cluster_centers_ : ndarray of shape (n_clusters_, n_context_features)
         Centroids of the actions in the feature space of the Viterbi pass
         (standardised context statistics of every view, joined).
@@ -217,7 +283,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     _parameter_constraints = {
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_clusters": [Interval(numbers.Integral, 2, None, closed="left")],
-        "min_cluster_seconds": [Interval(numbers.Real, 0, None, closed="left")],
+        "min_action_seconds": [Interval(numbers.Real, 0, None, closed="left")],
         "fps": [Interval(numbers.Real, 0, None, closed="neither")],
         "working_fps": [Interval(numbers.Real, 0, None, closed="neither")],
         "observed_seconds": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -228,6 +294,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         "min_duration_seconds": [Interval(numbers.Real, 0, None, closed="left")],
         "max_cluster_samples": [Interval(numbers.Integral, 2, None, closed="left")],
         "features": [StrOptions({"states", "states+frames"})],
+        "n_nets": [Interval(numbers.Integral, 1, None, closed="left")],
+        "memory": [str, HasMethods(["cache"]), None],
         "random_state": ["random_state"],
     }
     _default_subestimators = {"embedder": _default_embedder}
@@ -237,22 +305,24 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         n_clusters=8,
         *,
         max_clusters=12,
-        min_cluster_seconds=2.0,
+        min_action_seconds=3.0,
         fps=120,
         working_fps=60,
         observed_seconds=0.4,
         predicted_seconds=0.4,
         stride=None,
         embedder=None,
-        context_seconds=(1.0, 1.5, 2.0),
+        context_seconds=(1.5, 2.5, 3.5),
         min_duration_seconds=0.5,
         max_cluster_samples=1500,
         features="states+frames",
+        n_nets=3,
+        memory=None,
         random_state=None,
     ):
         self.n_clusters = n_clusters
         self.max_clusters = max_clusters
-        self.min_cluster_seconds = min_cluster_seconds
+        self.min_action_seconds = min_action_seconds
         self.fps = fps
         self.working_fps = working_fps
         self.observed_seconds = observed_seconds
@@ -263,6 +333,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self.min_duration_seconds = min_duration_seconds
         self.max_cluster_samples = max_cluster_samples
         self.features = features
+        self.n_nets = n_nets
+        self.memory = memory
         self.random_state = random_state
 
     # -- input -----------------------------------------------------------
@@ -320,28 +392,36 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         window = self.observed_length_ + self.prediction_length_
         work = [self._downsample(r) for r in recordings]
         self._check_lengths(recordings, work, is_list)
-        train = sliding_windows(work, window, self.stride_)  # never across recordings
-        n_windows = len(train)
+        n_windows = sum((len(w) - window) // self.stride_ + 1 for w in work)
         if not auto and self.n_clusters > n_windows:
             raise ValueError(
                 f"n_clusters={self.n_clusters} is larger than the number of windows "
                 f"({n_windows}) in the recording(s); pass fewer clusters or more frames."
             )
 
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        embedder = _default_embedder() if self.embedder is None else clone(self.embedder)
-        # The windows dictate what the net predicts; the seed follows random_state.
-        self.embedder_ = embedder.set_params(
-            objective="predict",
-            prediction_length=self.prediction_length_,
-            random_state=seed,
-        ).fit(train)
-
-        states, errors = zip(*(self._frame_states(w) for w in work))
+        rng = check_random_state(self.random_state)
+        seeds = [rng.randint(np.iinfo(np.int32).max) for _ in range(self.n_nets)]
+        train_and_embed = check_memory(self.memory).cache(_train_and_embed)
+        self.embedders_, states = [], []
+        for seed in seeds:
+            embedder = _default_embedder() if self.embedder is None else clone(self.embedder)
+            # The windows dictate what the net predicts; the seed follows random_state.
+            embedder.set_params(
+                objective="predict", prediction_length=self.prediction_length_, random_state=seed
+            )
+            fitted, net_states, net_errors = train_and_embed(
+                embedder, work, self.observed_length_, self.prediction_length_, self.stride_
+            )
+            self.embedders_.append(fitted)
+            states.append(net_states)
+            if len(self.embedders_) == 1:
+                errors = net_errors
+        self.embedder_ = self.embedders_[0]
         contexts = [max(1, int(round(c * working))) for c in self.context_seconds]
-        views = [list(states)]
+        # Each net's states are one view; together they weigh as much as the frames.
+        views = [(1.0 / self.n_nets, net_states) for net_states in states]
         if self.features == "states+frames":
-            views.append([self._posture(w) for w in work])
+            views.append((1.0, [self._posture(w) for w in work]))
         labels_work, self.cluster_centers_ = self._cluster(views, contexts, working)
 
         f = self.downsample_
@@ -353,7 +433,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
             pred_err.append(frame_err)
             peaks.append(self._error_peaks(frame_err, min_gap))
         cuts = [boundaries(lab) for lab in labels]
-        self.frame_embedding_ = list(states) if is_list else states[0]
+        self.frame_embedding_ = states[0] if is_list else states[0][0]
         self.labels_ = labels if is_list else labels[0]
         self.prediction_error_ = pred_err if is_list else pred_err[0]
         self.change_points_ = cuts if is_list else cuts[0]
@@ -416,12 +496,16 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self._check_lengths(recordings, work, is_list)
         labels = []
         for rec, w in zip(recordings, work):
-            states, _ = self._frame_states(w)
-            views = [states] + ([self._posture(w)] if self.features == "states+frames" else [])
+            views = [
+                _frame_states(e, w, self.observed_length_, self.prediction_length_)[0]
+                for e in self.embedders_
+            ]
+            if self.features == "states+frames":
+                views.append(self._posture(w))
             parts = []
-            for view, (mean, scale) in zip(views, self._view_stats):
+            for view, (weight, mean, scale) in zip(views, self._view_stats):
                 _, both = self._context_features(view, self._middle_context)
-                parts.append((both - mean) / scale / np.sqrt(both.shape[1]))
+                parts.append((both - mean) / scale * np.sqrt(weight / both.shape[1]))
             features = np.hstack(parts)
             cost = euclidean_distances(features, self.cluster_centers_, squared=True)
             labels.append(np.repeat(viterbi(cost, self._penalty), self.downsample_)[: len(rec)])
@@ -439,38 +523,6 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         """Working frames as the net reads them (kept channels, standardised)."""
         return self.embedder_.net_inputs(work[None])[0]
 
-    def _frame_states(self, work, chunk=2048):
-        """Per-working-frame mean decoder state and prediction error.
-
-        Every window (stride 1) predicts ``prediction_length_`` frames; a frame
-        gets the mean of the states and squared errors (standardised units) of
-        the windows that predict it, from one forward pass per window. Windows
-        are embedded ``chunk`` at a time to bound memory.
-        """
-        observed, pred = self.observed_length_, self.prediction_length_
-        n = len(work)
-        n_windows = n - observed - pred + 1
-        total = np.zeros((n, self.embedder_.module_.hidden_size))
-        err = np.zeros(n)
-        count = np.zeros(n)
-        for first in range(0, n_windows, chunk):
-            last = min(first + chunk, n_windows)  # windows start at first..last-1
-            segment = work[first : last + observed + pred - 1]
-            out = self.embedder_.inference(
-                sliding_windows(segment, observed + pred), states=True, errors=True
-            )
-            for step in range(pred):  # window i predicts frame i + observed + step
-                frames = slice(first + observed + step, last + observed + step)
-                total[frames] += out.states[:, step]
-                err[frames] += out.errors[:, step]
-                count[frames] += 1
-        seen = count > 0
-        total[seen] /= count[seen, None]
-        err[seen] /= count[seen]
-        err[~seen] = np.nan
-        total[: np.argmax(seen)] = total[np.argmax(seen)]  # unpredicted frames: nearest state
-        return total, err
-
     def _context_features(self, states, context):
         """Mean and spread of the states over a centred context, per frame."""
         return context_statistics(states, context)
@@ -478,20 +530,20 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     def _cluster(self, views, contexts, working):
         """Consensus clustering of all frames, then the Viterbi pass per recording.
 
-        ``views``: one list of per-recording (n_working_frames, d) arrays per
-        kind of per-frame feature (decoder states first).
+        ``views``: (weight, list of per-recording (n_working_frames, d)
+        arrays) per kind of per-frame feature (decoder states first).
         """
-        lengths = [len(s) for s in views[0]]
+        lengths = [len(s) for s in views[0][1]]
         n_total = sum(lengths)
         step = max(1, -(-n_total // int(self.max_cluster_samples)))
-        trees, refine_features = self._trees(views, contexts, step)
+        trees, weights, refine_features = self._trees(views, contexts, step)
         n_sample = len(trees[0]) + 1
         bounds = np.cumsum([0] + lengths)
         pieces = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
         duration = self.min_duration_seconds * working
 
         def segment(k):
-            sample_labels = _consensus(trees, k, n_sample)
+            sample_labels = _consensus(trees, weights, k, n_sample)
             labels = np.repeat(sample_labels, step)[:n_total]
             labels = np.unique(labels, return_inverse=True)[1].reshape(-1)
             return segmental_kmeans(refine_features, labels, k, duration, pieces)
@@ -499,15 +551,15 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         if self.n_clusters_ is not None:  # given, or 1 for constant input
             labels, centers, self._penalty = segment(self.n_clusters_)
         else:
-            # The largest k whose every action lasts min_cluster_seconds in
-            # total: beyond the number of actions, extra clusters split off
-            # transitions or phases of a movement, which last a second or two.
-            shortest = self.min_cluster_seconds * working
+            # The largest k whose every action holds min_action_seconds in one
+            # go: beyond the number of actions, extra clusters split off
+            # transitions or phases of a movement, short each time they occur.
+            shortest = self.min_action_seconds * working
             best = (np.zeros(n_total, dtype=np.int64), refine_features.mean(0, keepdims=True), 0.0)
             self.shortest_action_seconds_ = {}
             for k in range(2, min(int(self.max_clusters), n_sample - 1) + 1):
                 labels, centers, penalty = segment(k)
-                frames = np.bincount(labels, minlength=k).min()
+                frames = _longest_runs(labels, pieces, k).min()
                 self.shortest_action_seconds_[k] = float(frames / working)
                 if frames >= shortest:
                     best = (labels, centers, penalty)
@@ -523,8 +575,9 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         scaled to unit total variance, so that none dominates by its width).
         """
         middle = sorted(contexts)[len(contexts) // 2]
-        trees, refine, self._view_stats, self._middle_context = [], [], [], middle
-        for view in views:
+        trees, weights, refine = [], [], []
+        self._view_stats, self._middle_context = [], middle
+        for weight, view in views:
             for context in contexts:
                 means, both = zip(*(self._context_features(s, context) for s in view))
                 for kind, feats in (
@@ -535,10 +588,11 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
                     sample = feats[::step]
                     for method, metric in _LINKAGES:
                         trees.append(linkage(_distances(sample, metric), method))
+                        weights.append(weight)
                     if context == middle and kind == "both":
-                        refine.append(feats / np.sqrt(feats.shape[1]))
-                        self._view_stats.append((center, scale))
-        return trees, np.hstack(refine)
+                        refine.append(feats * np.sqrt(weight / feats.shape[1]))
+                        self._view_stats.append((weight, center, scale))
+        return trees, np.asarray(weights), np.hstack(refine)
 
     def _error_peaks(self, error, min_gap):
         """Frames where the (smoothed) prediction error peaks."""
@@ -558,6 +612,17 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         return tags
 
 
+def _longest_runs(labels, pieces, k):
+    """Longest uninterrupted run of each label ``0..k-1`` (frames; 0 if absent), over pieces."""
+    longest = np.zeros(k, dtype=np.int64)
+    for piece in pieces:
+        lab = labels[piece]
+        starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+        lengths = np.diff(np.r_[starts, len(lab)])
+        np.maximum.at(longest, lab[starts], lengths)
+    return longest
+
+
 def _distances(features, metric):
     """Condensed distances between rows, finite for cosine too."""
     distances = pdist(features, metric)
@@ -572,7 +637,7 @@ def _distances(features, metric):
     return distances
 
 
-def _consensus(trees, k, n_sample):
+def _consensus(trees, weights, k, n_sample):
     """Average-linkage clustering into ``k`` of the co-association of the trees cut at ``k``.
 
     Two sampled frames are close when many (view, context, linkage)
@@ -580,15 +645,18 @@ def _consensus(trees, k, n_sample):
     """
     if n_sample <= k:
         return np.arange(n_sample) % k
-    return fcluster(linkage(_coassociation_distance(trees, [k]), "average"), k, "maxclust") - 1
+    distance = _coassociation_distance(trees, weights, [k])
+    return fcluster(linkage(distance, "average"), k, "maxclust") - 1
 
 
-def _coassociation_distance(trees, ks):
-    """Condensed 1 - (fraction of the trees, cut at every k in ``ks``, that join two frames)."""
+def _coassociation_distance(trees, weights, ks):
+    """Condensed 1 - weighted fraction of the trees (cut at each k in ``ks``) joining two frames."""
     n_sample = len(trees[0]) + 1
     agree = np.zeros((n_sample, n_sample))
-    for tree in trees:
+    for tree, weight in zip(trees, weights):
         for k in ks:
             part = fcluster(tree, k, "maxclust")
-            agree += part[:, None] == part[None, :]
-    return squareform(1.0 - agree / (len(trees) * len(ks)), checks=False)
+            agree += weight * (part[:, None] == part[None, :])
+    # Clipped: fractional weights can leave -1e-16 where every tree agrees.
+    distance = np.clip(1.0 - agree / (np.sum(weights) * len(ks)), 0.0, 1.0)
+    return squareform(distance, checks=False)

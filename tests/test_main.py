@@ -264,6 +264,20 @@ def test_segment_writes_one_row_per_frame(tmp_path):
     assert matplotlib.image.imread(plot).std() > 0
 
 
+def test_segment_chooses_the_number_of_actions(tmp_path, capsys):
+    # 20 s of a slow then 20 s of a fast, raised oscillation at 30 fps: two actions.
+    t = np.arange(1200)[:, None] / 30
+    slow, fast = np.sin(t * np.array([1.0, 2.0])), np.sin(t * np.array([6.0, 9.0])) + 2
+    path = tmp_path / "two.npy"
+    np.save(path, np.where(t < 20, slow, fast))
+    out = tmp_path / "frames.csv"
+    argv = ["segment", str(path), "--n-clusters", "auto", "--fps", "30", "--out", str(out)]
+    assert cli.main([*argv, *SMALL]) == 0
+    assert "n_clusters=auto chose" in capsys.readouterr().out
+    labels = np.array([int(r[2]) for r in read_csv(out)[1:]])
+    assert len(labels) == 1200 and 2 <= len(np.unique(labels)) <= 3
+
+
 @pytest.mark.slow
 def test_cluster_and_segment_real_bvh(formats_dir, tmp_path):
     out = tmp_path / "labels.csv"
@@ -320,9 +334,6 @@ def test_cluster_and_segment_user_errors(tmp_path, capsys):
     assert "missing values (NaN" in line
     seg = ["segment", str(first), "--n-clusters", "2", "--out", out]
     assert "does not give its frame rate: pass --fps" in command_error(capsys, *seg)
-    assert "auto is not available for segment" in command_error(
-        capsys, *seg[:3], "auto", *seg[4:], "--fps", "30"
-    )
     # argparse's own errors keep its usage line, and status 2.
     with pytest.raises(SystemExit) as info:
         cli.main([*base[:3], "zero", *base[4:]])

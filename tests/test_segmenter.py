@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
@@ -17,7 +18,7 @@ def small_net(**params):
     return Seq2SeqEmbedder(**{"hidden_size": 16, "max_epochs": 4, **params})
 
 
-FAST = dict(fps=FPS, working_fps=FPS, embedder=small_net(), random_state=0)
+FAST = dict(fps=FPS, working_fps=FPS, embedder=small_net(), n_nets=1, random_state=0)
 
 
 def make_recording(order=(0, 1, 2, 0, 1), seconds=4.0, n_features=4, noise=0.05, seed=0):
@@ -112,18 +113,20 @@ _EXPECTED_FAILURES = {
             predicted_seconds=0.2,
             embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1),
             context_seconds=(0.5,),
+            n_nets=1,
             random_state=0,
         ),
         TemporalSegmenter(
             n_clusters="auto",
             max_clusters=3,
-            min_cluster_seconds=0.5,
+            min_action_seconds=0.5,
             fps=10,
             working_fps=10,
             observed_seconds=0.2,
             predicted_seconds=0.2,
             embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1),
             context_seconds=(0.5,),
+            n_nets=1,
             random_state=0,
         ),
         TemporalSegmenter(
@@ -391,10 +394,13 @@ def test_auto_number_of_clusters():
     assert seg.n_clusters_ == 3
     assert seg.cluster_centers_.shape[0] == 3
     assert list(seg.shortest_action_seconds_) == [2, 3, 4, 5, 6]
-    assert seg.shortest_action_seconds_[3] >= 2.0 > seg.shortest_action_seconds_[4]
+    assert seg.shortest_action_seconds_[3] >= 3.0 > seg.shortest_action_seconds_[4]
     assert clustering_accuracy(y, seg.labels_) >= 0.9
+    # Regime 0 recurs for 8 s in total but never for more than 4 s in one go.
+    strict = TemporalSegmenter(n_clusters="auto", min_action_seconds=5.0, **FAST).fit(X)
+    assert strict.n_clusters_ < 3
     # Every action must last the whole recording: one action.
-    one = TemporalSegmenter(n_clusters="auto", min_cluster_seconds=len(X) / FPS, **FAST).fit(X)
+    one = TemporalSegmenter(n_clusters="auto", min_action_seconds=len(X) / FPS, **FAST).fit(X)
     assert one.n_clusters_ == 1 and (one.labels_ == 0).all()
     assert (one.predict(X) == 0).all()
 
@@ -413,7 +419,8 @@ def test_auto_number_of_clusters_over_several_recordings():
     [
         ({"n_clusters": "many"}, "'n_clusters' parameter"),
         ({"n_clusters": "auto", "max_clusters": 1}, "'max_clusters' parameter"),
-        ({"n_clusters": "auto", "min_cluster_seconds": -1}, "'min_cluster_seconds' parameter"),
+        ({"n_clusters": "auto", "min_action_seconds": -1}, "'min_action_seconds' parameter"),
+        ({"n_nets": 0}, "'n_nets' parameter"),
     ],
 )
 def test_invalid_auto_parameters_raise_value_error(params, match):
@@ -434,3 +441,21 @@ def test_dev_trials_segmented_together_consistently(cmu_data_home):
     assert [len(lab) for lab in labels] == [len(t.data) for t in trials]
     # One matching of clusters to actions over both recordings.
     assert clustering_accuracy(y, np.concatenate(labels)) >= 0.75
+
+
+# -- several nets, cached training ---------------------------------------------
+
+
+def test_several_nets_form_one_consensus(tmp_path, monkeypatch):
+    X, y = make_recording()
+    params = {**FAST, "n_clusters": 3, "n_nets": 2, "memory": str(tmp_path)}
+    seg = TemporalSegmenter(**params).fit(X)
+    assert len(seg.embedders_) == 2 and seg.embedder_ is seg.embedders_[0]
+    first, second = (e.module_.state_dict() for e in seg.embedders_)
+    assert any(not torch.equal(first[name], second[name]) for name in first)  # two seeds
+    assert clustering_accuracy(y, seg.labels_) >= 0.9
+    assert np.mean(seg.predict(X) == seg.labels_) >= 0.99
+    # The memory holds both nets: changing only the smoothing trains nothing.
+    monkeypatch.setattr(Seq2SeqEmbedder, "fit", lambda *a, **k: pytest.fail("retrained"))
+    again = TemporalSegmenter(**{**params, "min_duration_seconds": 1.0}).fit(X)
+    assert clustering_accuracy(y, again.labels_) >= 0.9
