@@ -132,8 +132,9 @@ from skseq2seq.plotting import plot_embedding
 
 fig, ax = plt.subplots(figsize=(8, 5.5), layout="constrained")
 plot_embedding(clusterer.embedding_, labels=y, label_names=names, ax=ax, s=4)
-ax.legend(fontsize="small", markerscale=2.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
 ax.set_title("Seq2SeqClusterer embedding, by true action", fontsize="medium")
+legend = ax.legend(fontsize="small", markerscale=2.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
+legend.set_title("true action")
 
 # %%
 # Which clusters each action's windows fall into, for the network and for
