@@ -220,8 +220,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         Cuts between actions: the first frame of every segment of
         ``labels_`` but the first (:func:`skseq2seq.metrics.boundaries`).
         On the CMU subject-86 dev trials they match the annotated
-        transitions far better than ``error_peaks_`` (mean F1 0.96 against
-        0.40 within 1 s, 0.70 against 0.18 within 0.5 s;
+        transitions far better than ``error_peaks_`` (mean F1 0.95 against
+        0.40 within 1 s, 0.71 against 0.19 within 0.5 s;
         ``benchmarks/bench_segmentation.py``).
     error_peaks_ : ndarray of int or list of ndarray
         Frames where the (smoothed) prediction error peaks, at least
