@@ -617,6 +617,8 @@ def _longest_runs(labels, pieces, k):
     longest = np.zeros(k, dtype=np.int64)
     for piece in pieces:
         lab = labels[piece]
+        if len(lab) == 0:
+            continue
         starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
         lengths = np.diff(np.r_[starts, len(lab)])
         np.maximum.at(longest, lab[starts], lengths)

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
@@ -459,3 +461,24 @@ def test_several_nets_form_one_consensus(tmp_path, monkeypatch):
     monkeypatch.setattr(Seq2SeqEmbedder, "fit", lambda *a, **k: pytest.fail("retrained"))
     again = TemporalSegmenter(**{**params, "min_duration_seconds": 1.0}).fit(X)
     assert clustering_accuracy(y, again.labels_) >= 0.9
+
+
+@given(
+    st.lists(st.integers(0, 3), min_size=1, max_size=40),
+    st.integers(0, 40),
+)
+def test_longest_runs_match_a_plain_count(labels, split):
+    from skseq2seq._segmenter import _longest_runs
+
+    labels = np.array(labels)
+    split = min(split, len(labels))
+    pieces = [slice(0, split), slice(split, len(labels))]
+    expected = np.zeros(5, dtype=int)
+    for piece in pieces:
+        run, previous = 0, None
+        for label in labels[piece]:
+            run = run + 1 if label == previous else 1
+            previous = label
+            expected[label] = max(expected[label], run)
+    # Runs never continue across recordings; label 4 never occurs.
+    assert _longest_runs(labels, pieces, 5).tolist() == expected.tolist()
