@@ -297,26 +297,25 @@ def baseline_rows(name, seed):
     return score_rows(name, seed, baselines(W, k, seed), "baseline")
 
 
-def cmd_rebaseline(args):
-    """Recompute the baselines' rows; the candidates' rows are kept."""
+def _recompute(args, kind, rows_of, done):
+    """Recompute the rows of ``kind`` ("baseline" or "candidate"); keep the others."""
     rows = [json.loads(line) for line in JSONL.read_text().splitlines()]
     pairs = sorted({(r["dataset"], r["seed"]) for r in rows})
     with cf.ProcessPoolExecutor(args.workers) as pool:
-        fresh = list(pool.map(baseline_rows, *zip(*pairs)))
-    kept = [r for r in rows if r["kind"] == "candidate"]
+        fresh = list(pool.map(rows_of, *zip(*pairs)))
+    kept = [r for r in rows if r["kind"] != kind]
     JSONL.write_text("".join(json.dumps(r) + "\n" for r in kept + [r for rs in fresh for r in rs]))
-    print(f"re-ran the baselines on {len(pairs)} (dataset, seed) pairs", flush=True)
+    print(f"{done} {len(pairs)} (dataset, seed) pairs", flush=True)
+
+
+def cmd_rebaseline(args):
+    """Recompute the baselines' rows; the candidates' rows are kept."""
+    _recompute(args, "baseline", baseline_rows, "re-ran the baselines on")
 
 
 def cmd_rescore(args):
     """Recompute the candidates' rows from the cached nets; baseline rows are kept."""
-    rows = [json.loads(line) for line in JSONL.read_text().splitlines()]
-    pairs = sorted({(r["dataset"], r["seed"]) for r in rows})
-    with cf.ProcessPoolExecutor(args.workers) as pool:
-        fresh = list(pool.map(candidate_rows, *zip(*pairs)))
-    kept = [r for r in rows if r["kind"] == "baseline"]
-    JSONL.write_text("".join(json.dumps(r) + "\n" for r in kept + [r for rs in fresh for r in rs]))
-    print(f"re-scored {len(pairs)} (dataset, seed) pairs", flush=True)
+    _recompute(args, "candidate", candidate_rows, "re-scored")
 
 
 # -- summary ------------------------------------------------------------------

@@ -366,15 +366,9 @@ def main(argv=None):
 
     memory = args.cache
     defaults = TemporalSegmenter().get_params()
+    # The candidate whose every setting is the package's default (nested ones never are).
     default_name = next(
-        (
-            name
-            for name, params in CANDIDATES.items()
-            if all(
-                defaults.get(key, None) == value for key, value in params.items() if "__" not in key
-            )
-            and not any("__" in key for key in params)
-        ),
+        (n for n, p in CANDIDATES.items() if all(defaults.get(k, ...) == v for k, v in p.items())),
         None,
     )
     results = {

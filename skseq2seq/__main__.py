@@ -180,24 +180,16 @@ def _save_plot(model, X, folder):
 
 def _n_clusters(text):
     """--n-clusters: a positive integer or "auto"."""
-    if text == "auto":
-        return text
+    return text if text == "auto" else _positive_int(text, "a positive integer or 'auto'")
+
+
+def _positive_int(text, expected="a positive integer"):
     try:
         value = int(text)
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer or 'auto', got {text!r}")
-    return value
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
 
 

@@ -402,20 +402,24 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         seeds = [rng.randint(np.iinfo(np.int32).max) for _ in range(self.n_nets)]
         train_and_embed = check_memory(self.memory).cache(_train_and_embed)
-        self.embedders_, states = [], []
-        for seed in seeds:
+
+        def net(seed):
             embedder = _default_embedder() if self.embedder is None else clone(self.embedder)
             # The windows dictate what the net predicts; the seed follows random_state.
             embedder.set_params(
                 objective="predict", prediction_length=self.prediction_length_, random_state=seed
             )
-            fitted, net_states, net_errors = train_and_embed(
-                embedder, work, self.observed_length_, self.prediction_length_, self.stride_
+            return embedder
+
+        fits = [
+            train_and_embed(
+                net(seed), work, self.observed_length_, self.prediction_length_, self.stride_
             )
-            self.embedders_.append(fitted)
-            states.append(net_states)
-            if len(self.embedders_) == 1:
-                errors = net_errors
+            for seed in seeds
+        ]
+        self.embedders_ = [fitted for fitted, _, _ in fits]
+        states = [net_states for _, net_states, _ in fits]
+        errors = fits[0][2]  # prediction_error_ and error_peaks_ follow embedder_
         self.embedder_ = self.embedders_[0]
         contexts = [max(1, int(round(c * working))) for c in self.context_seconds]
         # Each net's states are one view; together they weigh as much as the frames.

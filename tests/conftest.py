@@ -15,28 +15,27 @@ _SHARED = Path(
 )
 
 
+def _shared_folder(name, what):
+    """``../shared/data/<name>``, or skip the test (a user's fresh clone has no data)."""
+    path = _SHARED / name
+    if not path.is_dir():
+        pytest.skip(f"real {what} not found at {path}")
+    return path
+
+
 @pytest.fixture(scope="session")
 def cmu_data_home():
     """The data home holding the real ``cmu_mocap/`` folder (a loader's ``data_home``), or skip."""
-    path = _SHARED / "cmu_mocap"
-    if not path.is_dir():
-        pytest.skip(f"real CMU data not found at {path}")
-    return _SHARED
+    return _shared_folder("cmu_mocap", "CMU data").parent
 
 
 @pytest.fixture(scope="session")
 def h36m_data_home():
     """The data home holding the real ``h36m/`` folder, or skip."""
-    path = _SHARED / "h36m"
-    if not path.is_dir():
-        pytest.skip(f"real Human3.6M data not found at {path}")
-    return _SHARED
+    return _shared_folder("h36m", "Human3.6M data").parent
 
 
 @pytest.fixture(scope="session")
 def formats_dir():
     """The real motion-capture files of ``../shared/data/formats`` (BVH, ASF/AMC), or skip."""
-    path = _SHARED / "formats"
-    if not path.is_dir():
-        pytest.skip(f"real motion-capture files not found at {path}")
-    return path
+    return _shared_folder("formats", "motion-capture files")

@@ -59,25 +59,19 @@ def test_demo_on_cmu_action_folders(cmu_data_home, tmp_path, monkeypatch, capsys
 
 
 @pytest.fixture
-def no_training(monkeypatch):
-    """Fail the test if the demo gets as far as building the model."""
+def no_fitting(monkeypatch):
+    """Fail the test if a command gets as far as building a model."""
 
     def fail(*args, **kwargs):
-        pytest.fail("the demo started training despite a user error")
+        pytest.fail("started training despite a user error")
 
-    monkeypatch.setattr(cli, "Seq2SeqClusterer", fail)
+    for name in ("Seq2SeqClusterer", "TemporalSegmenter", "compare"):
+        monkeypatch.setattr(cli, name, fail)
 
 
 def user_error(capsys, *argv):
-    """Run ``main`` expecting a user error; return its one stderr line."""
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["demo", *argv])
-    assert exit_info.value.code == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    return lines[0]
+    """``demo`` expecting a user error; its one stderr line."""
+    return command_error(capsys, "demo", *argv)
 
 
 def write(path, text):
@@ -86,13 +80,13 @@ def write(path, text):
     return path
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_fitting")
 def test_missing_data_folder(tmp_path, capsys):
     line = user_error(capsys, "--data", str(tmp_path / "missing"), "--output", str(tmp_path / "o"))
     assert "No folder 'actions'" in line and str(tmp_path / "missing") in line
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_fitting")
 def test_empty_data_folders(tmp_path, capsys):
     line = user_error(capsys, "--data", str(tmp_path), "--output", "")
     assert "No folder 'actions'" in line
@@ -104,14 +98,14 @@ def test_empty_data_folders(tmp_path, capsys):
     assert f"No recordings in {tmp_path / 'actions' / 'walk'}" in line
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_fitting")
 def test_malformed_file(tmp_path, capsys):
     path = write(tmp_path / "actions" / "walk" / "walk_1.txt", "1,2\n3,x\n")
     line = user_error(capsys, "--data", str(tmp_path / "actions"), "--output", "")
     assert f"{path}, line 2: could not convert string to float: 'x'" in line
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_fitting")
 def test_recordings_shorter_than_the_window(tmp_path, capsys):
     frame = ",".join(["0"] * 3) + "\n"
     write(tmp_path / "actions" / "walk" / "walk_1.txt", frame * 60)
@@ -123,7 +117,7 @@ def test_recordings_shorter_than_the_window(tmp_path, capsys):
     assert "walk_1.txt" not in line
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_fitting")
 def test_output_is_checked_before_the_data(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(cli, "_load", lambda *a: pytest.fail("data loaded before --output"))
     existing = write(tmp_path / "plot.png", "")
@@ -137,13 +131,13 @@ def test_output_is_checked_before_the_data(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "missing").exists()
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_fitting")
 def test_output_folder_not_created_on_a_user_error(tmp_path, capsys):
     user_error(capsys, "--data", str(tmp_path / "missing"), "--output", str(tmp_path / "a" / "b"))
     assert not (tmp_path / "a").exists()
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_fitting")
 def test_training_errors_are_not_user_errors(tmp_path, monkeypatch):
     """Only input preparation is reported as a user error; a failing fit keeps its traceback."""
 
@@ -160,7 +154,7 @@ def test_training_errors_are_not_user_errors(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_fitting")
 def test_subprocess_missing_data(tmp_path):
     repo = Path(cli.__file__).resolve().parents[1]
     path = os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")])
@@ -295,17 +289,6 @@ def test_cluster_and_segment_real_bvh(formats_dir, tmp_path):
     assert cli.main([*argv, *SMALL]) == 0
     rows = read_csv(frames)
     assert len(rows) == 1 + 994 and rows[121][:2] == ["120", "1.0"]  # the file's 120 fps
-
-
-@pytest.fixture
-def no_fitting(monkeypatch):
-    """Fail the test if cluster or segment gets as far as building a model."""
-
-    def fail(*args, **kwargs):
-        pytest.fail("started training despite a user error")
-
-    monkeypatch.setattr(cli, "Seq2SeqClusterer", fail)
-    monkeypatch.setattr(cli, "TemporalSegmenter", fail)
 
 
 @pytest.mark.usefixtures("no_fitting")

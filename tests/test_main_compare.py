@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from test_main import SMALL, command_error, read_csv, write_recordings
+from test_main import SMALL, command_error, no_fitting, read_csv, write_recordings  # noqa: F401
 
 import skseq2seq.__main__ as cli
 
@@ -41,17 +41,6 @@ def test_compare_without_labels_gives_internal_scores_over_seeds(tmp_path, capsy
     seq2seq = dict(zip(rows[0], rows[1]))
     assert seq2seq["n_runs"] == "2"
     assert "±" in capsys.readouterr().out  # mean ± sd over the seeds
-
-
-@pytest.fixture
-def no_fitting(monkeypatch):
-    """Fail the test if compare gets as far as building a model."""
-
-    def fail(*args, **kwargs):
-        pytest.fail("started training despite a user error")
-
-    monkeypatch.setattr(cli, "Seq2SeqClusterer", fail)
-    monkeypatch.setattr(cli, "compare", fail)
 
 
 @pytest.mark.usefixtures("no_fitting")

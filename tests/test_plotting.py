@@ -248,3 +248,16 @@ def test_segmentation_legend_names_integer_labels_by_value():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "d"]
     ax = plot_segmentation(np.repeat(["x", "y"], 5), label_names=["first", "second"])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["first", "second"]
+
+
+@pytest.mark.parametrize(
+    "labels, kwargs, match",
+    [
+        ([[0, 1], [1, 0]], {}, "flat sequence of label values"),
+        ([[0, 1], [1]], {}, "flat sequence of label values"),
+        ([0, 1], {"cmap": "no-such-map"}, "no-such-map"),
+    ],
+)
+def test_label_colors_bad_input(labels, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        label_colors(labels, **kwargs)

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..datasets._cmu import _file_error
-from ._common import read_text
+from ._common import is_number, read_text
 
 __all__ = ["read_amc"]
 
@@ -85,10 +85,10 @@ def _read_asf(path):
                 raise _file_error(path, f"unknown dof in {text!r}", _ASF_LAYOUT, lineno)
             bone["dof"] = dof
         elif key in ("direction", "length", "axis"):
-            numbers = [float(v) for v in values if _is_number(v)]
+            numbers = [float(v) for v in values if is_number(v)]
             bone[key] = numbers[0] if key == "length" and numbers else numbers
             if key == "axis":
-                bone["axis_order"] = next((v for v in values if not _is_number(v)), "XYZ")
+                bone["axis_order"] = next((v for v in values if not is_number(v)), "XYZ")
     if bone is not None:
         raise _file_error(path, "a bone block without 'end'", _ASF_LAYOUT, bone["line"])
     hierarchy = {}
@@ -98,14 +98,6 @@ def _read_asf(path):
             for child in children:
                 hierarchy[child] = parent
     return units, order, bones, hierarchy
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def read_amc(amc_path, asf_path, *, fps=CMU_FPS):

@@ -2,7 +2,7 @@
 
 from ..datasets._cmu import _read_lines
 
-__all__ = ["fps_from_frame_time", "read_text"]
+__all__ = ["fps_from_frame_time", "is_number", "read_text"]
 
 
 def read_text(path, layout):
@@ -20,3 +20,12 @@ def fps_from_frame_time(frame_time):
     """
     fps = 1.0 / frame_time
     return float(round(fps)) if abs(fps - round(fps)) <= 1e-3 * fps else fps
+
+
+def is_number(text):
+    """Whether ``text`` parses as a float."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -9,7 +9,7 @@ from ..datasets._cmu import _check_same_channels, _file_error, _natural_key, _pa
 from ._amc import read_amc
 from ._bvh import read_bvh
 from ._c3d import read_c3d
-from ._common import read_text
+from ._common import is_number, read_text
 from ._rotations import to_expmap
 
 __all__ = ["load_folder", "read_motion"]
@@ -21,21 +21,13 @@ _TABLE_LAYOUT = (
 EXTENSIONS = (".bvh", ".c3d", ".amc", ".csv", ".txt", ".npy")
 
 
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _read_table(path, fps):
     """A numeric table: one frame per line; a first line of names is the header."""
     lines = read_text(path, _TABLE_LAYOUT)
     first = lines[0][1]
     delimiter = "," if "," in first else ("\t" if "\t" in first else None)
     names = None
-    if not all(_is_number(v) for v in first.split(delimiter)):
+    if not all(is_number(v) for v in first.split(delimiter)):
         names = [v.strip().strip('"') for v in first.split(delimiter)]
         lines = lines[1:]
         if not lines:

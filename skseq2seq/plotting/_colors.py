@@ -58,5 +58,12 @@ def label_colors(labels, cmap=None):
     >>> colors["run"] != colors["walk"]
     True
     """
-    values = np.unique(np.asarray(labels)).tolist()
+    message = "labels must be a flat sequence of label values, one per sample."
+    try:
+        labels = np.asarray(labels)
+    except ValueError:  # ragged nesting
+        raise ValueError(message) from None
+    if labels.ndim != 1:
+        raise ValueError(message)
+    values = np.unique(labels).tolist()
     return dict(zip(values, _palette(cmap, len(values))))
