@@ -207,7 +207,7 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         Train through Hugging Face Accelerate (skorch's ``AccelerateMixin``):
         run the script with ``accelerate launch`` for data-parallel training
         on several GPUs or machines (see the scaling guide). Requires the
-        ``accelerate`` package.
+        ``accelerate`` package (``pip install "skseq2seq[accelerate]"``).
     module : type, default=Seq2SeqModule
         The network's class (or a callable returning the module). It is built
         as ``module(n_features=..., hidden_size=..., num_layers=...,

@@ -2,6 +2,7 @@
 
 import contextlib
 import math
+import signal
 import threading
 
 import torch
@@ -112,14 +113,30 @@ class NonFiniteLossStop(Callback):
             )
 
 
-def _raised_by_callback(exc):
-    """Whether a KeyboardInterrupt came from a callback (skorch's way to stop early)."""
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_name == "notify":
-            return True
-        tb = tb.tb_next
-    return False
+@contextlib.contextmanager
+def _recording_sigint():
+    """Record Ctrl-C (SIGINT) presses while the block runs; they still interrupt.
+
+    skorch stops training the same way for Ctrl-C and for a callback that
+    stops early (both raise KeyboardInterrupt), so only the signal itself
+    tells them apart. Signals reach the main thread only: elsewhere, and where
+    SIGINT is ignored or left to the system, there is nothing to record.
+    """
+    pressed = []
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield pressed
+        return
+
+    def record(signum, frame):
+        pressed.append(signum)
+        previous(signum, frame)  # Python's default handler raises KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, record)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class SequenceBatches(torch.utils.data.Dataset):
@@ -220,11 +237,11 @@ class Seq2SeqNet(NeuralNet):
         # Ctrl-C and for callbacks that stop training that way (EarlyStopping);
         # record the former so the estimator can say training was cut short.
         self.interrupted_ = False
-        try:
-            return super().fit_loop(X, y, epochs=epochs, **fit_params)
-        except KeyboardInterrupt as exc:
-            self.interrupted_ = not _raised_by_callback(exc)
-            raise
+        with _recording_sigint() as pressed:
+            try:
+                return super().fit_loop(X, y, epochs=epochs, **fit_params)
+            finally:
+                self.interrupted_ = bool(pressed)
 
     def _module_device(self):
         try:

@@ -87,7 +87,9 @@ class EmbeddingQuality(Callback):
         Classes of the monitor sequences, for ``"ari"`` and ``"nmi"``. Never
         used for training.
     every : int, default=1
-        Score every ``every`` epochs (and always after the last epoch).
+        Score every ``every`` epochs (and always after the last epoch),
+        counted within each ``fit`` (a ``warm_start`` fit continues the
+        history and starts counting again).
     n_clusters : int, default=None
         Clusters for k-means; None means the number of classes in
         ``y_monitor`` (required when ``y_monitor`` is None).
@@ -256,6 +258,9 @@ class EmbeddingQuality(Callback):
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         self.initialize()
+        # Epochs of earlier fits (warm_start) stay in the history: the last
+        # epoch of this fit is counted from here.
+        self.first_epoch_ = len(net.history)
         self.metrics_, y_monitor, self.n_clusters_ = self._check_params()
         self.X_tensor_, self.lengths_tensor_ = self._monitor_tensors(net, X)
         n_samples = len(self.X_tensor_)
@@ -282,7 +287,8 @@ class EmbeddingQuality(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         epoch = len(net.history)
-        monitored = epoch % self.every == 0 or epoch == net.max_epochs
+        epoch_of_fit = epoch - self.first_epoch_
+        monitored = epoch_of_fit % self.every == 0 or epoch_of_fit == net.max_epochs
         if not monitored:
             for name in self.metrics_:
                 net.history.record(self.prefix + name, None)

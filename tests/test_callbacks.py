@@ -50,6 +50,17 @@ def test_every_leaves_gaps_but_scores_last_epoch(data):
     assert "silhouette" not in history[-1]
 
 
+def test_warm_started_fit_scores_its_last_epoch(data):
+    X, _ = data
+    monitor = EmbeddingQuality(X, n_clusters=2, every=2, metrics=["davies_bouldin"])
+    embedder = _fit(X, monitor, max_epochs=3, warm_start=True)
+    embedder.fit(X)  # three more epochs, history continues at epoch 4
+    values = embedder.history_[:, "davies_bouldin"]
+    assert len(values) == 6
+    # each fit: its second epoch and its last
+    assert [v is not None for v in values] == [False, True, True, False, True, True]
+
+
 def test_scores_match_the_embedding(data):
     """The score recorded at the last epoch is the one of embedder.transform."""
     X, _ = data

@@ -1,6 +1,8 @@
 """Seq2SeqEmbedder: shapes, options, variable lengths, repeatability, bad input."""
 
+import os
 import pickle
+import signal
 
 import numpy as np
 import pytest
@@ -349,8 +351,8 @@ def test_keyboard_interrupt_warns_and_is_recorded(data, monkeypatch):
 
     def interrupted_step(self, *args, **kwargs):
         calls.append(1)
-        if len(calls) == 5:  # third batch of epoch 2 (3 batches per epoch)
-            raise KeyboardInterrupt
+        if len(calls) == 5:  # third batch of epoch 2 (3 batches per epoch): Ctrl-C
+            os.kill(os.getpid(), signal.SIGINT)
         return step(self, *args, **kwargs)
 
     monkeypatch.setattr(Seq2SeqNet, "train_step", interrupted_step)
@@ -358,6 +360,22 @@ def test_keyboard_interrupt_warns_and_is_recorded(data, monkeypatch):
         embedder = small(max_epochs=5).fit(data[0])
     assert embedder.interrupted_ and embedder.n_epochs_ == 1
     assert np.isfinite(embedder.transform(data[0])).all()
+
+
+def test_ctrl_c_while_a_callback_runs_is_an_interruption(data):
+    """Ctrl-C is recorded by its signal, wherever it lands (here: inside a callback)."""
+    from skorch.callbacks import Callback
+
+    class SlowCallback(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) == 2:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.warns(UserWarning, match="interrupted"):
+        embedder = small(max_epochs=5, callbacks=[SlowCallback()]).fit(data[0])
+    assert embedder.interrupted_ and embedder.n_epochs_ == 2
+    # the handler in place before fit is back
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_early_stopping_callback_is_not_an_interruption(data, recwarn):
