@@ -4,7 +4,8 @@ The same BVH take (CMU subject 131, ``formats/131_01.bvh``) is clustered
 together with a copy of it in metres (its offsets and root translations
 times 0.01): 50-frame windows with stride 10 (the command line's), one
 ``Seq2SeqClusterer(random_state=0)`` with its defaults on the windows of both
-files. A representation invariant to units gives every window of the copy
+files (and with the copy also moved 2 m: where the subject stands). A
+representation invariant to units and place gives every window of the copy
 the label of the same window of the original: the adjusted Rand index
 between the two files' window labels is 1. Rows:
 
@@ -48,10 +49,11 @@ def _data_home():
     return Path(home) if home else Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-def write_metre_copy(path, out):
-    """``path`` with its offsets and position channels times 0.01 (centimetres to metres)."""
+def write_metre_copy(path, out, shift=0.0):
+    """``path`` with its offsets and position channels times 0.01, the root moved ``shift`` m."""
     motion = read_bvh(path)
     positions = [i for i, name in enumerate(motion.channel_names) if name.endswith("position")]
+    root_x = list(motion.channel_names).index(f"{motion.metadata['joints'][0]}_Xposition")
     lines, in_motion, frame_lines = [], False, 0
     for line in Path(path).read_text().splitlines():
         words = line.split()
@@ -64,6 +66,7 @@ def write_metre_copy(path, out):
             frame_lines += 1
             values = motion.data[frame_lines - 1].copy()
             values[positions] *= 0.01
+            values[root_x] += shift
             line = " ".join(f"{v:.8f}" for v in values)
         lines.append(line)
     Path(out).write_text("\n".join(lines) + "\n")
@@ -82,50 +85,53 @@ def main():
     if not source.is_file():
         sys.exit(f"no {source}: set SKSEQ2SEQ_DATA to the folder holding formats/")
     folder = Path(tempfile.mkdtemp())
-    copy = folder / "131_01_metres.bvh"
-    write_metre_copy(source, copy)
-    read = [read_motion(p, rotations="expmap") for p in (source, copy)]
-    rows = {
-        "raw channels (before)": [r.data for r in read],
-        "make_motion_preprocessor()": make_motion_preprocessor().fit_transform(read),
-        "make_motion_preprocessor(keep_root=True)": make_motion_preprocessor(
-            keep_root=True
-        ).fit_transform(read),
-        'make_motion_preprocessor(representation="rotations")': make_motion_preprocessor(
-            representation="rotations"
-        ).fit_transform(read),
-    }
     results = []
-    for name, recordings in rows.items():
-        gap = float(np.abs(recordings[0] - recordings[1]).max())
-        ari, seconds, shape = _ari(recordings)
-        results.append(
-            {
-                "representation": name,
-                "ari_cm_vs_m": round(float(ari), 4),
-                "max_abs_difference_between_files": gap,
-                "windows": list(shape),
-                "fit_seconds": round(seconds, 1),
-            }
-        )
-        print(results[-1], flush=True)
+    for copy_name, shift in (("in metres", 0.0), ("in metres, standing 2 m away", 2.0)):
+        copy = folder / f"131_01_metres_{shift:g}.bvh"
+        write_metre_copy(source, copy, shift=shift)
+        read = [read_motion(p, rotations="expmap") for p in (source, copy)]
+        rows = {
+            "raw channels (before)": [r.data for r in read],
+            "make_motion_preprocessor()": make_motion_preprocessor().fit_transform(read),
+            "make_motion_preprocessor(keep_root=True)": make_motion_preprocessor(
+                keep_root=True
+            ).fit_transform(read),
+            'make_motion_preprocessor(representation="rotations")': make_motion_preprocessor(
+                representation="rotations"
+            ).fit_transform(read),
+        }
+        for name, recordings in rows.items():
+            gap = float(np.abs(recordings[0] - recordings[1]).max())
+            ari, seconds, shape = _ari(recordings)
+            results.append(
+                {
+                    "copy": copy_name,
+                    "representation": name,
+                    "ari": round(float(ari), 4),
+                    "max_abs_difference_between_files": gap,
+                    "windows": list(shape),
+                    "fit_seconds": round(seconds, 1),
+                }
+            )
+            print(results[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "preprocessing.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = [
         "# Unit invariance: the same BVH take in centimetres and in metres, clustered together",
         "",
-        f"`{source.name}` and a copy in metres (offsets and root translations x 0.01); "
+        f"`{source.name}` and a copy in metres (offsets and root translations x 0.01; "
+        "second half: its root also moved 2 m along x); "
         f"{WIDTH}-frame windows, stride {STRIDE}; `Seq2SeqClusterer(random_state=0)` defaults "
         "on the windows of both files; ARI between the labels of the same windows of the two "
         "files (1 = the same labels). Generated by `benchmarks/bench_preprocessing.py`.",
         "",
-        "| representation | ARI cm vs m | max difference between the files | windows x frames x "
-        "channels | fit (s) |",
-        "|---|---|---|---|---|",
+        "| copy | representation | ARI original vs copy | max difference between the files | "
+        "windows x frames x channels | fit (s) |",
+        "|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r['representation']} | {r['ari_cm_vs_m']:.2f} | "
+            f"| {r['copy']} | {r['representation']} | {r['ari']:.2f} | "
             f"{r['max_abs_difference_between_files']:.3g} | "
             f"{' x '.join(map(str, r['windows']))} | {r['fit_seconds']} |"
         )

@@ -9,6 +9,7 @@ skeleton; the transformers give them back as arrays.
 import re
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import Bunch, check_array
 
@@ -70,6 +71,10 @@ def _from_array(array, i):
 
 def as_recordings(X):
     """(list of recording Bunches, a function giving results back in the form of ``X``)."""
+    if issparse(X):
+        raise TypeError(
+            "Sparse input is not supported: recordings are dense arrays (n_frames, n_channels)."
+        )
     if isinstance(X, Bunch) and "recordings" in X:  # load_folder's result
         fps = X.get("fps", [None] * len(X.recordings))
         recordings = [
