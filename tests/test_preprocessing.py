@@ -348,6 +348,39 @@ def test_root_velocity_is_in_the_heading_frame(tiny_bvh):
     )
 
 
+def test_root_real_bvh_invariant_to_place_and_facing(formats_dir):
+    """The same CMU take moved and turned about the vertical: the same root velocity."""
+    motion = to_expmap(read_bvh(formats_dir / "131_01.bvh"))
+    names = list(motion.channel_names)
+    position = [names.index(f"Hips_{a}position") for a in "XYZ"]
+    rotation = [names.index(f"Hips_expmap_{a}") for a in "xyz"]
+    yaw = Rotation.from_euler("y", 70, degrees=True)
+    turned = motion.data.copy()
+    turned[:, position] = yaw.apply(motion.data[:, position]) + [300.0, 0, -120]
+    turned[:, rotation] = (yaw * Rotation.from_rotvec(motion.data[:, rotation])).as_rotvec()
+    turned = Bunch(**{**motion, "data": turned})
+    velocity = RootTransformer(translation="velocity")
+    for recording in (motion, turned):
+        out = velocity.fit_transform(recording)
+        assert out.channel_names[:2].tolist() == ["Hips_forward_velocity", "Hips_lateral_velocity"]
+        assert "Hips_Xposition" not in out.channel_names
+    np.testing.assert_allclose(
+        velocity.fit_transform(turned).data[:, :3],
+        velocity.fit_transform(motion).data[:, :3],
+        atol=1e-8,
+    )
+    # Positions relative to the root: the same up to the turn about the vertical.
+    centred = [
+        make_motion_preprocessor().fit_transform(r).reshape(len(r.data), -1)
+        for r in (motion, turned)
+    ]
+    np.testing.assert_allclose(centred[1][:, 0], centred[0][:, 0])  # the root's height
+    points = [c[:, 1:].reshape(len(c), -1, 3) for c in centred]
+    np.testing.assert_allclose(
+        points[1], yaw.apply(points[0].reshape(-1, 3)).reshape(points[0].shape), atol=1e-8
+    )
+
+
 def test_root_markers_centred_on_their_centroid():
     out = RootTransformer().fit_transform(_markers())
     centroid = _markers().data.reshape(2, 3, 3).mean(axis=1)
@@ -406,7 +439,7 @@ def test_resampler_real_bvh(formats_dir):
 def test_resampler_needs_a_frame_rate():
     with pytest.raises(ValueError, match="no frame rate.*fps_from"):
         Resampler(fps=30).fit_transform(np.zeros((10, 2)))
-    with pytest.raises(ValueError, match="fps=-1"):
+    with pytest.raises(ValueError, match="'fps' parameter of Resampler"):
         Resampler(fps=-1, fps_from=10).fit_transform(np.zeros((10, 2)))
 
 

@@ -198,7 +198,8 @@ class ForwardKinematics(RecordingTransformer):
     -----
     The output's channels are ``<joint>_x``, ``_y``, ``_z`` per joint, in
     the skeleton's order (BVH: file order; ASF: ``root`` then the bones,
-    parents first); ``metadata["representation"]`` is ``"positions"``,
+    parents first, each at its far end: ``lfemur`` is the knee);
+    ``metadata["representation"]`` is ``"positions"``,
     ``metadata["root_joint"]`` names the root, ``metadata["root_rotation"]``
     holds its orientation per frame as rotation vectors (for
     :class:`RootTransformer`'s heading).

@@ -6,6 +6,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.signal import resample_poly
 from scipy.spatial.transform import Rotation, Slerp
+from sklearn.utils._param_validation import Interval
 
 from ..io._rotations import _continuous
 from ._kinematics import local_rotations
@@ -57,8 +58,8 @@ class Resampler(RecordingTransformer):
     """
 
     _parameter_constraints = {
-        "fps": [numbers.Real],
-        "fps_from": [numbers.Real, None],
+        "fps": [Interval(numbers.Real, 0, None, closed="neither")],
+        "fps_from": [Interval(numbers.Real, 0, None, closed="neither"), None],
     }
 
     def __init__(self, fps, fps_from=None):
@@ -66,12 +67,6 @@ class Resampler(RecordingTransformer):
         self.fps_from = fps_from
 
     def _transform_one(self, recording):
-        for name in ("fps", "fps_from"):
-            value = getattr(self, name)
-            if value is not None and not (np.isfinite(value) and value > 0):
-                raise ValueError(
-                    f"{name}={value!r}; expected a positive number of frames a second."
-                )
         source = self.fps_from if self.fps_from is not None else recording.fps
         if source is None or not np.isfinite(source) or source <= 0:
             raise ValueError(
