@@ -293,6 +293,14 @@ def test_unit_normalizer_explicit_unit_and_size():
     assert sized.data[0, 7] - sized.data[0, 1] == pytest.approx(1.0)
 
 
+def test_unit_normalizer_flat_skeleton(tmp_path):
+    path = tmp_path / "flat.bvh"
+    path.write_text(_bvh_text(0.0))
+    with pytest.raises(ValueError, match="flat.bvh: its skeleton has no height.*unit="):
+        UnitNormalizer().fit_transform(read_bvh(path))
+    assert UnitNormalizer(unit="cm").fit_transform(read_bvh(path)).data[0, 1] == 0.9
+
+
 def test_unit_normalizer_asf_unit(formats_dir):
     motion = read_amc(formats_dir / "02_01.amc", formats_dir / "12.asf")
     out = UnitNormalizer().fit_transform(motion)
