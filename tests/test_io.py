@@ -288,8 +288,11 @@ def test_read_amc_tiny(tmp_path):
     assert meta["units"] == {"mass": 1.0, "length": 0.45, "angle": "deg"}
     assert meta["parents"] == {"lhipjoint": "root", "lfemur": "lhipjoint", "ltibia": "lfemur"}
     assert meta["bones"]["ltibia"] == {
-        "dof": ["rx"], "direction": [0.34202, -0.939693, 0.0], "length": 8.0, "axis": [0, 0, 20]
+        "dof": ["rx"], "direction": [0.34202, -0.939693, 0.0], "length": 8.0, "axis": [0, 0, 20],
+        "axis_order": "XYZ",
     }  # fmt: skip
+    assert meta["root"] == {"position": [0.0, 0.0, 0.0], "orientation": [0.0, 0.0, 0.0],
+                            "axis": "XYZ"}  # fmt: skip
     assert_array_equal(meta["frame_numbers"], [1, 2])
     assert meta["rotations"] == [
         {"joint": "root", "columns": [3, 4, 5], "order": "xyz"},
@@ -447,9 +450,9 @@ def test_read_motion_errors(tmp_path):
     (tmp_path / "h.csv").write_text("x,y,z\n1,2\n")
     with pytest.raises(ValueError, match="3 names in the header for 2 values"):
         read_motion(tmp_path / "h.csv")
-    (tmp_path / "m.trc").write_text("")
-    with pytest.raises(ValueError, match=r"unsupported file extension '.trc'; supported: .bvh"):
-        read_motion(tmp_path / "m.trc")
+    (tmp_path / "m.tsv").write_text("")
+    with pytest.raises(ValueError, match=r"unsupported file extension '.tsv'; supported: .bvh"):
+        read_motion(tmp_path / "m.tsv")
     np.save(tmp_path / "o.npy", np.zeros((2, 2, 2)))
     with pytest.raises(ValueError, match=r"an array of shape \(2, 2, 2\)"):
         read_motion(tmp_path / "o.npy")

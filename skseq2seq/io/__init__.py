@@ -13,6 +13,7 @@ from ._c3d import read_c3d
 from ._interop import from_aeon_dataset, from_dataframe, from_tslearn_dataset
 from ._motion import load_folder, read_motion
 from ._rotations import euler_to_expmap, to_expmap
+from ._trc import read_trc
 
 __all__ = [
     "euler_to_expmap",
@@ -24,5 +25,6 @@ __all__ = [
     "read_bvh",
     "read_c3d",
     "read_motion",
+    "read_trc",
     "to_expmap",
 ]

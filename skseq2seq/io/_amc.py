@@ -41,7 +41,11 @@ def _sections(lines):
 
 
 def _read_asf(path):
-    """The skeleton: root order, bones (name, dof, direction, length, axis), units, hierarchy."""
+    """The skeleton: units, root order, bones (name, dof, direction, length, axis), hierarchy, root.
+
+    ``root`` holds the ':root' section's entries as text (``axis``, ``position``,
+    ``orientation``), for forward kinematics.
+    """
     sections = _sections(read_text(path, _ASF_LAYOUT))
     for keyword in (":root", ":bonedata"):
         if keyword not in sections:
@@ -97,7 +101,16 @@ def _read_asf(path):
         if parent.lower() not in ("begin", "end"):
             for child in children:
                 hierarchy[child] = parent
-    return units, order, bones, hierarchy
+    return units, order, bones, hierarchy, root
+
+
+def _root_frame(root):
+    """The root's ``position``, ``orientation`` (numbers) and ``axis`` (Euler order) of the ASF."""
+    numbers = {
+        key: [float(v) for v in root.get(key, []) if is_number(v)] or [0.0, 0.0, 0.0]
+        for key in ("position", "orientation")
+    }
+    return {**numbers, "axis": "".join(root.get("axis", ["XYZ"])).upper()}
 
 
 def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
@@ -129,8 +142,10 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
         ndarray of str, ``"<bone>_<dof>"`` (e.g. ``"root_tx"``,
         ``"lfemur_rx"``); ``fps``; ``filename`` (the AMC file); and
         ``metadata``, a dict: ``format`` (``"amc"``), ``asf_filename``,
-        ``bones`` (name to ``dof``, ``direction``, ``length``, ``axis``),
-        ``parents`` (bone to parent bone, from the ASF's hierarchy),
+        ``bones`` (name to ``dof``, ``direction``, ``length``, ``axis``
+        and its Euler ``axis_order``),
+        ``parents`` (bone to parent bone, from the ASF's hierarchy), ``root``
+        (the ASF root's ``position``, ``orientation`` and ``axis`` order),
         ``units`` (the ASF's ``:units``, e.g. ``length`` 0.45: inches /
         0.45), ``angle_unit`` (``"deg"`` or ``"rad"``), ``frame_numbers``
         and ``rotations`` (per bone with rotations: ``joint``, ``columns``
@@ -153,7 +168,7 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
     ((343, 62), 120.0, ['root_tx', 'root_ty', 'root_tz'])
     """
     amc_path, asf_path = Path(amc_path), Path(asf_path)
-    units, root_order, bones, hierarchy = _read_asf(asf_path)
+    units, root_order, bones, hierarchy, root = _read_asf(asf_path)
     skeleton = [("root", root_order)] + [(b["name"], b["dof"]) for b in bones if b["dof"]]
     names = [f"{bone}_{dof}" for bone, dofs in skeleton for dof in dofs]
     offsets = np.cumsum([0] + [len(dofs) for _, dofs in skeleton])
@@ -231,10 +246,13 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
         "format": "amc",
         "asf_filename": str(asf_path),
         "bones": {
-            b["name"]: {k: b[k] for k in ("dof", "direction", "length", "axis") if k in b}
+            b["name"]: {
+                k: b[k] for k in ("dof", "direction", "length", "axis", "axis_order") if k in b
+            }
             for b in bones
         },
         "parents": hierarchy,
+        "root": _root_frame(root),
         "units": units,
         "angle_unit": angle_unit,
         "frame_numbers": np.asarray(numbers),

@@ -11,6 +11,7 @@ from ._bvh import read_bvh
 from ._c3d import read_c3d
 from ._common import is_number, read_text
 from ._rotations import to_expmap
+from ._trc import read_trc
 
 __all__ = ["load_folder", "read_motion"]
 
@@ -18,7 +19,7 @@ _TABLE_LAYOUT = (
     "one frame per line, numbers separated by commas, tabs or spaces, the same count on every "
     "line; optionally a first line of channel names"
 )
-EXTENSIONS = (".bvh", ".c3d", ".amc", ".csv", ".txt", ".npy")
+EXTENSIONS = (".bvh", ".c3d", ".trc", ".amc", ".csv", ".txt", ".npy")
 
 
 def _read_table(path, fps):
@@ -77,6 +78,7 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
     ========================  ==============================================
     ``.bvh``                  :func:`read_bvh`
     ``.c3d``                  :func:`read_c3d` (needs ezc3d)
+    ``.trc``                  :func:`read_trc`
     ``.amc``                  :func:`read_amc`, with ``asf_path`` (default:
                               ``<subject>.asf`` beside it, as CMU names it,
                               or the only ``.asf`` file there)
@@ -92,7 +94,7 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
     path : str or path-like
         The file.
     fps : float, default=None
-        Frames per second. None means the file's (BVH, C3D), 120 for AMC
+        Frames per second. None means the file's (BVH, C3D, TRC), 120 for AMC
         (CMU's rate), and unknown (None) for tables and ``.npy`` arrays.
         Given, it overrides the file's.
     rotations : {"raw", "expmap"}, default="raw"
@@ -143,11 +145,13 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
         )
     if not path.is_file():
         raise FileNotFoundError(f"No file {path}.")
-    if suffix in (".bvh", ".c3d", ".amc"):
+    if suffix in (".bvh", ".c3d", ".trc", ".amc"):
         if suffix == ".bvh":
             recording = read_bvh(path)
         elif suffix == ".c3d":
             recording = read_c3d(path)
+        elif suffix == ".trc":
+            recording = read_trc(path)
         else:
             recording = read_amc(path, asf_path or _find_asf(path))
         if fps is not None:
