@@ -14,6 +14,7 @@ from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._stats import CHANNEL_TOLERANCE, standardise
 from ._temporal import block_means, context_statistics, segmental_kmeans
 from ._validation import check_recordings, python_scalars
@@ -62,6 +63,11 @@ class _RecordingBaseline(ClusterMixin, BaseEstimator):
         frames = standardise(np.concatenate(recordings).astype(np.float64), CHANNEL_TOLERANCE)[0]
         bounds = np.cumsum([0] + [len(r) for r in recordings])
         labels = self._segment([frames[a:b] for a, b in zip(bounds[:-1], bounds[1:])], params)
+        # Actions numbered by first appearance, the same on every machine.
+        numbering = canonical_numbering(np.concatenate(labels), params["n_clusters"])
+        labels = [renumber(lab, numbering) for lab in labels]
+        if hasattr(self, "cluster_centers_"):
+            self.cluster_centers_ = renumber_rows(self.cluster_centers_, numbering)
         self.labels_ = labels if is_list else labels[0]
         return self
 

@@ -18,6 +18,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt
 from sklearn.utils.validation import check_is_fitted
 
 from ._embedding_clusterer import check_n_clusters
+from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._stats import CHANNEL_TOLERANCE, sequence_mean_std, standardise
 from ._validation import check_sequences, python_scalars
 
@@ -50,6 +51,8 @@ class _SequenceBaseline(ClusterMixin, BaseEstimator):
     fitted preprocessing), ``_features(data, lengths)`` (new sequences, for
     ``predict``) and ``_cluster(features, params)`` returning the labels
     (and storing in ``_predictor`` what ``predict`` calls, when there is one).
+    ``fit`` numbers the clusters by first appearance (``_numbering``) and
+    reorders ``cluster_centers_`` to match.
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -75,7 +78,12 @@ class _SequenceBaseline(ClusterMixin, BaseEstimator):
         self.n_features_in_ = data.shape[2]
         # Kept like Seq2SeqClusterer's embedding_: what the clustering ran on.
         self.features_ = self._fit_features(data, lengths)
-        self.labels_ = self._cluster(self.features_, params)
+        labels = self._cluster(self.features_, params)
+        # Clusters numbered by first appearance, the same on every machine.
+        self._numbering = canonical_numbering(labels, params["n_clusters"])
+        self.labels_ = renumber(labels, self._numbering)
+        if hasattr(self, "cluster_centers_"):
+            self.cluster_centers_ = renumber_rows(self.cluster_centers_, self._numbering)
         return self
 
     def fit_predict(self, X, y=None):
@@ -98,7 +106,7 @@ class _SequenceBaseline(ClusterMixin, BaseEstimator):
     def _predict(self, X):
         check_is_fitted(self, "labels_")
         data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
-        return self._predictor.predict(self._features(data, lengths))
+        return renumber(self._predictor.predict(self._features(data, lengths)), self._numbering)
 
 
 class _MeanStdFeatures:
