@@ -9,7 +9,7 @@ from ..datasets._cmu import _check_same_channels, _file_error, _natural_key, _pa
 from ._amc import read_amc
 from ._bvh import read_bvh
 from ._c3d import read_c3d
-from ._common import is_number, read_text
+from ._common import check_finite_rows, check_fps, is_number, read_text
 from ._rotations import to_expmap
 
 __all__ = ["load_folder", "read_motion"]
@@ -27,7 +27,8 @@ def _read_table(path, fps):
     first = lines[0][1]
     delimiter = "," if "," in first else ("\t" if "\t" in first else None)
     names = None
-    if not all(is_number(v) for v in first.split(delimiter)):
+    # A header holds a name: a first line of numbers with an empty field is a frame (and refused).
+    if any(v.strip() and not is_number(v) for v in first.split(delimiter)):
         names = [v.strip().strip('"') for v in first.split(delimiter)]
         lines = lines[1:]
         if not lines:
@@ -40,18 +41,23 @@ def _read_table(path, fps):
     return data, names, {"format": "table"}
 
 
+_NPY_LAYOUT = "a numeric .npy array of shape (n_frames, n_channels) or (n_frames,)"
+
+
 def _read_npy(path, fps):
     try:
         data = np.load(path, allow_pickle=False)
-    except ValueError as exc:  # pickled objects, or not a .npy file
-        raise _file_error(path, f"not a numeric .npy array ({exc})", "a .npy array") from None
-    if data.ndim not in (1, 2) or data.dtype.kind not in "biuf":
+    except (ValueError, OSError, EOFError) as exc:  # pickled objects, empty or not a .npy file
+        raise _file_error(path, f"not a numeric .npy array ({exc})", _NPY_LAYOUT) from None
+    if not isinstance(data, np.ndarray):  # np.load opens an .npz archive whatever its name
+        data.close()
+        raise _file_error(path, "an .npz archive of arrays, not one .npy array", _NPY_LAYOUT)
+    if data.ndim not in (1, 2) or data.dtype.kind not in "biuf" or 0 in data.shape:
         raise _file_error(
-            path,
-            f"an array of shape {data.shape} and dtype {data.dtype}",
-            "a numeric array of shape (n_frames, n_channels) or (n_frames,)",
+            path, f"an array of shape {data.shape} and dtype {data.dtype}", _NPY_LAYOUT
         )
     data = data.reshape(len(data), -1).astype(np.float64)
+    check_finite_rows(path, data, None, _NPY_LAYOUT)
     return data, None, {"format": "npy"}
 
 
@@ -112,8 +118,10 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
     Raises
     ------
     ValueError
-        For an unsupported extension or a malformed file (the message names
-        the file and the layout expected), or a bad ``rotations``.
+        For an unsupported extension or a malformed file: one that does not
+        follow its layout, has a header number out of range, a value that is
+        not finite (NaN, infinity) or a name defined twice (the message names
+        the file and the layout expected); or a bad ``fps`` or ``rotations``.
     FileNotFoundError
         When the file (or an AMC file's skeleton) is missing.
 
@@ -132,8 +140,9 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
     >>> motion.channel_names.tolist(), motion.fps
     (['hip', 'knee'], 30.0)
     """
-    if rotations not in ("raw", "expmap"):
+    if not (isinstance(rotations, str) and rotations in ("raw", "expmap")):
         raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
+    fps = check_fps(fps)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
@@ -151,13 +160,13 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
         else:
             recording = read_amc(path, asf_path or _find_asf(path))
         if fps is not None:
-            recording.fps = float(fps)
+            recording.fps = fps
         return to_expmap(recording) if rotations == "expmap" else recording
     data, names, metadata = (_read_npy if suffix == ".npy" else _read_table)(path, fps)
     return Bunch(
         data=data,
         channel_names=np.asarray(names or [str(i) for i in range(data.shape[1])]),
-        fps=None if fps is None else float(fps),
+        fps=fps,
         filename=str(path),
         metadata=metadata,
     )
@@ -232,8 +241,13 @@ def load_folder(path, pattern="**/*", *, label_from="parent", fps=None, rotation
     root = Path(path).expanduser()
     if not root.is_dir():
         raise FileNotFoundError(f"No folder {root}.")
-    if not (callable(label_from) or label_from in ("parent", "stem")):
+    if not (
+        callable(label_from) or (isinstance(label_from, str) and label_from in ("parent", "stem"))
+    ):
         raise ValueError(f"label_from={label_from!r}; expected 'parent', 'stem' or a callable.")
+    if not (isinstance(rotations, str) and rotations in ("raw", "expmap")):
+        raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
+    check_fps(fps)  # before reading any file
     paths = sorted(
         (
             p
