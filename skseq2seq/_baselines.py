@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._embedding_clusterer import check_n_clusters
 from ._numbering import canonical_numbering, renumber, renumber_rows
-from ._stats import CHANNEL_TOLERANCE, sequence_mean_std, standardise
+from ._stats import CHANNEL_TOLERANCE, overflow_scale, sequence_mean_std, standardise
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["DTWKMeans", "MeanStdKMeans", "MeanStdWard", "PCAKMeans"]
@@ -114,11 +114,14 @@ class _MeanStdFeatures:
 
     def _fit_features(self, data, lengths):
         # Equal to posture_statistics(X) on the training sequences.
+        statistics = sequence_mean_std(data, lengths)
+        # Huge statistics scaled down exactly (their squares would overflow the scaler).
+        self._unit = overflow_scale(statistics)
         self._scaler = StandardScaler()
-        return self._scaler.fit_transform(sequence_mean_std(data, lengths))
+        return self._scaler.fit_transform(statistics / self._unit)
 
     def _features(self, data, lengths):
-        return self._scaler.transform(sequence_mean_std(data, lengths))
+        return self._scaler.transform(sequence_mean_std(data, lengths) / self._unit)
 
 
 class MeanStdKMeans(_MeanStdFeatures, _SequenceBaseline):
@@ -246,6 +249,8 @@ class MeanStdWard(_MeanStdFeatures, _SequenceBaseline):
         self.n_clusters = n_clusters
 
     def _cluster(self, features, params):
+        if len(features) == 1:  # one cluster; Ward linkage needs two samples
+            return np.zeros(1, dtype=np.int64)
         return AgglomerativeClustering(params["n_clusters"], linkage="ward").fit_predict(features)
 
 

@@ -5,7 +5,7 @@ import time
 from importlib.util import find_spec
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import clone, is_clusterer
 from sklearn.metrics import (
     adjusted_rand_score,
     calinski_harabasz_score,
@@ -67,10 +67,14 @@ def _estimators(estimators, task, n_clusters):
                     f"for task={task!r} are {sorted(rows)}."
                 )
             del rows[name]
-        elif isinstance(estimator, type) or not hasattr(estimator, "fit"):
+        elif isinstance(estimator, type) or not (
+            hasattr(estimator, "fit")
+            and (hasattr(estimator, "fit_predict") or is_clusterer(estimator))
+        ):
+            # Checked before any fit: a regressor or a transformer would fail after the others.
             raise TypeError(
-                f"estimators[{name!r}] must be an estimator instance with fit (or 'drop'); got "
-                f"{estimator!r}."
+                f"estimators[{name!r}] must be a clusterer instance, with fit and fit_predict "
+                f"(or 'drop'); got {estimator!r:.200}."
             )
         else:
             rows[str(name)] = estimator
@@ -193,8 +197,9 @@ def compare(
         all at their defaults. A dict ``{name: estimator}`` adds its rows to
         the defaults: an estimator under a default's name replaces it (e.g.
         a ``Seq2SeqClusterer`` with a smaller network) and ``"drop"`` removes
-        that default. An estimator needs ``fit`` and either ``fit_predict``
-        or ``labels_`` in X's layout.
+        that default. An estimator must be a clusterer (``fit`` and
+        ``fit_predict``, or scikit-learn's clusterer tag, giving ``labels_``)
+        taking X's layout; this is checked before any fit.
     n_clusters : int, default=None
         Number of clusters, set on every estimator with an ``n_clusters``
         parameter; None means the number of distinct labels in ``y``
@@ -258,6 +263,11 @@ def compare(
             raise ValueError("n_clusters is required when y is None (no labels to count).")
         n_clusters = len(np.unique(y))
     n_clusters = int(n_clusters)
+    if n_clusters > n_samples:  # before any fit: every estimator would refuse it
+        unit = "sequences" if task == "cluster" else "frames"
+        raise ValueError(
+            f"n_clusters={n_clusters} is larger than the number of {unit} (n_samples={n_samples})."
+        )
     features = None
     if y is None:
         if score_features is not None:
@@ -295,6 +305,11 @@ def compare(
             seconds = time.perf_counter() - start
             if task == "segment" and isinstance(labels, list):
                 labels = np.concatenate(labels)
+            if np.shape(labels) != (n_samples,):
+                raise ValueError(
+                    f"estimators[{name!r}] gave labels of shape {np.shape(labels)}; expected one "
+                    f"label per {'sequence' if task == 'cluster' else 'frame'}, ({n_samples},)."
+                )
             scores = _scores(np.asarray(labels), y, features, int(seed))
             for metric, value in scores.items():
                 runs[metric].append(float(value))
