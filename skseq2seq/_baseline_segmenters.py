@@ -16,7 +16,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._stats import CHANNEL_TOLERANCE, standardise
-from ._temporal import block_means, context_statistics, segmental_kmeans
+from ._temporal import (
+    block_means,
+    check_within_recordings,
+    context_statistics,
+    segmental_kmeans,
+)
 from ._validation import check_recordings, python_scalars
 
 __all__ = ["GaussianHMMSegmenter", "WindowStatsSegmenter"]
@@ -201,7 +206,10 @@ class WindowStatsSegmenter(_RecordingBaseline):
                 f"n_clusters={k} is larger than max_cluster_samples="
                 f"{params['max_cluster_samples']}: Ward linkage needs a frame per cluster."
             )
-        self.window_ = max(1, int(round(params["window_seconds"] * params["fps"])))
+        longest = max(len(rec) for rec in frames)
+        window = params["window_seconds"] * params["fps"]
+        check_within_recordings("window_seconds", params["window_seconds"], window, longest)
+        self.window_ = max(1, int(round(window)))
         # A one-frame window has no spread (only rounding noise, which
         # standardising would blow up): the frames alone.
         stats = [context_statistics(rec, self.window_)[self.window_ > 1] for rec in frames]
@@ -308,6 +316,7 @@ class GaussianHMMSegmenter(_RecordingBaseline):
                 "pip install 'skseq2seq[baselines]'."
             ) from exc
         step = params["downsample"]
+        check_within_recordings("downsample", step, step, max(len(rec) for rec in frames))
         work = [block_means(rec, step) for rec in frames]
         n_work = sum(len(w) for w in work)
         _check_frames(params["n_clusters"], n_work, "downsampled frames")

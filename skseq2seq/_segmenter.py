@@ -18,7 +18,13 @@ from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
 from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._stats import standardise
-from ._temporal import block_means, context_statistics, segmental_kmeans, viterbi
+from ._temporal import (
+    block_means,
+    check_within_recordings,
+    context_statistics,
+    segmental_kmeans,
+    viterbi,
+)
 from ._validation import check_recordings, python_scalars
 from .datasets import sliding_windows
 from .metrics import boundaries
@@ -392,6 +398,11 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
             self.n_clusters_ = 1
         working = self._geometry()
         self._check_contexts()
+        longest = max(len(rec) for rec in recordings)
+        ratio = self.fps / self.working_fps
+        check_within_recordings("fps / working_fps", ratio, self.downsample_, longest)
+        for context in self.context_seconds:
+            check_within_recordings("context_seconds", context, context * self.fps, longest)
         window = self.observed_length_ + self.prediction_length_
         work = [self._downsample(r) for r in recordings]
         self._check_lengths(recordings, work, is_list)
