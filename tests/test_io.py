@@ -602,7 +602,7 @@ def test_from_dataframe_long_and_wide():
         from_dataframe(df, "z")
     with pytest.raises(ValueError, match=r"Column 'name' \(.*\) is not numeric"):
         from_dataframe(df.assign(name="a"), "id", "t")
-    with pytest.raises(ValueError, match="Row 1 has missing values"):
+    with pytest.raises(ValueError, match="Row 1 has a missing value in column .x."):
         from_dataframe(df.assign(x=[1, np.nan, 1, 1, 1]), "id")
     with pytest.raises(TypeError, match="pandas DataFrame"):
         from_dataframe(np.zeros((2, 2)))

@@ -8,10 +8,8 @@ file.
 """
 
 import math
-import numbers
 
-import numpy as np
-
+from .._validation import check_fps
 from ..datasets._cmu import _check_finite_frames as check_finite_rows
 from ..datasets._cmu import _file_error, _read_lines
 
@@ -32,18 +30,6 @@ def read_text(path, layout):
     if not path.is_file():
         raise FileNotFoundError(f"No file {path}.")
     return _read_lines(path, layout)
-
-
-def check_fps(fps, name="fps"):
-    """A reader's ``fps`` parameter: None, or a finite positive number (as a float)."""
-    if fps is None:
-        return None
-    number = isinstance(fps, numbers.Real) and not isinstance(fps, (bool, np.bool_))
-    if not (number and math.isfinite(fps) and fps > 0):
-        raise ValueError(
-            f"{name}={fps!r}; expected a finite positive number of frames per second, or None."
-        )
-    return float(fps)
 
 
 def file_number(path, text, what, layout, lineno=None, *, minimum=None, positive=False):
