@@ -335,14 +335,15 @@ def test_huge_finite_inputs_cluster_as_scaled_down(scale):
         np.testing.assert_array_equal(huge, model.fit_predict(recording))
 
 
-def test_huge_finite_inputs_optional_baselines():
+@pytest.mark.slow  # tslearn compiles its DTW on first use
+def test_huge_finite_inputs_dtw():
+    pytest.importorskip("tslearn")
     X, _ = make_motion_sequences(n_sequences=12, n_timesteps=8, n_regimes=2, random_state=0)
     X = X / np.abs(X).max()
-    if pytest.importorskip("tslearn"):
-        model = DTWKMeans(2, random_state=0)
-        np.testing.assert_array_equal(
-            type(model)(**model.get_params()).fit_predict(X * 1e300), model.fit_predict(X)
-        )
+    model = DTWKMeans(2, random_state=0)
+    np.testing.assert_array_equal(
+        type(model)(**model.get_params()).fit_predict(X * 1e300), model.fit_predict(X)
+    )
 
 
 def test_huge_finite_inputs_hmm():
