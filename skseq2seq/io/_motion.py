@@ -47,7 +47,9 @@ _NPY_LAYOUT = "a numeric .npy array of shape (n_frames, n_channels) or (n_frames
 def _read_npy(path, fps):
     try:
         data = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:  # pickled objects, empty or not a .npy file
+    # Pickled objects, an empty or damaged file: numpy raises ValueError, EOFError,
+    # OSError, tokenize or syntax errors from the header, BadZipFile...: all malformed files.
+    except Exception as exc:
         raise _file_error(path, f"not a numeric .npy array ({exc})", _NPY_LAYOUT) from None
     if not isinstance(data, np.ndarray):  # np.load opens an .npz archive whatever its name
         data.close()
