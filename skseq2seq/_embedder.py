@@ -454,8 +454,10 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         # parameter of a nested estimator "module".
         own = set(self._get_param_names())
         forwarded = {key: params.pop(key) for key in list(params) if key not in own}
-        # Refused now, as scikit-learn refuses unknown names, not at the next fit.
-        _check_net_param_names(forwarded)
+        # Refused now, as scikit-learn refuses unknown names, not at the next fit; but
+        # "kwargs", the name of __init__'s **kwargs that scikit-learn's common checks set,
+        # is left to fit, as __init__ leaves every name.
+        _check_net_param_names({key: v for key, v in forwarded.items() if key != "kwargs"})
         vars(self).update(forwarded)
         return super().set_params(**params)
 

@@ -105,7 +105,9 @@ def test_frame_values_finite(tmp_path, suffix, value):
         path.write_text(TINY_BVH.replace("1.5 2 3", f"1.5 {value} 3"))
     else:
         path, _ = write_tiny_amc(tmp_path, amc=TINY_AMC.replace("ltibia 41", f"ltibia {value}"))
-    with pytest.raises(ValueError, match=r"line \d+: the value .* is not finite") as info:
+    with pytest.raises(
+        ValueError, match=r"line \d+: missing values \(NaN\) .* the value .* is not finite"
+    ) as info:
         read_motion(path)
     assert path.name in str(info.value)
 
@@ -179,8 +181,11 @@ def _npz_named_npy(path):
         (lambda p: np.save(p, np.float64(1.0)), r"shape \(\)"),
         (lambda p: np.save(p, np.zeros((2, 2, 2))), r"shape \(2, 2, 2\)"),
         (lambda p: np.save(p, np.ones((2, 2), complex)), "complex128"),
-        (lambda p: np.save(p, np.array([[1.0, np.nan]])), "the value nan is not finite"),
-        (lambda p: np.save(p, np.array([[1.0, -np.inf]])), "the value -inf is not finite"),
+        (lambda p: np.save(p, np.array([[1.0, np.nan]])), "the value nan in frame 1 is not finite"),
+        (
+            lambda p: np.save(p, np.array([[1.0, -np.inf]])),
+            "the value -inf in frame 1 is not finite",
+        ),
         (lambda p: np.save(p, np.array([[{}]], dtype=object)), "not a numeric .npy array"),
     ],
 )

@@ -76,7 +76,8 @@ def _check_finite_frames(path, data, linenos, layout):
         value = data[row][~np.isfinite(data[row])][0]
         raise _file_error(
             path,
-            f"the value {value} is not finite (frame {row + 1}); fill missing values first",
+            f"missing values (NaN) or infinities: the value {value} in frame {row + 1} is not "
+            "finite; fill or drop them first",
             layout,
             None if linenos is None else linenos[row],
         )
