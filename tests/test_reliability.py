@@ -267,6 +267,13 @@ def test_reader_fps(tmp_path, fps):
             call()
 
 
+@pytest.mark.parametrize("pattern", ["/abs/*.csv", "", None, 3])
+def test_load_folder_pattern(tmp_path, pattern):
+    (tmp_path / "a.csv").write_text("0.1,0.2\n0.3,0.4\n")
+    with pytest.raises(ValueError, match="pattern=.* is not a glob pattern relative to"):
+        load_folder(tmp_path, pattern)
+
+
 def test_reader_fps_accepts_numpy_numbers(tmp_path):
     (tmp_path / "a.csv").write_text("0.1,0.2\n0.3,0.4\n")
     assert read_motion(tmp_path / "a.csv", fps=np.float32(25)).fps == 25.0

@@ -250,10 +250,16 @@ def load_folder(path, pattern="**/*", *, label_from="parent", fps=None, rotation
     if not (isinstance(rotations, str) and rotations in ("raw", "expmap")):
         raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
     check_fps(fps)  # before reading any file
+    try:
+        matches = list(root.glob(pattern))
+    except (TypeError, ValueError, NotImplementedError) as exc:  # empty, absolute, not a str
+        raise ValueError(
+            f"pattern={pattern!r} is not a glob pattern relative to {root} ({exc})."
+        ) from None
     paths = sorted(
         (
             p
-            for p in root.glob(pattern)
+            for p in matches
             if p.suffix.lower() in EXTENSIONS
             and p.is_file()
             and not any(part.startswith(".") for part in p.relative_to(root).parts)
