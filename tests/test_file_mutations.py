@@ -21,6 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from skseq2seq.datasets import load_action_recordings
+from skseq2seq.datasets._cmu import _read_expmap
 from skseq2seq.io import load_folder, read_amc, read_bvh, read_motion
 
 _FAST = settings(
@@ -296,6 +298,53 @@ def test_mutated_folder(real_files, mutations, kind):
         data = _check_contract(lambda: load_folder(root, fps=30), bad)
         if data is not None:
             assert data.target_names.tolist() == sorted(["läufe", "walk"])
+
+
+@_FAST
+@given(mutations=st.lists(_MUTATIONS, min_size=1, max_size=3))
+def test_mutated_action_recordings(mutations):
+    """The CMU action layout (``<action>/<action>_<i>.txt``) with one damaged recording."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for action in ("walk", "jump"):
+            (root / action).mkdir()
+        _write(root / "walk", "walk_1.txt", _CSV_BARE.replace(" ", ","))
+        bad = _write(root / "jump", "jump_1.txt", mutate(_CSV_BARE.replace(" ", ","), mutations))
+        try:
+            data = load_action_recordings(root)
+        except (ValueError, OSError) as exc:
+            assert bad.name in str(exc)
+            return
+        for recording in data.recordings:
+            assert recording.dtype == np.float64 and recording.ndim == 2 and len(recording)
+            assert np.isfinite(recording).all()
+
+
+@_FAST
+@given(
+    cut=st.integers(0, 10**4),
+    flip=st.integers(0, 10**4),
+    value=st.sampled_from([0.5, np.nan, np.inf]),
+)
+def test_mutated_mat(cut, flip, value):
+    """A subject-86 ``.mat`` file, truncated, with a damaged byte, or holding NaN/inf."""
+    from scipy.io import savemat
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "01.mat"
+        savemat(path, {"expmapchannels": np.full((4, 96), value)}, do_compression=cut % 2 == 0)
+        blob = bytearray(path.read_bytes())
+        if cut % 3 == 0:
+            blob = blob[: cut % (len(blob) + 1)]
+        if flip % 3 == 0 and blob:
+            blob[flip % len(blob)] ^= 0x5A
+        path.write_bytes(bytes(blob))
+        try:
+            X = _read_expmap(path)
+        except (ValueError, OSError) as exc:
+            assert path.name in str(exc)
+            return
+        assert X.shape == (4, 96) and np.isfinite(X).all()
 
 
 # -- the full real files ------------------------------------------------------------------------

@@ -190,11 +190,11 @@ def _parse_subject86_ground_truth(path):
 def _read_expmap(path):
     """The ``expmapchannels`` array, (n_frames, 96), of a subject-86 ``.mat`` file."""
     from scipy.io import loadmat
-    from scipy.io.matlab import MatReadError
 
     try:
         variables = loadmat(path)
-    except (MatReadError, ValueError) as exc:
+    # A damaged file raises MatReadError, ValueError, but also zlib, struct or OS errors.
+    except Exception as exc:
         raise _file_error(path, f"not a readable .mat file ({exc})", _MAT_LAYOUT) from exc
     if _EXPMAP_KEY not in variables:
         found = ", ".join(repr(k) for k in sorted(variables) if not k.startswith("__"))
