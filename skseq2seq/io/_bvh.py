@@ -202,9 +202,12 @@ def read_bvh(path):
     frame_time = file_number(
         path, *_header_value(path, lines[motion_at + 2], "Frame Time"), positive=True
     )
-    if not np.isfinite(1.0 / frame_time):
+    if not np.isfinite(1.0 / frame_time):  # a subnormal duration: no finite rate
         raise _file_error(
-            path, f"Frame Time is {frame_time!r}", "a positive number of seconds", motion_at + 3
+            path,
+            f"Frame Time is {frame_time!r}",
+            "a positive number of seconds",
+            lines[motion_at + 2][0],
         )
     names, rotations = [], []
     for joint in joints:

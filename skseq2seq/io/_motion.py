@@ -63,6 +63,11 @@ def _read_npy(path, fps):
     return data, None, {"format": "npy"}
 
 
+def _check_rotations(rotations):
+    if not (isinstance(rotations, str) and rotations in ("raw", "expmap")):
+        raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
+
+
 def _find_asf(amc_path):
     """An AMC file's skeleton: CMU names it after the subject (``02.asf``), else the only one."""
     subject = amc_path.parent / f"{amc_path.stem.split('_')[0]}.asf"
@@ -142,8 +147,7 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
     >>> motion.channel_names.tolist(), motion.fps
     (['hip', 'knee'], 30.0)
     """
-    if not (isinstance(rotations, str) and rotations in ("raw", "expmap")):
-        raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
+    _check_rotations(rotations)
     fps = check_fps(fps)
     path = Path(path)
     suffix = path.suffix.lower()
@@ -247,8 +251,7 @@ def load_folder(path, pattern="**/*", *, label_from="parent", fps=None, rotation
         callable(label_from) or (isinstance(label_from, str) and label_from in ("parent", "stem"))
     ):
         raise ValueError(f"label_from={label_from!r}; expected 'parent', 'stem' or a callable.")
-    if not (isinstance(rotations, str) and rotations in ("raw", "expmap")):
-        raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
+    _check_rotations(rotations)
     check_fps(fps)  # before reading any file
     try:
         matches = list(root.glob(pattern))
