@@ -3,6 +3,8 @@
 They take recordings as :class:`~skseq2seq.TemporalSegmenter` does (one
 ``(n_frames, n_features)`` array or a list of them, labelled consistently)
 and return one label per frame, so that the same recordings go to all.
+Actions are numbered by first appearance (the first frame's is 0), the same
+on every machine.
 """
 
 import numbers

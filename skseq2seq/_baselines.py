@@ -3,7 +3,9 @@
 Each takes the package's sequence layout (a 3D array, a 2D array of
 univariate sequences or a ragged list), validated as
 :class:`~skseq2seq.Seq2SeqClusterer` validates it, so that the same ``X``
-goes to all of them.
+goes to all of them. Like every estimator of the package, they number their
+clusters by first appearance in the training sequences (the first one's
+cluster is 0), the same on every machine.
 """
 
 import numbers

@@ -136,7 +136,8 @@ class Seq2SeqClusterer(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     embedding_ : ndarray of shape (n_samples, n_embedding)
         Embedding of the training sequences.
     labels_ : ndarray of shape (n_samples,)
-        Cluster of each training sequence.
+        Cluster of each training sequence, numbered by first appearance (the
+        first sequence's cluster is 0), the same on every machine.
     cluster_centers_ : ndarray of shape (n_clusters, n_embedding)
         Mean embedding of each cluster.
     n_features_in_ : int

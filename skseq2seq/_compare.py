@@ -12,7 +12,7 @@ from sklearn.metrics import (
     normalized_mutual_info_score,
     silhouette_score,
 )
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._baseline_segmenters import GaussianHMMSegmenter, WindowStatsSegmenter
@@ -258,6 +258,9 @@ def compare(
         n_samples = sum(len(rec) for rec in recordings)
         if y is not None:
             y = _frame_labels(y, recordings, is_list)
+    if y is not None and y.dtype.kind == "f" and np.isnan(y).any():
+        # Every NaN would count as a class of its own in the scores.
+        raise ValueError(f"y has missing labels (NaN) at index {int(np.argmax(np.isnan(y)))}.")
     if n_clusters is None:
         if y is None:
             raise ValueError("n_clusters is required when y is None (no labels to count).")
@@ -271,8 +274,8 @@ def compare(
     features = None
     if y is None:
         if score_features is not None:
-            features = np.asarray(score_features, dtype=np.float64)
-            if features.ndim != 2 or len(features) != n_samples:
+            features = check_array(score_features, input_name="score_features")  # finite
+            if len(features) != n_samples:
                 raise ValueError(
                     f"score_features must have shape ({n_samples}, n_score_features), one row "
                     f"per {'sequence' if task == 'cluster' else 'frame'}; got {features.shape}."

@@ -18,6 +18,7 @@ from skseq2seq import (
     Seq2SeqClusterer,
     Seq2SeqEmbedder,
     TemporalSegmenter,
+    compare,
     posture_statistics,
 )
 from skseq2seq.baselines import (
@@ -321,6 +322,19 @@ def test_from_aeon_and_tslearn_refuse_what_they_would_change():
     ]:
         with pytest.raises(ValueError, match=match):
             from_tslearn_dataset(X)
+
+
+def test_compare_refuses_non_finite_scores_inputs():
+    X = np.random.RandomState(0).rand(8, 5, 2)
+    drop = {"Seq2SeqClusterer": "drop"}
+    with pytest.raises(ValueError, match="y has missing labels"):
+        compare(X, np.r_[np.zeros(4), np.nan, np.ones(3)], estimators=drop)
+    features = np.ones((8, 2))
+    features[3, 1] = np.inf
+    with pytest.raises(ValueError, match="score_features"):
+        compare(X, n_clusters=2, estimators=drop, score_features=features)
+    with pytest.raises(ValueError, match=r"score_features must have shape \(8"):
+        compare(X, n_clusters=2, estimators=drop, score_features=np.ones((7, 2)))
 
 
 # -- huge finite inputs in mean/std features -------------------------------------------------
