@@ -3,6 +3,8 @@
 They take recordings as :class:`~skseq2seq.TemporalSegmenter` does (one
 ``(n_frames, n_features)`` array or a list of them, labelled consistently)
 and return one label per frame, so that the same recordings go to all.
+Actions are numbered by first appearance (the first frame's is 0), the same
+on every machine.
 """
 
 import numbers
@@ -14,8 +16,14 @@ from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._stats import CHANNEL_TOLERANCE, standardise
-from ._temporal import block_means, context_statistics, segmental_kmeans
+from ._temporal import (
+    block_means,
+    check_within_recordings,
+    context_statistics,
+    segmental_kmeans,
+)
 from ._validation import check_recordings, python_scalars
 
 __all__ = ["GaussianHMMSegmenter", "WindowStatsSegmenter"]
@@ -62,6 +70,11 @@ class _RecordingBaseline(ClusterMixin, BaseEstimator):
         frames = standardise(np.concatenate(recordings).astype(np.float64), CHANNEL_TOLERANCE)[0]
         bounds = np.cumsum([0] + [len(r) for r in recordings])
         labels = self._segment([frames[a:b] for a, b in zip(bounds[:-1], bounds[1:])], params)
+        # Actions numbered by first appearance, the same on every machine.
+        numbering = canonical_numbering(np.concatenate(labels), params["n_clusters"])
+        labels = [renumber(lab, numbering) for lab in labels]
+        if hasattr(self, "cluster_centers_"):
+            self.cluster_centers_ = renumber_rows(self.cluster_centers_, numbering)
         self.labels_ = labels if is_list else labels[0]
         return self
 
@@ -195,7 +208,10 @@ class WindowStatsSegmenter(_RecordingBaseline):
                 f"n_clusters={k} is larger than max_cluster_samples="
                 f"{params['max_cluster_samples']}: Ward linkage needs a frame per cluster."
             )
-        self.window_ = max(1, int(round(params["window_seconds"] * params["fps"])))
+        longest = max(len(rec) for rec in frames)
+        window = params["window_seconds"] * params["fps"]
+        check_within_recordings("window_seconds", params["window_seconds"], window, longest)
+        self.window_ = max(1, int(round(window)))
         # A one-frame window has no spread (only rounding noise, which
         # standardising would blow up): the frames alone.
         stats = [context_statistics(rec, self.window_)[self.window_ > 1] for rec in frames]
@@ -302,6 +318,7 @@ class GaussianHMMSegmenter(_RecordingBaseline):
                 "pip install 'skseq2seq[baselines]'."
             ) from exc
         step = params["downsample"]
+        check_within_recordings("downsample", step, step, max(len(rec) for rec in frames))
         work = [block_means(rec, step) for rec in frames]
         n_work = sum(len(w) for w in work)
         _check_frames(params["n_clusters"], n_work, "downsampled frames")

@@ -3,7 +3,9 @@
 Each takes the package's sequence layout (a 3D array, a 2D array of
 univariate sequences or a ragged list), validated as
 :class:`~skseq2seq.Seq2SeqClusterer` validates it, so that the same ``X``
-goes to all of them.
+goes to all of them. Like every estimator of the package, they number their
+clusters by first appearance in the training sequences (the first one's
+cluster is 0), the same on every machine.
 """
 
 import numbers
@@ -18,7 +20,8 @@ from sklearn.utils._param_validation import Interval, RealNotInt
 from sklearn.utils.validation import check_is_fitted
 
 from ._embedding_clusterer import check_n_clusters
-from ._stats import CHANNEL_TOLERANCE, sequence_mean_std, standardise
+from ._numbering import canonical_numbering, renumber, renumber_rows
+from ._stats import CHANNEL_TOLERANCE, overflow_scale, sequence_mean_std, standardise
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["DTWKMeans", "MeanStdKMeans", "MeanStdWard", "PCAKMeans"]
@@ -50,6 +53,8 @@ class _SequenceBaseline(ClusterMixin, BaseEstimator):
     fitted preprocessing), ``_features(data, lengths)`` (new sequences, for
     ``predict``) and ``_cluster(features, params)`` returning the labels
     (and storing in ``_predictor`` what ``predict`` calls, when there is one).
+    ``fit`` numbers the clusters by first appearance (``_numbering``) and
+    reorders ``cluster_centers_`` to match.
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -75,7 +80,12 @@ class _SequenceBaseline(ClusterMixin, BaseEstimator):
         self.n_features_in_ = data.shape[2]
         # Kept like Seq2SeqClusterer's embedding_: what the clustering ran on.
         self.features_ = self._fit_features(data, lengths)
-        self.labels_ = self._cluster(self.features_, params)
+        labels = self._cluster(self.features_, params)
+        # Clusters numbered by first appearance, the same on every machine.
+        self._numbering = canonical_numbering(labels, params["n_clusters"])
+        self.labels_ = renumber(labels, self._numbering)
+        if hasattr(self, "cluster_centers_"):
+            self.cluster_centers_ = renumber_rows(self.cluster_centers_, self._numbering)
         return self
 
     def fit_predict(self, X, y=None):
@@ -98,7 +108,7 @@ class _SequenceBaseline(ClusterMixin, BaseEstimator):
     def _predict(self, X):
         check_is_fitted(self, "labels_")
         data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
-        return self._predictor.predict(self._features(data, lengths))
+        return renumber(self._predictor.predict(self._features(data, lengths)), self._numbering)
 
 
 class _MeanStdFeatures:
@@ -106,11 +116,14 @@ class _MeanStdFeatures:
 
     def _fit_features(self, data, lengths):
         # Equal to posture_statistics(X) on the training sequences.
+        statistics = sequence_mean_std(data, lengths)
+        # Huge statistics scaled down exactly (their squares would overflow the scaler).
+        self._unit = overflow_scale(statistics)
         self._scaler = StandardScaler()
-        return self._scaler.fit_transform(sequence_mean_std(data, lengths))
+        return self._scaler.fit_transform(statistics / self._unit)
 
     def _features(self, data, lengths):
-        return self._scaler.transform(sequence_mean_std(data, lengths))
+        return self._scaler.transform(sequence_mean_std(data, lengths) / self._unit)
 
 
 class MeanStdKMeans(_MeanStdFeatures, _SequenceBaseline):
@@ -238,6 +251,8 @@ class MeanStdWard(_MeanStdFeatures, _SequenceBaseline):
         self.n_clusters = n_clusters
 
     def _cluster(self, features, params):
+        if len(features) == 1:  # one cluster; Ward linkage needs two samples
+            return np.zeros(1, dtype=np.int64)
         return AgglomerativeClustering(params["n_clusters"], linkage="ward").fit_predict(features)
 
 

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
-from ._stats import sequence_mean_std
+from ._stats import overflow_scale, sequence_mean_std
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["Seq2SeqClusterer", "posture_statistics"]
@@ -64,7 +64,10 @@ def posture_statistics(X):
     array([[ 1.,  1.],
            [-1., -1.]])
     """
-    return StandardScaler().fit_transform(sequence_mean_std(*check_sequences(X, min_length=1)))
+    statistics = sequence_mean_std(*check_sequences(X, min_length=1))
+    # Scaling a column by a power of two changes nothing once standardised, and
+    # keeps the scaler's squares of huge statistics finite.
+    return StandardScaler().fit_transform(statistics / overflow_scale(statistics))
 
 
 def _fit_embedder(embedder, X):
@@ -133,7 +136,8 @@ class Seq2SeqClusterer(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     embedding_ : ndarray of shape (n_samples, n_embedding)
         Embedding of the training sequences.
     labels_ : ndarray of shape (n_samples,)
-        Cluster of each training sequence.
+        Cluster of each training sequence, numbered by first appearance (the
+        first sequence's cluster is 0), the same on every machine.
     cluster_centers_ : ndarray of shape (n_clusters, n_embedding)
         Mean embedding of each cluster.
     n_features_in_ : int

@@ -5,14 +5,14 @@ import time
 from importlib.util import find_spec
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import clone, is_clusterer
 from sklearn.metrics import (
     adjusted_rand_score,
     calinski_harabasz_score,
     normalized_mutual_info_score,
     silhouette_score,
 )
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._baseline_segmenters import GaussianHMMSegmenter, WindowStatsSegmenter
@@ -67,10 +67,14 @@ def _estimators(estimators, task, n_clusters):
                     f"for task={task!r} are {sorted(rows)}."
                 )
             del rows[name]
-        elif isinstance(estimator, type) or not hasattr(estimator, "fit"):
+        elif isinstance(estimator, type) or not (
+            hasattr(estimator, "fit")
+            and (hasattr(estimator, "fit_predict") or is_clusterer(estimator))
+        ):
+            # Checked before any fit: a regressor or a transformer would fail after the others.
             raise TypeError(
-                f"estimators[{name!r}] must be an estimator instance with fit (or 'drop'); got "
-                f"{estimator!r}."
+                f"estimators[{name!r}] must be a clusterer instance, with fit and fit_predict "
+                f"(or 'drop'); got {estimator!r:.200}."
             )
         else:
             rows[str(name)] = estimator
@@ -193,8 +197,9 @@ def compare(
         all at their defaults. A dict ``{name: estimator}`` adds its rows to
         the defaults: an estimator under a default's name replaces it (e.g.
         a ``Seq2SeqClusterer`` with a smaller network) and ``"drop"`` removes
-        that default. An estimator needs ``fit`` and either ``fit_predict``
-        or ``labels_`` in X's layout.
+        that default. An estimator must be a clusterer (``fit`` and
+        ``fit_predict``, or scikit-learn's clusterer tag, giving ``labels_``)
+        taking X's layout; this is checked before any fit.
     n_clusters : int, default=None
         Number of clusters, set on every estimator with an ``n_clusters``
         parameter; None means the number of distinct labels in ``y``
@@ -253,16 +258,24 @@ def compare(
         n_samples = sum(len(rec) for rec in recordings)
         if y is not None:
             y = _frame_labels(y, recordings, is_list)
+    if y is not None and y.dtype.kind == "f" and np.isnan(y).any():
+        # Every NaN would count as a class of its own in the scores.
+        raise ValueError(f"y has missing labels (NaN) at index {int(np.argmax(np.isnan(y)))}.")
     if n_clusters is None:
         if y is None:
             raise ValueError("n_clusters is required when y is None (no labels to count).")
         n_clusters = len(np.unique(y))
     n_clusters = int(n_clusters)
+    if n_clusters > n_samples:  # before any fit: every estimator would refuse it
+        unit = "sequences" if task == "cluster" else "frames"
+        raise ValueError(
+            f"n_clusters={n_clusters} is larger than the number of {unit} (n_samples={n_samples})."
+        )
     features = None
     if y is None:
         if score_features is not None:
-            features = np.asarray(score_features, dtype=np.float64)
-            if features.ndim != 2 or len(features) != n_samples:
+            features = check_array(score_features, input_name="score_features")  # finite
+            if len(features) != n_samples:
                 raise ValueError(
                     f"score_features must have shape ({n_samples}, n_score_features), one row "
                     f"per {'sequence' if task == 'cluster' else 'frame'}; got {features.shape}."
@@ -295,6 +308,11 @@ def compare(
             seconds = time.perf_counter() - start
             if task == "segment" and isinstance(labels, list):
                 labels = np.concatenate(labels)
+            if np.shape(labels) != (n_samples,):
+                raise ValueError(
+                    f"estimators[{name!r}] gave labels of shape {np.shape(labels)}; expected one "
+                    f"label per {'sequence' if task == 'cluster' else 'frame'}, ({n_samples},)."
+                )
             scores = _scores(np.asarray(labels), y, features, int(seed))
             for metric, value in scores.items():
                 runs[metric].append(float(value))

@@ -1,6 +1,8 @@
 """Seq2SeqEmbedder: decoder-state embeddings of sequences."""
 
+import inspect
 import numbers
+import os
 import warnings
 
 import numpy as np
@@ -96,12 +98,65 @@ def _check_callbacks(callbacks):
             )
 
 
+def _check_validation_monitors(callbacks, net_params, validation_fraction):
+    """Callbacks that monitor a validation score need a validation split, known before training.
+
+    skorch's EarlyStopping (``monitor="valid_loss"``), Checkpoint, LRScheduler
+    on a ``valid_*`` key would otherwise fail after the first epoch, when the
+    history has no such key.
+    """
+    if validation_fraction is not None:
+        return
+    monitors = [(key, value) for key, value in net_params.items() if key.endswith("__monitor")]
+    for i, item in enumerate(callbacks or []):
+        callback = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+        if isinstance(callback, type):  # a class: its default monitor
+            default = inspect.signature(callback).parameters.get("monitor")
+            monitor = None if default is None else default.default
+        else:
+            monitor = getattr(callback, "monitor", None)
+        monitors.append((f"callbacks[{i}] ({type(callback).__name__})", monitor))
+    for where, monitor in monitors:
+        if isinstance(monitor, str) and monitor.startswith("valid_"):
+            raise ValueError(
+                f"{where} monitors {monitor!r}, a validation score, but validation_fraction is "
+                "None: no sequences are held out, so the history has no validation scores. Set "
+                "validation_fraction (e.g. 0.2) or monitor a training score ('train_loss')."
+            )
+
+
+def _check_network_size(hidden_size, num_layers, n_channels, bidirectional):
+    """Refuse, before torch allocates anything, a net that cannot fit in this machine's memory.
+
+    A GRU layer holds ``3 * (h * (inputs + h) + 2 * h)`` weights; training
+    keeps four float32 copies of each (weights, gradients, Adam's two
+    moments). An absurd ``hidden_size`` would otherwise fail inside torch.
+    """
+    h = hidden_size
+    directions = 2 if bidirectional else 1
+    per_layer = 3 * (h * (max(n_channels, directions * h) + h) + 2 * h)
+    n_weights = (directions + 1) * num_layers * per_layer + (h + 1) * n_channels
+    needed = 16 * n_weights  # bytes: four float32 copies
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not POSIX: a generous 1 TiB
+        available = 2**40
+    if needed > available:
+        raise ValueError(
+            f"hidden_size={hidden_size} with num_layers={num_layers} makes a net of about "
+            f"{n_weights:.3g} weights, {needed / 2**30:.3g} GiB to train, more than this "
+            f"machine's memory ({available / 2**30:.3g} GiB); use a smaller hidden_size "
+            "(16 to 512 are usual)."
+        )
+
+
 def _check_net_param_names(params):
     """Forwarded skorch parameters carry a prefix the embedder passes on."""
     unknown = sorted(key for key in params if not key.startswith(NET_PARAM_PREFIXES))
     if unknown:
         raise ValueError(
-            f"Seq2SeqEmbedder got an unexpected parameter {unknown[0]!r}; besides its own "
+            f"Invalid parameter: Seq2SeqEmbedder got an unexpected parameter {unknown[0]!r}; "
+            "besides its own "
             f"parameters it takes skorch parameters starting with {NET_PARAM_PREFIXES}."
         )
 
@@ -398,7 +453,12 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         # Before sklearn's set_params, which would read module__<name> as a
         # parameter of a nested estimator "module".
         own = set(self._get_param_names())
-        vars(self).update({key: params.pop(key) for key in list(params) if key not in own})
+        forwarded = {key: params.pop(key) for key in list(params) if key not in own}
+        # Refused now, as scikit-learn refuses unknown names, not at the next fit; but
+        # "kwargs", the name of __init__'s **kwargs that scikit-learn's common checks set,
+        # is left to fit, as __init__ leaves every name.
+        _check_net_param_names({key: v for key, v in forwarded.items() if key != "kwargs"})
+        vars(self).update(forwarded)
         return super().set_params(**params)
 
     def _net_params(self):
@@ -441,6 +501,9 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         _check_net_param_names(self._net_params())
         device = check_device(params["device"])
         _check_callbacks(params["callbacks"])
+        _check_validation_monitors(
+            params["callbacks"], self._net_params(), params["validation_fraction"]
+        )
         data, lengths = check_sequences(X)
         if params["warm_start"] and hasattr(self, "net_"):
             self._check_warm_start(data, lengths)
@@ -468,6 +531,10 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     def _prepare_cold_fit(self, data, lengths, params, device):
         """Fitted attributes of a fresh fit and a new initialised ``net_``; the net's inputs."""
         self.n_features_in_ = data.shape[2]
+        n_channels = data.shape[2] * (2 if params["with_velocity"] else 1)
+        _check_network_size(
+            params["hidden_size"], params["num_layers"], n_channels, params["bidirectional_encoder"]
+        )
         self.prediction_length_ = self._resolve_prediction_length(lengths, params)
         self._check_lengths(lengths)
         if params["validation_fraction"] is not None and len(lengths) < 2:

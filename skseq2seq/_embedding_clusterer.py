@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._numbering import canonical_numbering, renumber
 from ._stats import class_means
 from ._validation import python_scalars
 
@@ -143,7 +144,9 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
     Attributes
     ----------
     labels_ : ndarray of shape (n_samples,)
-        Cluster of each training sample.
+        Cluster of each training sample. Clusters are numbered by first
+        appearance (the first sample's cluster is 0, the next new one 1, ...),
+        the same on every machine; :meth:`predict` numbers them the same way.
     n_clusters_ : int
         Number of clusters used: ``n_clusters``, the one chosen by
         ``n_clusters="auto"``, or the number of clusters a ``clustering``
@@ -159,7 +162,9 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
     clustering_ : estimator
         The fitted clustering estimator (for ``"spectral"``, a
         :class:`~sklearn.cluster.SpectralClustering` fitted on the
-        precomputed neighbour graph).
+        precomputed neighbour graph; for a single sample, a one-cluster
+        :class:`~sklearn.cluster.KMeans`). Its own ``labels_`` keep its
+        numbering.
     n_features_in_ : int
         Number of embedding dimensions seen in :meth:`fit`.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -182,8 +187,8 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
     >>> clusterer = EmbeddingClusterer(n_clusters="auto", random_state=0).fit(embedding)
     >>> clusterer.n_clusters_
     3
-    >>> clusterer.predict(embedding[:3])
-    array([1, 1, 1])
+    >>> clusterer.predict(embedding[:3])  # clusters are numbered by first appearance
+    array([0, 0, 0])
 
     In a pipeline with the embedder, surplus groups are merged by the
     sequences' posture statistics, as :class:`Seq2SeqClusterer` does, when
@@ -262,7 +267,10 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
         check_n_clusters(params["n_clusters"], params["clustering"], len(X))
         prepared = self._prepare(X)
         # One neighbour graph for the eigengaps and the spectral clustering.
-        graph = _neighbor_graph(prepared) if self._builtin == "spectral" else None
+        one_sample = self._builtin is not None and len(X) == 1
+        graph = (
+            _neighbor_graph(prepared) if self._builtin == "spectral" and not one_sample else None
+        )
         self.k_scores_ = {}
         if params["n_clusters"] == "auto":
             self.n_clusters_ = self._choose_n_clusters(prepared, graph)
@@ -270,6 +278,8 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
             self.n_clusters_ = int(params["n_clusters"])
         self.n_groups_ = self._count_groups(graph)
         self.clustering_ = self._make_clustering(self.n_groups_)
+        if one_sample:  # one cluster; spectral and agglomerative clustering need two samples
+            self.clustering_ = KMeans(1, n_init=1)
         with warnings.catch_warnings():
             # Well-separated groups make the k-NN graph disconnected: its
             # components are then the clusters, not a problem to warn about.
@@ -285,6 +295,9 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
             elif callable(merge_features):
                 merge_features = self._check_merge_features(merge_features(), X)
             self.labels_ = _merge_groups(self.labels_, merge_features, self.n_clusters_)
+        # Clusters numbered by first appearance, not by the solver: the same on every machine.
+        self._numbering = canonical_numbering(self.labels_, self.n_clusters_)
+        self.labels_ = renumber(self.labels_, self._numbering)
         _, self.cluster_centers_ = class_means(X, self.labels_)
         # predict compares with the clustered (prepared) embedding's centres.
         self._classes, self._prepared_centers = class_means(prepared, self.labels_)
@@ -333,7 +346,7 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
             validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         )
         if hasattr(self.clustering_, "predict"):
-            return self.clustering_.predict(prepared)
+            return renumber(self.clustering_.predict(prepared), self._numbering)
         return self._classes[pairwise_distances_argmin(prepared, self._prepared_centers)]
 
     @property

@@ -33,11 +33,18 @@ class VersionedPickleMixin:
         pickled = state.pop("_pickled_versions", None)
         current = _versions()
         if pickled is not None and pickled != current:
+            # Whatever the entry holds (another layout, a future package's), it warns, never
+            # raises: the model itself may still load.
+            made = (
+                " and ".join(f"{k} {v}" for k, v in pickled.items())
+                if isinstance(pickled, dict)
+                else f"an unrecognised version record {pickled!r:.80}"
+            )
             warnings.warn(
-                f"Unpickling {type(self).__name__} made with skseq2seq {pickled['skseq2seq']} "
-                f"and torch {pickled['torch']} under skseq2seq {current['skseq2seq']} and torch "
-                f"{current['torch']}: it may fail or give other results. Refit it under the "
-                "current versions, or load it under the versions it was made with.",
+                f"Unpickling {type(self).__name__} made with {made or 'no recorded versions'} "
+                f"under skseq2seq {current['skseq2seq']} and torch {current['torch']}: it may "
+                "fail or give other results. Refit it under the current versions, or load it "
+                "under the versions it was made with.",
                 UserWarning,
                 stacklevel=2,
             )

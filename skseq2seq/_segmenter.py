@@ -16,8 +16,15 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
+from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._stats import standardise
-from ._temporal import block_means, context_statistics, segmental_kmeans, viterbi
+from ._temporal import (
+    block_means,
+    check_within_recordings,
+    context_statistics,
+    segmental_kmeans,
+    viterbi,
+)
 from ._validation import check_recordings, python_scalars
 from .datasets import sliding_windows
 from .metrics import boundaries
@@ -211,7 +218,9 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     ----------
     labels_ : ndarray of shape (n_frames,) or list of ndarray
         Action of every frame (a list, one array per recording, when ``fit``
-        got a list).
+        got a list). Actions are numbered by first appearance (the first
+        frame's action is 0, the next new one 1, ...), the same on every
+        machine.
     prediction_error_ : ndarray of shape (n_frames,) or list of ndarray
         Mean squared error (standardised units) of the net's predictions of
         each frame; NaN for the first ``observed_seconds`` of a recording,
@@ -389,6 +398,11 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
             self.n_clusters_ = 1
         working = self._geometry()
         self._check_contexts()
+        longest = max(len(rec) for rec in recordings)
+        ratio = self.fps / self.working_fps
+        check_within_recordings("fps / working_fps", ratio, self.downsample_, longest)
+        for context in self.context_seconds:
+            check_within_recordings("context_seconds", context, context * self.fps, longest)
         window = self.observed_length_ + self.prediction_length_
         work = [self._downsample(r) for r in recordings]
         self._check_lengths(recordings, work, is_list)
@@ -426,7 +440,11 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         views = [(1.0 / self.n_nets, net_states) for net_states in states]
         if self.features == "states+frames":
             views.append((1.0, [self._posture(w) for w in work]))
-        labels_work, self.cluster_centers_ = self._cluster(views, contexts, working)
+        labels_work, centers = self._cluster(views, contexts, working)
+        # Actions numbered by first appearance, the same on every machine.
+        numbering = canonical_numbering(np.concatenate(labels_work), len(centers))
+        labels_work = [renumber(lab, numbering) for lab in labels_work]
+        self.cluster_centers_ = renumber_rows(centers, numbering)
 
         f = self.downsample_
         min_gap = max(1, int(round(self.min_duration_seconds * self.fps)))

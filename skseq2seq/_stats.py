@@ -52,6 +52,40 @@ def class_means(X, labels, classes=None, empty=None):
     return classes, means
 
 
+# Squares of values above about 1.3e154 overflow float64; columns reaching 2**500
+# (3.3e150) are divided by a power of two first, which is exact in floating point.
+_HUGE = 2.0**500
+
+
+def overflow_scale(X):
+    """Per-column power of two that brings huge columns of ``X`` to at most 1 in magnitude.
+
+    1 for columns below 2**500 (about 3e150), so that ordinary data is
+    untouched; dividing by a power of two is exact, so statistics computed
+    on ``X / scale`` and multiplied back equal those of ``X`` where those
+    do not overflow.
+
+    Parameters
+    ----------
+    X : ndarray of shape (..., n_features)
+        Values; the scale is taken over every axis but the last.
+
+    Returns
+    -------
+    scale : ndarray of shape (n_features,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq2seq._stats import overflow_scale
+    >>> overflow_scale(np.array([[1e300, 5.0], [-2e300, 1.0]])) == [2.0**998, 1.0]
+    array([ True,  True])
+    """
+    peak = np.abs(X).reshape(-1, X.shape[-1]).max(axis=0, initial=0.0).astype(np.float64)
+    huge = peak >= _HUGE
+    return np.where(huge, np.exp2(np.ceil(np.log2(np.where(huge, peak, 1.0)))), 1.0)
+
+
 # Channels whose spread is at most this (relative to max(1, |mean|)) barely
 # move: Seq2SeqEmbedder drops them, and the baselines zero them.
 CHANNEL_TOLERANCE = 1e-8
@@ -85,12 +119,16 @@ def standardise(X, tolerance=1e-9):
     array([[-1.,  0.],
            [ 1.,  0.]])
     """
+    # Huge columns are scaled down exactly first: their squares would overflow.
+    unit = overflow_scale(X)
+    X = X / unit if (unit != 1).any() else X
     center, scale = X.mean(0), X.std(0)
     # Constant columns (up to rounding) carry nothing: zero them rather than
     # blow their rounding noise up to unit spread.
-    constant = scale <= tolerance * np.maximum(1.0, np.abs(center))
+    constant = scale * unit <= tolerance * np.maximum(1.0, np.abs(center * unit))
     scale = np.where(constant, 1.0, scale)
-    return np.where(constant, 0.0, (X - center) / scale), center, scale
+    Z = np.where(constant, 0.0, (X - center) / scale)
+    return Z, center * unit, np.where(constant, 1.0, scale * unit)
 
 
 def sequence_mean_std(data, lengths, batch_size=256):
@@ -111,13 +149,14 @@ def sequence_mean_std(data, lengths, batch_size=256):
         Per sequence, the mean of each channel then its standard deviation.
     """
     steps = np.arange(data.shape[1])
+    unit = overflow_scale(data)  # huge channels scaled down exactly: squares would overflow
     stats = []
     for start in range(0, len(data), batch_size):
         stop = start + batch_size
-        chunk = data[start:stop].astype(np.float64)
+        chunk = data[start:stop].astype(np.float64) / unit
         mask = (steps[None, :] < lengths[start:stop, None])[:, :, None]
         n = lengths[start:stop, None]
         mean = chunk.sum(1) / n  # zero padding adds nothing
         var = (((chunk - mean[:, None]) * mask) ** 2).sum(1) / n
-        stats.append(np.hstack([mean, np.sqrt(var)]))
+        stats.append(np.hstack([mean * unit, np.sqrt(var) * unit]))
     return np.vstack(stats) if stats else np.empty((0, 2 * data.shape[2]))

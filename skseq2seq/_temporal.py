@@ -11,7 +11,45 @@ from sklearn.metrics.pairwise import euclidean_distances
 
 from ._stats import class_means
 
-__all__ = ["block_means", "context_statistics", "segmental_kmeans", "viterbi"]
+__all__ = [
+    "block_means",
+    "check_within_recordings",
+    "context_statistics",
+    "segmental_kmeans",
+    "viterbi",
+]
+
+
+# Durations are refused beyond this many times the longest recording.
+_MAX_RECORDINGS_SPANNED = 100
+
+
+def check_within_recordings(name, value, frames, n_frames):
+    """Refuse a duration (or block size) far longer than the longest recording.
+
+    A context, window or block of more than ``_MAX_RECORDINGS_SPANNED``
+    times the longest recording describes every frame by the whole
+    recording, which tells no actions apart, and its buffers grow with its
+    length: ``1e15`` seconds would exhaust memory instead of failing
+    clearly. (Somewhat longer than a short recording is accepted: the edges
+    repeat the first and last frames.)
+
+    Parameters
+    ----------
+    name : str
+        The parameter, named in the message.
+    value : object
+        Its value, quoted in the message.
+    frames : int
+        Its length in frames.
+    n_frames : int
+        Frames of the longest recording (in the same frame rate).
+    """
+    if frames > _MAX_RECORDINGS_SPANNED * n_frames:
+        raise ValueError(
+            f"{name}={value!r} spans {frames:.4g} frames, more than {_MAX_RECORDINGS_SPANNED} "
+            f"times the longest recording ({n_frames} frames); pass a shorter duration."
+        )
 
 
 def block_means(frames, factor):

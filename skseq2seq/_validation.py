@@ -7,6 +7,7 @@ know before its first training step is checked here, so that bad input
 fails with a message naming the problem rather than inside torch.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -16,6 +17,7 @@ from sklearn.utils.validation import column_or_1d
 
 __all__ = [
     "check_device",
+    "check_fps",
     "check_labels",
     "check_recordings",
     "check_sequences",
@@ -42,6 +44,16 @@ def python_scalars(params):
     fails; estimators cast their parameters once, here, before using them.
     """
     return {k: v.item() if isinstance(v, np.generic) else v for k, v in params.items()}
+
+
+def check_fps(fps, name="fps"):
+    """A frame-rate parameter of a reader or a plot: None, or a finite positive number (a float)."""
+    number = isinstance(fps, numbers.Real) and not isinstance(fps, (bool, np.bool_))
+    if fps is not None and not (number and math.isfinite(fps) and fps > 0):
+        raise ValueError(
+            f"{name}={fps!r}; expected a finite positive number of frames per second, or None."
+        )
+    return None if fps is None else float(fps)
 
 
 def check_device(device):

@@ -5,9 +5,12 @@ import sys
 import numpy as np
 import pytest
 from sklearn.cluster import KMeans
+from sklearn.linear_model import LinearRegression
+from sklearn.preprocessing import StandardScaler
 
 from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder, compare, posture_statistics
 from skseq2seq._baselines import _resample
+from skseq2seq._numbering import canonical_numbering, renumber, renumber_rows
 from skseq2seq.baselines import (
     DTWKMeans,
     GaussianHMMSegmenter,
@@ -46,8 +49,11 @@ def test_meanstd_kmeans_is_kmeans_on_posture_statistics(sequences):
     X, _ = sequences
     model = MeanStdKMeans(n_clusters=3, random_state=0).fit(X)
     expected = KMeans(3, n_init=10, random_state=0).fit(posture_statistics(X))
-    np.testing.assert_array_equal(model.labels_, expected.labels_)
-    np.testing.assert_allclose(model.cluster_centers_, expected.cluster_centers_)
+    numbering = canonical_numbering(expected.labels_)  # clusters by first appearance
+    np.testing.assert_array_equal(model.labels_, renumber(expected.labels_, numbering))
+    np.testing.assert_allclose(
+        model.cluster_centers_, renumber_rows(expected.cluster_centers_, numbering)
+    )
     np.testing.assert_array_equal(model.predict(X), model.labels_)
 
 
@@ -218,8 +224,27 @@ def test_compare_adds_and_drops_estimators(sequences):
     assert table["n_runs"].iloc[1] == 1  # the replacement MeanStdKMeans, one seed
     with pytest.raises(ValueError, match="names no default estimator"):
         compare(X, y, estimators={"typo": "drop"})
-    with pytest.raises(TypeError, match="estimator instance"):
+    with pytest.raises(TypeError, match="clusterer instance"):
         compare(X, y, estimators={"class": MeanStdKMeans})
+
+
+@pytest.mark.parametrize("estimator", [LinearRegression(), StandardScaler(), "kmeans"])
+def test_compare_refuses_non_clusterers_before_fitting(sequences, estimator):
+    """Failure class: an estimator that cannot cluster is refused before the others train."""
+    X, y = sequences
+    slow = Seq2SeqClusterer(embedder=Seq2SeqEmbedder(max_epochs=10**6))  # would never finish
+    with pytest.raises(TypeError, match="clusterer instance"):
+        compare(X, y, estimators={"Seq2SeqClusterer": slow, "bad": estimator})
+
+
+def test_compare_one_sequence_one_cluster():
+    """Failure class: n_clusters=1 on one sequence runs every estimator (one cluster, label 0)."""
+    X = np.random.RandomState(0).rand(1, 6, 2)
+    small = Seq2SeqClusterer(embedder=Seq2SeqEmbedder(hidden_size=4, max_epochs=1))
+    table = compare(X, n_clusters=1, estimators={"Seq2SeqClusterer": small})
+    assert len(table) >= 4
+    with pytest.raises(ValueError, match="n_clusters=2 is larger than the number of sequences"):
+        compare(X, n_clusters=2, estimators={"Seq2SeqClusterer": small})
 
 
 def test_compare_without_labels(sequences):

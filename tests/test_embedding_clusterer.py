@@ -10,6 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler, normalize
 
 from skseq2seq import EmbeddingClusterer, Seq2SeqClusterer, Seq2SeqEmbedder, posture_statistics
+from skseq2seq._numbering import canonical_numbering, renumber
 from skseq2seq.datasets import make_motion_sequences
 
 
@@ -40,14 +41,17 @@ def _three_shapes_two_levels(n_per=30, n_timesteps=12, seed=0):
 
 
 def _labels(string):
-    return np.array([int(c) for c in string])
+    """The labels of a digit string, clusters renumbered by first appearance."""
+    labels = np.array([int(c) for c in string])
+    return renumber(labels, canonical_numbering(labels))
 
 
 # -- the same labels as before the clustering stage was its own estimator -----------
 
 # Seq2SeqClusterer(random_state=0, **params)._cluster_embedding(E, X).labels_ of
-# the code before the refactor, on E = RandomState(3).randn(50, 6) as float32
-# and X = the same values as 50 univariate sequences (posture statistics).
+# the code before the refactor (the same partitions; numbers now canonical), on
+# E = RandomState(3).randn(50, 6) as float32 and X = the same values as 50 univariate
+# sequences (posture statistics).
 _BEFORE = [
     (dict(n_clusters=3), 4, "21210201020000210200010100002122112020020200001021"),
     (dict(n_clusters="auto"), 2, "10100100011011101110000001001011001111110111110110"),
@@ -95,7 +99,10 @@ def test_spectral_is_sklearn_nearest_neighbors_spectral(seed, dtype):
             assign_labels="cluster_qr",
             random_state=seed,
         ).fit_predict(normalize(E))
-    np.testing.assert_array_equal(clusterer.labels_, expected)
+    # The same partition; clusters numbered by first appearance.
+    np.testing.assert_array_equal(
+        clusterer.labels_, renumber(expected, canonical_numbering(expected))
+    )
     assert clusterer.clustering_.affinity == "precomputed"
 
 
@@ -255,7 +262,25 @@ def test_kmeans_predict_is_its_own():
     X, _ = _blobs_on_sphere(k=3)
     clusterer = EmbeddingClusterer(3, clustering="kmeans", random_state=0).fit(X)
     assert isinstance(clusterer.clustering_, KMeans)
-    np.testing.assert_array_equal(clusterer.predict(X), clusterer.clustering_.predict(X))
+    kmeans = clusterer.clustering_
+    numbering = canonical_numbering(kmeans.labels_)
+    np.testing.assert_array_equal(clusterer.labels_, renumber(kmeans.labels_, numbering))
+    np.testing.assert_array_equal(clusterer.predict(X), renumber(kmeans.predict(X), numbering))
+
+
+@pytest.mark.parametrize("clustering", ["spectral", "kmeans", "agglomerative"])
+def test_clusters_numbered_by_first_appearance(clustering):
+    """Canonical numbering: the same labels on every machine, whatever the solver's numbers."""
+    X, _ = _blobs_on_sphere(k=4)
+    clusterer = EmbeddingClusterer(4, clustering=clustering, random_state=0).fit(X)
+    labels = clusterer.labels_
+    firsts = [int(np.flatnonzero(labels == k)[0]) for k in range(4)]
+    assert labels[0] == 0 and firsts == sorted(firsts)
+    np.testing.assert_array_equal(clusterer.predict(X), labels)
+    # A permutation of the samples permutes the labels' numbers, not the partition.
+    order = np.random.RandomState(0).permutation(len(X))
+    other = EmbeddingClusterer(4, clustering=clustering, random_state=0).fit(X[order]).labels_
+    assert other[0] == 0 and adjusted_rand_score(labels[order], other) == 1.0
 
 
 # -- posture statistics and the pipeline ------------------------------------------------

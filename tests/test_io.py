@@ -157,11 +157,11 @@ def test_read_bvh_tiny(tmp_path):
         (("HIERARCHY", "HIERARCHIE"), "line 1: found 'HIERARCHIE', not 'HIERARCHY'"),
         (("MOTION", "MOTIONS"), "no 'MOTION' line"),
         (("Frames: 3", "Frames: 4"), "'Frames: 4' but 3 frame lines follow"),
-        (("Frame Time: 0.0333333", "Frame Time: x"), "line 18: found 'Frame Time: x'"),
+        (("Frame Time: 0.0333333", "Frame Time: x"), "line 18: 'Frame Time:' is 'x', not a number"),
         (("2 2 3 12 22 32 179", "2 2 3 12 22 32"), "line 21: 6 values, but the hierarchy has 7"),
         (("2 2 3 12 22 32 179", "2 2 3 12 22 32 z"), "line 21: could not convert"),
         (("CHANNELS 1 Xrotation", "CHANNELS 1 Wrotation"), "line 9: unknown channel 'Wrotation'"),
-        (("OFFSET 0 -4.5 0.5", "OFFSET 0 -4.5"), "found 'CHANNELS' in OFFSET, not a number"),
+        (("OFFSET 0 -4.5 0.5", "OFFSET 0 -4.5"), "OFFSET is 'CHANNELS', not a number"),
         (("      OFFSET 0 -4 0\n    }\n  }\n}", "      OFFSET 0 -4 0\n    }\n  }\n"), "ends early"),
     ],
 )
@@ -605,7 +605,7 @@ def test_from_dataframe_long_and_wide():
         from_dataframe(df, "z")
     with pytest.raises(ValueError, match=r"Column 'name' \(.*\) is not numeric"):
         from_dataframe(df.assign(name="a"), "id", "t")
-    with pytest.raises(ValueError, match="Row 1 has missing values"):
+    with pytest.raises(ValueError, match="Row 1 has a missing value in column .x."):
         from_dataframe(df.assign(x=[1, np.nan, 1, 1, 1]), "id")
     with pytest.raises(TypeError, match="pandas DataFrame"):
         from_dataframe(np.zeros((2, 2)))

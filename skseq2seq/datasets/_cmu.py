@@ -57,7 +57,8 @@ def _file_error(path, problem, expected, lineno=None):
 def _read_lines(path, expected):
     """[(line number, text)] of the non-blank lines of a text file, 1-based."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark (as Windows editors write) is not part of the first line.
+        text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _file_error(path, f"not a text file ({exc.reason})", expected) from exc
     lines = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)]
@@ -65,6 +66,21 @@ def _read_lines(path, expected):
     if not lines:
         raise _file_error(path, "the file is empty or blank", expected)
     return lines
+
+
+def _check_finite_frames(path, data, linenos, layout):
+    """Raise, naming the file and line, at the first row of ``data`` with NaN or infinity."""
+    bad = ~np.isfinite(data).all(axis=1)
+    if bad.any():
+        row = int(np.argmax(bad))
+        value = data[row][~np.isfinite(data[row])][0]
+        raise _file_error(
+            path,
+            f"missing values (NaN) or infinities: the value {value} in frame {row + 1} is not "
+            "finite; fill or drop them first",
+            layout,
+            None if linenos is None else linenos[row],
+        )
 
 
 def _read_csv_frames(path):
@@ -85,7 +101,8 @@ def _read_csv_frames(path):
     ------
     ValueError
         When the file is empty, a line has another number of values than the
-        first, or a value is not a number; the message names the file and line.
+        first, or a value is not a finite number; the message names the file
+        and line.
     """
     return _parse_frames(path, _read_lines(path, _CSV_LAYOUT))
 
@@ -108,7 +125,9 @@ def _parse_frames(path, lines, delimiter=",", layout=_CSV_LAYOUT):
             frames.append(np.array(values, dtype=np.float64))
         except ValueError as exc:  # numpy's message quotes the bad value
             raise _file_error(path, str(exc), layout, lineno) from None
-    return np.stack(frames)
+    frames = np.stack(frames)
+    _check_finite_frames(path, frames, [lineno for lineno, _ in lines], layout)
+    return frames
 
 
 def _ground_truth_ints(path, lineno, text, counts, what):
@@ -156,6 +175,14 @@ def _parse_subject86_ground_truth(path):
             path, frames_lineno, frames_line, counts, "'<earliest> <best> <latest>' frames"
         )
         best = frames[1] if len(frames) == 3 else frames[0]
+        previous = segments[-1][1] if segments else 1
+        if best < previous:  # segments would overlap, or start before the recording
+            raise _file_error(
+                path,
+                f"transition frame {best} comes before {previous}",
+                "transition frames >= 1, in increasing order",
+                frames_lineno,
+            )
         segments.append((_normalise_action(name), best))
     return segments
 
@@ -163,11 +190,11 @@ def _parse_subject86_ground_truth(path):
 def _read_expmap(path):
     """The ``expmapchannels`` array, (n_frames, 96), of a subject-86 ``.mat`` file."""
     from scipy.io import loadmat
-    from scipy.io.matlab import MatReadError
 
     try:
         variables = loadmat(path)
-    except (MatReadError, ValueError) as exc:
+    # A damaged file raises MatReadError, ValueError, but also zlib, struct or OS errors.
+    except Exception as exc:
         raise _file_error(path, f"not a readable .mat file ({exc})", _MAT_LAYOUT) from exc
     if _EXPMAP_KEY not in variables:
         found = ", ".join(repr(k) for k in sorted(variables) if not k.startswith("__"))
@@ -180,7 +207,9 @@ def _read_expmap(path):
         raise _file_error(
             path, f"{_EXPMAP_KEY!r} has shape {X.shape} and dtype {X.dtype}", _MAT_LAYOUT
         )
-    return np.asarray(X, dtype=np.float64)
+    X = np.asarray(X, dtype=np.float64)
+    _check_finite_frames(path, X, None, _MAT_LAYOUT)
+    return X
 
 
 def load_cmu_subject86(trial, data_home=None, *, return_X_y=False):

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..datasets._cmu import _file_error
-from ._common import is_number, read_text
+from ._common import check_finite_rows, check_fps, check_unique, file_number, is_number, read_text
 
 __all__ = ["read_amc"]
 
@@ -51,13 +51,15 @@ def _read_asf(path):
         if keyword not in sections:
             raise _file_error(path, f"no '{keyword}' section", _ASF_LAYOUT)
     units = {}
-    for _, text in sections.get(":units", []):
+    for lineno, text in sections.get(":units", []):
         key, _, value = text.partition(" ")
         value = value.strip()
-        try:
-            units[key] = float(value)
-        except ValueError:
-            units[key] = value
+        # A numeric unit (mass, length) scales the file's values: finite and positive.
+        units[key] = (
+            file_number(path, value, f"unit {key!r}", _ASF_LAYOUT, lineno, positive=True)
+            if is_number(value)
+            else value
+        )
     root = {}
     for _, text in sections[":root"]:
         key, *values = text.split()
@@ -65,6 +67,7 @@ def _read_asf(path):
     order = [v.lower() for v in root.get("order", [])]
     if not order or not set(order) <= _DOFS:
         raise _file_error(path, f"the root's order is {order or 'missing'}", _ASF_LAYOUT)
+    check_unique(path, order, "the root's degree of freedom", _ASF_LAYOUT)
 
     bones, bone = [], None
     for lineno, text in sections[":bonedata"]:
@@ -82,24 +85,42 @@ def _read_asf(path):
         elif bone is None:
             raise _file_error(path, f"found {text!r} outside 'begin ... end'", _ASF_LAYOUT, lineno)
         elif key == "name":
+            if len(values) != 1:
+                raise _file_error(path, f"found {text!r}, not 'name <bone>'", _ASF_LAYOUT, lineno)
             bone["name"] = values[0]
         elif key == "dof":
             dof = [v.lower() for v in values]
             if not set(dof) <= _DOFS:
                 raise _file_error(path, f"unknown dof in {text!r}", _ASF_LAYOUT, lineno)
+            check_unique(path, dof, "the degree of freedom", _ASF_LAYOUT, lineno)
             bone["dof"] = dof
         elif key in ("direction", "length", "axis"):
-            numbers = [float(v) for v in values if is_number(v)]
+            numbers = [
+                file_number(
+                    path, v, key, _ASF_LAYOUT, lineno, minimum=0 if key == "length" else None
+                )
+                for v in values
+                if is_number(v)
+            ]
             bone[key] = numbers[0] if key == "length" and numbers else numbers
             if key == "axis":
                 bone["axis_order"] = next((v for v in values if not is_number(v)), "XYZ")
     if bone is not None:
         raise _file_error(path, "a bone block without 'end'", _ASF_LAYOUT, bone["line"])
+    # A bone defined twice would leave one of its definitions' channels empty.
+    check_unique(path, ["root"] + [b["name"] for b in bones], "bone", _ASF_LAYOUT)
     hierarchy = {}
-    for _, text in sections.get(":hierarchy", []):
+    for lineno, text in sections.get(":hierarchy", []):
         parent, *children = text.split()
         if parent.lower() not in ("begin", "end"):
             for child in children:
+                if child in hierarchy and hierarchy[child] != parent:
+                    raise _file_error(
+                        path,
+                        f"bone {child!r} has two parents, {hierarchy[child]!r} and {parent!r}",
+                        _ASF_LAYOUT,
+                        lineno,
+                    )
                 hierarchy[child] = parent
     return units, order, bones, hierarchy, root
 
@@ -156,9 +177,12 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
     Raises
     ------
     ValueError
-        When either file does not follow its layout, or a frame lacks a bone
-        of the skeleton or has another number of values than its dof; the
-        message names the file, the line and the layout expected.
+        When either file does not follow its layout (a number that is not
+        finite, a bone, a degree of freedom or a bone's parent defined twice),
+        or a frame lacks a bone of the skeleton, has two lines for one, or
+        another number of values than its dof; the message names the file,
+        the line and the layout expected. Also for an ``fps`` that is not a
+        finite positive number.
 
     Examples
     --------
@@ -167,6 +191,9 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
     >>> motion.data.shape, motion.fps, motion.channel_names[:3].tolist()  # doctest: +SKIP
     ((343, 62), 120.0, ['root_tx', 'root_ty', 'root_tz'])
     """
+    fps = check_fps(fps)
+    if fps is None:
+        raise ValueError("fps=None; AMC files do not store their frame rate, pass it.")
     amc_path, asf_path = Path(amc_path), Path(asf_path)
     units, root_order, bones, hierarchy, root = _read_asf(asf_path)
     skeleton = [("root", root_order)] + [(b["name"], b["dof"]) for b in bones if b["dof"]]
@@ -227,10 +254,19 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
                 _AMC_LAYOUT,
                 lineno,
             )
+        if bone in seen:  # two lines of one bone in a frame contradict each other
+            raise _file_error(
+                amc_path,
+                f"frame {numbers[-1]} has two lines for bone {bone!r}",
+                _AMC_LAYOUT,
+                lineno,
+            )
         try:
-            current[start[bone] : start[bone] + len(dofs)] = np.array(values, dtype=np.float64)
+            row = np.array(values, dtype=np.float64)
         except ValueError as exc:
             raise _file_error(amc_path, str(exc), _AMC_LAYOUT, lineno) from None
+        check_finite_rows(amc_path, row[None], [lineno], _AMC_LAYOUT)
+        current[start[bone] : start[bone] + len(dofs)] = row
         seen.add(bone)
     if current is None:
         raise _file_error(amc_path, "no frames", _AMC_LAYOUT)

@@ -6,7 +6,14 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..datasets._cmu import _file_error
-from ._common import fps_from_frame_time, read_text
+from ._common import (
+    check_finite_rows,
+    check_unique,
+    file_count,
+    file_number,
+    fps_from_frame_time,
+    read_text,
+)
 
 __all__ = ["read_bvh"]
 
@@ -40,13 +47,12 @@ class _Tokens:
         values = []
         for _ in range(count):
             lineno, word = self.next(what)
-            try:
-                values.append(float(word))
-            except ValueError:
-                raise _file_error(
-                    self.path, f"found {word!r} in {what}, not a number", _LAYOUT, lineno
-                ) from None
+            values.append(file_number(self.path, word, f"a value of {what}", _LAYOUT, lineno))
         return values
+
+    def count(self, what, maximum):
+        lineno, word = self.next(what)
+        return file_count(self.path, word, what, _LAYOUT, lineno, maximum=maximum)
 
 
 def _parse_joint(tokens, name, parent, joints):
@@ -61,8 +67,8 @@ def _parse_joint(tokens, name, parent, joints):
         if word == "}":
             return
         if word == "CHANNELS":
-            (count,) = tokens.numbers(1, "CHANNELS")
-            for _ in range(int(count)):
+            count = tokens.count(f"the CHANNELS count of joint {name!r}", len(_CHANNELS))
+            for _ in range(count):
                 lineno, channel = tokens.next("a channel name")
                 if channel not in _CHANNELS:
                     raise _file_error(
@@ -72,6 +78,9 @@ def _parse_joint(tokens, name, parent, joints):
                         lineno,
                     )
                 joint["channels"].append(channel)
+            check_unique(
+                tokens.path, joint["channels"], f"in joint {name!r}, channel", _LAYOUT, lineno
+            )
         elif word == "JOINT":
             _parse_joint(tokens, tokens.next("a joint name")[1], index, joints)
         elif word == "End":
@@ -85,16 +94,12 @@ def _parse_joint(tokens, name, parent, joints):
 
 
 def _header_value(path, line, key):
+    """(text of the number, what it is, layout, line number) of a 'key: number' line."""
     lineno, text = line
     label, _, value = text.partition(":")
-    try:
-        if label.strip().lower() != key.lower():
-            raise ValueError
-        return float(value)
-    except ValueError:
-        raise _file_error(
-            path, f"found {text!r}, expected '{key}: <number>'", _LAYOUT, lineno
-        ) from None
+    if label.strip().lower() != key.lower():
+        raise _file_error(path, f"found {text!r}, expected '{key}: <number>'", _LAYOUT, lineno)
+    return value.strip(), f"'{key}:'", _LAYOUT, lineno
 
 
 def read_bvh(path):
@@ -132,8 +137,11 @@ def read_bvh(path):
     Raises
     ------
     ValueError
-        When the file is not a BVH file as described; the message names the
-        file, the line and the layout expected.
+        When the file is not a BVH file as described: a header number out
+        of range (``Frames`` not a whole number, ``Frame Time`` not positive
+        and finite), a value that is not finite, no frames, or a joint or a
+        joint's channel defined twice; the message names the file, the line
+        and the layout expected.
 
     See Also
     --------
@@ -185,14 +193,21 @@ def read_bvh(path):
     if tokens.i < len(tokens.words):
         lineno, word = tokens.words[tokens.i]
         raise _file_error(path, f"found {word!r} after the root's block", _LAYOUT, lineno)
+    # Two joints of one name would share channel names and contradict each other.
+    check_unique(path, [j["name"] for j in joints], "joint", _LAYOUT)
 
     if len(lines) < motion_at + 3:
         raise _file_error(path, "'MOTION' is not followed by 'Frames:' and 'Frame Time:'", _LAYOUT)
-    n_frames = _header_value(path, lines[motion_at + 1], "Frames")
-    frame_time = _header_value(path, lines[motion_at + 2], "Frame Time")
-    if frame_time <= 0:
+    n_frames = file_count(path, *_header_value(path, lines[motion_at + 1], "Frames"))
+    frame_time = file_number(
+        path, *_header_value(path, lines[motion_at + 2], "Frame Time"), positive=True
+    )
+    if not np.isfinite(1.0 / frame_time):  # a subnormal duration: no finite rate
         raise _file_error(
-            path, f"Frame Time is {frame_time:g}", "a positive number of seconds", motion_at + 3
+            path,
+            f"Frame Time is {frame_time!r}",
+            "a positive number of seconds",
+            lines[motion_at + 2][0],
         )
     names, rotations = [], []
     for joint in joints:
@@ -205,9 +220,9 @@ def read_bvh(path):
 
     rows = lines[motion_at + 3 :]
     if len(rows) != n_frames:
-        raise _file_error(
-            path, f"'Frames: {n_frames:g}' but {len(rows)} frame lines follow", _LAYOUT
-        )
+        raise _file_error(path, f"'Frames: {n_frames}' but {len(rows)} frame lines follow", _LAYOUT)
+    if not rows:
+        raise _file_error(path, "no frames", _LAYOUT)
     data = np.empty((len(rows), len(names)))
     for i, (lineno, text) in enumerate(rows):
         values = text.split()
@@ -222,6 +237,7 @@ def read_bvh(path):
             data[i] = np.array(values, dtype=np.float64)
         except ValueError as exc:
             raise _file_error(path, str(exc), _LAYOUT, lineno) from None
+    check_finite_rows(path, data, [lineno for lineno, _ in rows], _LAYOUT)
     metadata = {
         "format": "bvh",
         "joints": [j["name"] for j in joints],

@@ -44,7 +44,8 @@ def read_c3d(path):
         ``data``: ndarray of shape (n_frames, 3 * n_markers), float64, the
         x, y, z of each marker in turn (NaN where the system lost a marker:
         fill such gaps before fitting); ``channel_names``: ndarray of str,
-        ``"<marker>_x"``, ``"_y"``, ``"_z"``; ``fps``: the point rate;
+        ``"<marker>_x"``, ``"_y"``, ``"_z"``; ``fps``: the point rate (None
+        when the file gives no positive rate);
         ``filename``; and ``metadata``, a dict: ``format`` (``"c3d"``),
         ``marker_labels``, ``units`` (``POINT:UNITS``, e.g. ``"mm"``;
         ``""`` when the file does not say), ``residuals`` (ndarray
@@ -96,10 +97,11 @@ def read_c3d(path):
         "analog_labels": [str(label).strip() for label in _parameter(analog, "LABELS", [])],
         "analog_rate": float(_parameter(analog, "RATE", [0.0])[0]),
     }
+    rate = float(_parameter(point, "RATE", [np.nan])[0])
     return Bunch(
         data=xyz.reshape(len(xyz), -1),
         channel_names=np.array([f"{m}_{axis}" for m in labels for axis in "xyz"]),
-        fps=float(_parameter(point, "RATE", [np.nan])[0]),
+        fps=rate if np.isfinite(rate) and rate > 0 else None,  # unknown, as for tables
         filename=str(path),
         metadata=metadata,
     )

@@ -5,11 +5,34 @@ import numpy as np
 __all__ = ["from_aeon_dataset", "from_dataframe", "from_tslearn_dataset"]
 
 
-def _float_array(X, name):
+def _float_array(X, name, *, allow_nan=False):
+    """X as float64, refusing what the cast would change: complex values, infinity, NaN."""
+    if np.iscomplexobj(X):  # the cast would drop the imaginary parts
+        raise ValueError(f"{name} holds complex numbers; pass real values (e.g. np.abs or .real).")
     try:
-        return np.asarray(X, dtype=np.float64)
+        X = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must hold numbers ({exc}).") from None
+    bad = np.isinf(X) if allow_nan else ~np.isfinite(X)
+    if bad.any():
+        where = tuple(int(i[0]) for i in np.nonzero(bad))
+        raise ValueError(
+            f"{name} holds {X[where]} at index {where}; values must be finite (fill or drop "
+            "missing values first)."
+        )
+    return X
+
+
+def _refuse_multiindex(X):
+    """aeon's "pd-multiindex" frame (rows indexed by case and time) is a long table."""
+    index = getattr(X, "index", None)
+    if getattr(index, "nlevels", 1) > 1:
+        raise ValueError(
+            f"X is a {type(X).__name__} indexed by {list(index.names)}: aeon's pd-multiindex "
+            "layout, one row per (case, time point). Convert it with "
+            "skseq2seq.io.from_dataframe(X.reset_index(), id_column=<case level>, "
+            "time_column=<time level>)."
+        )
 
 
 def from_aeon_dataset(X):
@@ -35,6 +58,13 @@ def from_aeon_dataset(X):
         The same values, time first: an array for an array, a list for a
         list. float64.
 
+    Raises
+    ------
+    ValueError
+        For values that are not finite or are complex, an empty collection,
+        other shapes, or a pandas frame with a multi-index (aeon's
+        "pd-multiindex": convert it with :func:`from_dataframe`).
+
     Examples
     --------
     >>> import numpy as np
@@ -45,7 +75,10 @@ def from_aeon_dataset(X):
     >>> [x.shape for x in from_aeon_dataset([np.zeros((3, 50)), np.zeros((3, 70))])]
     [(50, 3), (70, 3)]
     """
+    _refuse_multiindex(X)
     if isinstance(X, (list, tuple)):
+        if not X:
+            raise ValueError("X is an empty list; expected at least one case.")
         out = []
         for i, item in enumerate(X):
             item = _float_array(item, f"Case {i}")
@@ -59,6 +92,8 @@ def from_aeon_dataset(X):
             out.append(item.T)
         return out
     X = _float_array(X, "X")
+    if X.ndim in (2, 3) and 0 in X.shape:
+        raise ValueError(f"X has shape {X.shape}; expected at least one case, channel and step.")
     if X.ndim == 2:
         return X[:, :, None]
     if X.ndim != 3:
@@ -90,7 +125,8 @@ def from_tslearn_dataset(X):
     ------
     ValueError
         When a sequence has NaN before its end (missing values, not
-        padding): fill them first; or when a sequence is all NaN.
+        padding): fill them first; when a sequence is all NaN; or for
+        infinite or complex values.
 
     Examples
     --------
@@ -100,11 +136,13 @@ def from_tslearn_dataset(X):
     >>> [x.ravel().tolist() for x in from_tslearn_dataset(X)]
     [[1.0, 2.0, 3.0], [4.0, 5.0]]
     """
-    X = _float_array(X, "X")
+    X = _float_array(X, "X", allow_nan=True)  # NaN is tslearn's padding
     if X.ndim == 2:
         X = X[:, :, None]
-    if X.ndim != 3:
-        raise ValueError(f"X has shape {X.shape}; expected tslearn's (n_ts, sz, d) or (n_ts, sz).")
+    if X.ndim != 3 or 0 in X.shape:
+        raise ValueError(
+            f"X has shape {X.shape}; expected tslearn's (n_ts, sz, d) or (n_ts, sz), not empty."
+        )
     missing = np.isnan(X).any(axis=2)  # (n_ts, sz): steps with a NaN
     # tslearn's length: up to the last step with any value.
     observed = ~np.isnan(X).all(axis=2)
@@ -155,8 +193,9 @@ def from_dataframe(df, id_column=None, time_column=None, value_columns=None, *, 
     Raises
     ------
     ValueError
-        When a column is missing, a value column is not numeric, or a value
-        is missing (NaN).
+        When a column is missing, a value column is not numeric (complex
+        included), a value is not finite, an id or a time is missing (NaN),
+        or the table has no rows.
 
     Examples
     --------
@@ -180,15 +219,23 @@ def from_dataframe(df, id_column=None, time_column=None, value_columns=None, *, 
     )
     if not values:
         raise ValueError("No value columns: the table has only the id and time columns.")
-    not_numeric = [c for c in values if df[c].dtype.kind not in "biuf"]
+    not_numeric = [c for c in values if getattr(df[c].dtype, "kind", "O") not in "biuf"]
     if not_numeric:
         raise ValueError(
             f"Column {not_numeric[0]!r} ({df[not_numeric[0]].dtype}) is not numeric; pass the "
             "channel columns as value_columns."
         )
-    if df[values].isna().to_numpy().any():
-        row = int(np.flatnonzero(df[values].isna().to_numpy().any(axis=1))[0])
-        raise ValueError(f"Row {row} has missing values; fill or drop them first.")
+    if len(df) == 0:
+        raise ValueError("The table has no rows.")
+    # NaN ids or times would drop rows (groupby) or place them arbitrarily (sort): refused.
+    for column in [*keys, *values]:
+        missing = df[column].isna().to_numpy()
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0])
+            raise ValueError(
+                f"Row {row} has a missing value in column {column!r}; fill or drop it first."
+            )
+    _float_array(df[values].to_numpy(), "The value columns")  # finite, not complex
     if time_column is not None:
         df = df.sort_values(time_column, kind="stable")
     if id_column is None:

@@ -9,7 +9,7 @@ from ..datasets._cmu import _check_same_channels, _file_error, _natural_key, _pa
 from ._amc import read_amc
 from ._bvh import read_bvh
 from ._c3d import read_c3d
-from ._common import is_number, read_text
+from ._common import check_finite_rows, check_fps, is_number, read_text
 from ._rotations import to_expmap
 from ._trc import read_trc
 
@@ -28,7 +28,8 @@ def _read_table(path, fps):
     first = lines[0][1]
     delimiter = "," if "," in first else ("\t" if "\t" in first else None)
     names = None
-    if not all(is_number(v) for v in first.split(delimiter)):
+    # A header holds a name: a first line of numbers with an empty field is a frame (and refused).
+    if any(v.strip() and not is_number(v) for v in first.split(delimiter)):
         names = [v.strip().strip('"') for v in first.split(delimiter)]
         lines = lines[1:]
         if not lines:
@@ -41,19 +42,31 @@ def _read_table(path, fps):
     return data, names, {"format": "table"}
 
 
+_NPY_LAYOUT = "a numeric .npy array of shape (n_frames, n_channels) or (n_frames,)"
+
+
 def _read_npy(path, fps):
     try:
         data = np.load(path, allow_pickle=False)
-    except ValueError as exc:  # pickled objects, or not a .npy file
-        raise _file_error(path, f"not a numeric .npy array ({exc})", "a .npy array") from None
-    if data.ndim not in (1, 2) or data.dtype.kind not in "biuf":
+    # Pickled objects, an empty or damaged file: numpy raises ValueError, EOFError,
+    # OSError, tokenize or syntax errors from the header, BadZipFile...: all malformed files.
+    except Exception as exc:
+        raise _file_error(path, f"not a numeric .npy array ({exc})", _NPY_LAYOUT) from None
+    if not isinstance(data, np.ndarray):  # np.load opens an .npz archive whatever its name
+        data.close()
+        raise _file_error(path, "an .npz archive of arrays, not one .npy array", _NPY_LAYOUT)
+    if data.ndim not in (1, 2) or data.dtype.kind not in "biuf" or 0 in data.shape:
         raise _file_error(
-            path,
-            f"an array of shape {data.shape} and dtype {data.dtype}",
-            "a numeric array of shape (n_frames, n_channels) or (n_frames,)",
+            path, f"an array of shape {data.shape} and dtype {data.dtype}", _NPY_LAYOUT
         )
     data = data.reshape(len(data), -1).astype(np.float64)
+    check_finite_rows(path, data, None, _NPY_LAYOUT)
     return data, None, {"format": "npy"}
+
+
+def _check_rotations(rotations):
+    if not (isinstance(rotations, str) and rotations in ("raw", "expmap")):
+        raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
 
 
 def _find_asf(amc_path):
@@ -114,8 +127,10 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
     Raises
     ------
     ValueError
-        For an unsupported extension or a malformed file (the message names
-        the file and the layout expected), or a bad ``rotations``.
+        For an unsupported extension or a malformed file: one that does not
+        follow its layout, has a header number out of range, a value that is
+        not finite (NaN, infinity) or a name defined twice (the message names
+        the file and the layout expected); or a bad ``fps`` or ``rotations``.
     FileNotFoundError
         When the file (or an AMC file's skeleton) is missing.
 
@@ -134,8 +149,8 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
     >>> motion.channel_names.tolist(), motion.fps
     (['hip', 'knee'], 30.0)
     """
-    if rotations not in ("raw", "expmap"):
-        raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
+    _check_rotations(rotations)
+    fps = check_fps(fps)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
@@ -155,13 +170,13 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
         else:
             recording = read_amc(path, asf_path or _find_asf(path))
         if fps is not None:
-            recording.fps = float(fps)
+            recording.fps = fps
         return to_expmap(recording) if rotations == "expmap" else recording
     data, names, metadata = (_read_npy if suffix == ".npy" else _read_table)(path, fps)
     return Bunch(
         data=data,
         channel_names=np.asarray(names or [str(i) for i in range(data.shape[1])]),
-        fps=None if fps is None else float(fps),
+        fps=fps,
         filename=str(path),
         metadata=metadata,
     )
@@ -236,12 +251,22 @@ def load_folder(path, pattern="**/*", *, label_from="parent", fps=None, rotation
     root = Path(path).expanduser()
     if not root.is_dir():
         raise FileNotFoundError(f"No folder {root}.")
-    if not (callable(label_from) or label_from in ("parent", "stem")):
+    if not (
+        callable(label_from) or (isinstance(label_from, str) and label_from in ("parent", "stem"))
+    ):
         raise ValueError(f"label_from={label_from!r}; expected 'parent', 'stem' or a callable.")
+    _check_rotations(rotations)
+    check_fps(fps)  # before reading any file
+    try:
+        matches = list(root.glob(pattern))
+    except (TypeError, ValueError, NotImplementedError) as exc:  # empty, absolute, not a str
+        raise ValueError(
+            f"pattern={pattern!r} is not a glob pattern relative to {root} ({exc})."
+        ) from None
     paths = sorted(
         (
             p
-            for p in root.glob(pattern)
+            for p in matches
             if p.suffix.lower() in EXTENSIONS
             and p.is_file()
             and not any(part.startswith(".") for part in p.relative_to(root).parts)

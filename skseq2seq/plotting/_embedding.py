@@ -38,6 +38,15 @@ def _states_from(embedder_or_states, X):
     return states
 
 
+def _has_name(label_names, value):
+    """Whether ``label_names[value]`` names the label (a key of a dict, an index of a list)."""
+    try:
+        label_names[value]
+    except (KeyError, IndexError, TypeError):
+        return False
+    return not (isinstance(label_names, (list, tuple, np.ndarray)) and value < 0)
+
+
 def plot_embedding(
     embedder_or_states,
     X=None,
@@ -123,7 +132,16 @@ def plot_embedding(
     if states.ndim == 2:
         states = states[:, None, :]
     n_sequences, _, n_hidden = states.shape
-    valid = ~np.isnan(states).any(axis=2)
+    if np.isinf(states).any():
+        where = tuple(int(i[0]) for i in np.nonzero(np.isinf(states)))
+        raise ValueError(f"states hold infinity (at index {where}); expected finite states.")
+    valid = ~np.isnan(states).any(axis=2)  # NaN: steps after a sequence's end
+    empty = np.flatnonzero(~valid.any(axis=1))
+    if len(empty) and len(empty) < n_sequences:
+        raise ValueError(
+            f"Sequence {int(empty[0])} has no state without NaN ({len(empty)} of {n_sequences} "
+            "are all NaN); drop them, there is nothing to draw."
+        )
     flat = states[valid]
     if len(flat) < dim or n_hidden < dim:
         raise ValueError(
@@ -146,6 +164,10 @@ def plot_embedding(
         groups = [(None, np.ones(n_sequences, dtype=bool))]
     else:
         groups = [(value, labels == value) for value in np.unique(labels)]
+    if label_names is not None and labels is not None:
+        missing = [value for value, _ in groups if not _has_name(label_names, value)]
+        if missing:
+            raise ValueError(f"label_names has no name for label(s) {missing}.")
     palette = _palette(cmap, len(groups))
     if colors is not None and labels is not None:
         missing = [value for value, _ in groups if value not in colors]

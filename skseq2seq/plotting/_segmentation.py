@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._validation import check_labels
+from .._validation import check_fps, check_labels
 from ..metrics import boundaries, match_labels
 from ._colors import _palette
 
@@ -99,6 +99,7 @@ def plot_segmentation(
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
+    fps = check_fps(fps)
     labels_true = check_labels(labels_true, name="labels_true", unit="frame", min_labels=1)
     rows = [("true", labels_true)]
     if labels_pred is not None:

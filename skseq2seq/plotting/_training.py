@@ -1,6 +1,7 @@
 """Loss and embedding-quality curves over training epochs."""
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 
 __all__ = ["plot_training"]
 
@@ -15,11 +16,20 @@ _TITLES = {
 
 
 def _history_from(source):
+    if isinstance(source, (list, tuple)):
+        return source
     for attribute in ("history_", "history"):
-        if hasattr(source, attribute) and not isinstance(source, (list, tuple)):
+        try:  # an unfitted embedder's history_ raises AttributeError
             return getattr(source, attribute)
-    if hasattr(source, "embedder_"):  # a fitted Seq2SeqClusterer
+        except AttributeError:
+            pass
+    if hasattr(source, "embedder_"):  # a fitted Seq2SeqClusterer or TemporalSegmenter
         return source.embedder_.history_
+    if hasattr(source, "get_params") and hasattr(source, "fit"):
+        raise NotFittedError(
+            f"This {type(source).__name__} instance is not fitted yet: it has no training "
+            "history. Call fit before plot_training."
+        )
     return source
 
 
