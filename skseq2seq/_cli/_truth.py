@@ -42,6 +42,11 @@ def read_truth(path, n_frames):
             raise ValueError(
                 f"--truth {path}: a line without a 'label' column; expected {_FRAME_LAYOUT}"
             ) from None
+    elif any("," in line for line in lines):
+        raise ValueError(
+            f"--truth {path}: several values per line and no 'label' column; expected "
+            f"{_FRAME_LAYOUT}"
+        )
     else:
         labels = lines
     if len(labels) != n_frames:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._files import Recordings, note, read_recordings
+from ._files import Recordings, read_recordings
 
 WIDTH, STRIDE = 50, 10  # default frames per window and between window starts
 
@@ -19,6 +19,7 @@ class Windows:
     recordings: Recordings
     width: int
     stride: int
+    notes: list  # for the user, once every check has passed
 
     def times(self):
         """(start, stop) of each window in seconds, or None when a file's frame rate is unknown."""
@@ -43,6 +44,7 @@ def _length(value, option, stored, default, fps):
 def read_windows(args, saved=None):
     """The :class:`Windows` of the files in ``args.paths`` (with a saved model's geometry)."""
     recordings = read_recordings(args.paths, fps=args.fps)
+    notes = []
     if saved is not None and saved.fps is not None:
         for name, rate in zip(recordings.filenames, recordings.fps):
             if rate is not None and rate != saved.fps:
@@ -51,13 +53,13 @@ def read_windows(args, saved=None):
                     f"{rate:g} fps"
                 )
         if None in recordings.fps:
-            note(f"frame rate from the saved model: {saved.fps:g} fps")
+            notes.append(f"frame rate from the saved model: {saved.fps:g} fps")
             recordings.fps = [saved.fps] * len(recordings.fps)
     fps = recordings.common_fps()
     width = _length(args.window, "--window", saved and saved.window, WIDTH, fps)
     stride = _length(args.stride, "--stride", saved and saved.stride, STRIDE, fps)
     if saved is not None and saved.window is not None and args.window is None:
-        note(f"the saved model's windows: {width} frames, stride {stride}")
+        notes.append(f"the saved model's windows: {width} frames, stride {stride}")
     short = [
         f"{name} ({len(frames)} frames)"
         for frames, name in zip(recordings.frames, recordings.filenames)
@@ -72,4 +74,4 @@ def read_windows(args, saved=None):
 
     windows, groups = sliding_windows(recordings.frames, width, stride, return_groups=True)
     starts = np.concatenate([np.arange(0, len(r) - width + 1, stride) for r in recordings.frames])
-    return Windows(windows, groups, starts, recordings, width, stride)
+    return Windows(windows, groups, starts, recordings, width, stride, notes)

@@ -10,6 +10,7 @@ from ._files import (
     SavedModel,
     check_not_inputs,
     load_model,
+    note,
     output_file,
     plot_file,
     save_figure,
@@ -63,6 +64,8 @@ def prepare(args):
 def run(args, inputs, progress):
     """Cluster the windows (or label them with the saved model); return the rows written."""
     data = inputs.data
+    for line in data.notes:
+        note(line)
     if inputs.saved is None:
         model = build(Seq2SeqClusterer, args, progress)
         labels = model.fit(data.windows).labels_

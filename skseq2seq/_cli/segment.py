@@ -65,6 +65,7 @@ def add_arguments(parser):
 class Inputs:
     frames: np.ndarray
     fps: float
+    fps_note: str  # how the frame rate was chosen, when the file does not say (or None)
     out: Path
     truth: tuple = None  # (label of each frame, label names)
     segments: Path = None
@@ -74,7 +75,7 @@ class Inputs:
 
 
 def _frame_rate(args, file_fps, saved):
-    """The recording's frames per second: --fps, the file's, the model's or the default."""
+    """(frames per second, note or None): --fps, the file's, the model's or the default."""
     if saved is not None:
         model_fps = saved.estimator.fps
         if file_fps is not None and file_fps != model_fps:
@@ -82,12 +83,15 @@ def _frame_rate(args, file_fps, saved):
                 f"--model {args.model}: fitted at {model_fps:g} fps, the file is at {file_fps:g}"
             )
         if file_fps is None:
-            note(f"frame rate from the saved model: {model_fps:g} fps")
-        return model_fps
+            return model_fps, f"frame rate from the saved model: {model_fps:g} fps"
+        return model_fps, None
     if file_fps is None:
-        file_fps = TemporalSegmenter().fps
-        note(f"{args.file} does not give its frame rate: assuming {file_fps:g} fps (pass --fps)")
-    return file_fps
+        default = TemporalSegmenter().fps
+        return (
+            default,
+            f"{args.file} does not give its frame rate: assuming {default:g} fps (pass --fps)",
+        )
+    return file_fps, None
 
 
 def prepare(args):
@@ -106,13 +110,14 @@ def prepare(args):
         raise FileNotFoundError(f"No file {args.file}")
     recording = read_recordings([args.file], fps=args.fps)
     frames = recording.frames[0]
-    fps = _frame_rate(args, recording.fps[0], saved)
+    fps, fps_note = _frame_rate(args, recording.fps[0], saved)
     truth = None if args.truth is None else read_truth(args.truth, len(frames))
     inputs = [args.file] + [path for path in (args.truth, args.model) if path]
     check_not_inputs(outputs, inputs)
     return Inputs(
         frames,
         fps,
+        fps_note,
         outputs["--out"],
         truth,
         outputs["--segments"],
@@ -137,6 +142,8 @@ def _segment_rows(labels, fps):
 def run(args, inputs, progress):
     """Segment the recording (or label it with the saved model); return the frame rows."""
     frames, fps = inputs.frames, inputs.fps
+    if inputs.fps_note:
+        note(inputs.fps_note)
     if inputs.saved is None:
         model = build(TemporalSegmenter, args, progress, fps=fps)
         progress.expect(model.n_nets)
