@@ -29,6 +29,16 @@ class Windows:
         return self.starts / rates, (self.starts + self.width) / rates
 
 
+def check_long_enough(frames, filenames, width, advice=""):
+    """Raise, naming each file and its length, when a recording is shorter than a window."""
+    short = [f"{name} ({len(f)} frames)" for f, name in zip(frames, filenames) if len(f) < width]
+    if short:
+        raise ValueError(
+            f"{len(short)} recording(s) shorter than the {width}-frame window: "
+            f"{', '.join(short)}{advice}"
+        )
+
+
 def _length(value, option, stored, default, fps):
     if value is None:
         return default if stored is None else stored
@@ -60,16 +70,7 @@ def read_windows(args, saved=None):
     stride = _length(args.stride, "--stride", saved and saved.stride, STRIDE, fps)
     if saved is not None and saved.window is not None and args.window is None:
         notes.append(f"the saved model's windows: {width} frames, stride {stride}")
-    short = [
-        f"{name} ({len(frames)} frames)"
-        for frames, name in zip(recordings.frames, recordings.filenames)
-        if len(frames) < width
-    ]
-    if short:
-        raise ValueError(
-            f"{len(short)} recording(s) shorter than the {width}-frame window: "
-            f"{', '.join(short)}; use a smaller --window"
-        )
+    check_long_enough(recordings.frames, recordings.filenames, width, "; use a smaller --window")
     from ..datasets import sliding_windows
 
     windows, groups = sliding_windows(recordings.frames, width, stride, return_groups=True)

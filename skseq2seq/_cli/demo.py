@@ -17,10 +17,9 @@ from ..baselines import MeanStdKMeans, PCAKMeans
 from ..metrics import clustering_accuracy
 from . import _options
 from ._estimators import build
+from ._windows import STRIDE, WIDTH, check_long_enough
 
 HELP = "cluster sequences and compare with baselines"
-
-_WIDTH, _STRIDE = 50, 10  # frames per window and between window starts of the CMU actions
 
 
 def add_arguments(parser):
@@ -80,17 +79,9 @@ def _load(data, random_state):
         return X, y, "generated sequences, 4 regimes differing only in dynamics"
     folder = Path(data) if Path(data).name == "actions" else Path(data) / "actions"
     actions = datasets.load_action_recordings(folder)
-    short = [
-        f"{name} ({len(frames)} frames)"
-        for frames, name in zip(actions.recordings, actions.filenames)
-        if len(frames) < _WIDTH
-    ]
-    if short:
-        raise ValueError(
-            f"{len(short)} recording(s) shorter than the {_WIDTH}-frame window: {', '.join(short)}"
-        )
-    X, y = datasets.sliding_windows(actions.recordings, _WIDTH, _STRIDE, y=actions.target)
-    return X, y, f"CMU actions from {data}: {_WIDTH}-frame windows, stride {_STRIDE}"
+    check_long_enough(actions.recordings, actions.filenames, WIDTH)
+    X, y = datasets.sliding_windows(actions.recordings, WIDTH, STRIDE, y=actions.target)
+    return X, y, f"CMU actions from {data}: {WIDTH}-frame windows, stride {STRIDE}"
 
 
 def prepare(args):
