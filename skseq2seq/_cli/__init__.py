@@ -4,7 +4,9 @@ Each public module of this package is one command (its name): it defines
 ``HELP`` (one line), ``add_arguments(parser)``, ``prepare(args)``, which
 checks the arguments and reads the inputs before any training, and
 ``run(args, inputs, progress)``, which trains, prints and writes. Adding a
-command is adding a module.
+command is adding a module; one that trains adds the net options
+(``_options.add_net``) and builds its estimator with ``_estimators.build``,
+which wires ``progress``.
 
 User errors (bad arguments, missing or malformed files, recordings shorter
 than a window, an output that would overwrite an input, an unwritable
@@ -58,7 +60,7 @@ def main(argv=None):
         module.add_arguments(command)
     args = parser.parse_args(argv)
     command = commands[args.command]
-    progress = TrainingProgress(quiet=args.quiet)
+    progress = TrainingProgress(quiet=getattr(args, "quiet", False))
     try:
         inputs = command.prepare(args)
         command.run(args, inputs, progress)
