@@ -330,3 +330,57 @@ def compare(
     for metric in (*metrics, "fit_seconds"):
         columns += [f"{metric}_mean", f"{metric}_sd"]
     return _table(table, columns + ["n_runs"])
+
+
+# Default rows that need an optional package, and that package (see _default_estimators).
+_OPTIONAL_DEFAULTS = {
+    "cluster": {"DTWKMeans": "tslearn"},
+    "segment": {"GaussianHMMSegmenter": "hmmlearn"},
+}
+
+
+def skipped_defaults(task):
+    """``{name: reason}`` of the default rows ``compare`` leaves out on this machine."""
+    return {
+        name: f"needs {package}: pip install {package}"
+        for name, package in _OPTIONAL_DEFAULTS[task].items()
+        if find_spec(package) is None
+    }
+
+
+def table_rows(table):
+    """(column names, rows of Python values) of :func:`compare`'s DataFrame or structured array."""
+    if hasattr(table, "itertuples"):
+        return list(table.columns), [tuple(row) for row in table.itertuples(index=False)]
+    return list(table.dtype.names), table.tolist()
+
+
+def _mean_sd(mean, sd, several, digits):
+    return f"{mean:.{digits}f}" + (f" ± {sd:.{digits}f}" if several else "")
+
+
+def format_table(table):
+    """:func:`compare`'s table as text: one column per score, ``mean ± sd`` over several runs."""
+    columns, rows = table_rows(table)
+    metrics = [c[: -len("_mean")] for c in columns if c.endswith("_mean")]
+    head = ["estimator", *(m.replace("fit_seconds", "fit s") for m in metrics), "runs"]
+    lines = []
+    for row in rows:
+        values = dict(zip(columns, row))
+        several = values["n_runs"] > 1
+        cells = [
+            _mean_sd(
+                values[m + "_mean"], values[m + "_sd"], several, 1 if m == "fit_seconds" else 3
+            )
+            for m in metrics
+        ]
+        lines.append([values["estimator"], *cells, str(values["n_runs"])])
+    widths = [max(len(line[i]) for line in [head, *lines]) for i in range(len(head))]
+    aligned = (
+        [
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(line, widths))
+        ]
+        for line in [head, *lines]
+    )
+    return "\n".join("  ".join(line) for line in aligned)

@@ -443,6 +443,32 @@ def test_read_motion_tables(tmp_path):
     assert_array_equal(d.data, [[0, 1], [2, 3], [4, 5]])
 
 
+def test_read_motion_mat(tmp_path):
+    from scipy.io import savemat
+
+    frames = np.arange(12.0).reshape(6, 2)
+    savemat(tmp_path / "one.mat", {"expmapchannels": frames, "note": "text"})
+    motion = read_motion(tmp_path / "one.mat", fps=120)
+    assert_array_equal(motion.data, frames)
+    assert motion.fps == 120.0 and motion.metadata == {"format": "mat", "key": "expmapchannels"}
+    assert read_motion(tmp_path / "one.mat").fps is None
+    savemat(tmp_path / "two.mat", {"a": frames, "b": frames + 1})
+    assert_array_equal(read_motion(tmp_path / "two.mat", key="b").data, frames + 1)
+    with pytest.raises(ValueError, match=r"two.mat: 2 numeric 2D variables \('a', 'b'\); pass key"):
+        read_motion(tmp_path / "two.mat")
+    with pytest.raises(ValueError, match=r"no numeric 2D variable 'c' \(found: 'a', 'b'\)"):
+        read_motion(tmp_path / "two.mat", key="c")
+    (tmp_path / "bad.mat").write_text("not matlab")
+    with pytest.raises(ValueError, match="bad.mat: not a readable .mat file"):
+        read_motion(tmp_path / "bad.mat")
+
+
+@pytest.mark.slow
+def test_read_motion_subject86_mat(cmu_data_home):
+    motion = read_motion(cmu_data_home / "cmu_mocap" / "subject86" / "01.mat")
+    assert motion.data.shape == (4579, 96) and motion.metadata["key"] == "expmapchannels"
+
+
 def test_read_motion_errors(tmp_path):
     (tmp_path / "a.csv").write_text("1,2\n3\n")
     with pytest.raises(ValueError, match=r"a.csv, line 2: 1 values, but line 1 has 2"):

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from test_main import SMALL, command_error, no_fitting, read_csv, write_recordings  # noqa: F401
 
-import skseq2seq.__main__ as cli
+from skseq2seq import _compare
+from skseq2seq.__main__ import main
 
 HEADER = ["estimator", "ari_mean", "ari_sd", "nmi_mean", "nmi_sd", "accuracy_mean"]
 
@@ -13,9 +14,11 @@ def test_compare_prints_writes_and_plots_the_table(tmp_path, capsys):
     write_recordings(tmp_path / "data")  # action0/take0.csv (40 frames), action1/take1.csv (30)
     out, plot = tmp_path / "out" / "table.csv", tmp_path / "table.png"
     argv = ["compare", str(tmp_path / "data"), "--window", "10", "--stride", "5"]
-    assert cli.main([*argv, "--out", str(out), "--plot", str(plot), *SMALL]) == 0
-    printed = capsys.readouterr().out
+    assert main([*argv, "--out", str(out), "--plot", str(plot), *SMALL]) == 0
+    printed, err = capsys.readouterr()
     assert "12 windows of 10 frames x 3 channels from 2 file(s), 2 labels (parent)" in printed
+    # Each label is one recording: the scores tell recordings apart, which is said.
+    assert "every label's windows come from a single recording" in err
     rows = read_csv(out)
     assert rows[0][:6] == HEADER and rows[0][-1] == "n_runs"
     names = [row[0] for row in rows[1:]]
@@ -34,7 +37,7 @@ def test_compare_without_labels_gives_internal_scores_over_seeds(tmp_path, capsy
     out = tmp_path / "table.csv"
     argv = ["compare", str(first), str(second), "--labels-from", "none", "--n-clusters", "2"]
     argv += ["--window", "10", "--stride", "5", "--n-seeds", "2", "--out", str(out), *SMALL]
-    assert cli.main(argv) == 0
+    assert main(argv) == 0
     rows = read_csv(out)
     assert rows[0][1:5] == ["silhouette_mean", "silhouette_sd", "calinski_harabasz_mean",
                             "calinski_harabasz_sd"]  # fmt: skip
@@ -51,8 +54,12 @@ def test_compare_user_errors(tmp_path, capsys):
     assert "--labels-from parent gives every window the label 'action0'" in line
     line = command_error(capsys, *base, "--labels-from", "none")
     assert line == "error: --n-clusters is required with --labels-from none (no labels to count)"
-    line = command_error(capsys, *base, "--n-clusters", "13")
-    assert line == "error: --n-clusters 13 exceeds the 12 windows of the files"
+    with pytest.raises(SystemExit) as info:  # the library's check, after the data's summary
+        main([*base, "--n-clusters", "13"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith("\nerror: n_samples=12 should be >= n_clusters=13.\n")
+    line = command_error(capsys, *base, "--out", str(second))
+    assert "would overwrite the input" in line
     line = command_error(capsys, *base, "--out", str(tmp_path))
     assert "--out" in line and "is a folder" in line
     line = command_error(capsys, *base, "--window", "41")
@@ -60,9 +67,24 @@ def test_compare_user_errors(tmp_path, capsys):
     line = command_error(capsys, *base[:2], str(tmp_path / "missing"), *base[3:])
     assert line == f"error: No file or folder {tmp_path / 'missing'}"
     with pytest.raises(SystemExit) as info:  # argparse's own errors
-        cli.main([*base, "--n-clusters", "auto"])
+        main([*base, "--n-clusters", "auto"])
     assert info.value.code == 2
     assert "expected a positive integer, got 'auto'" in capsys.readouterr().err
+
+
+def test_compare_lists_the_baselines_it_skips(tmp_path, capsys, monkeypatch):
+    real = _compare.find_spec
+    monkeypatch.setattr(
+        _compare, "find_spec", lambda name: None if name == "tslearn" else real(name)
+    )
+    first, second = write_recordings(tmp_path / "data")
+    (tmp_path / "data" / "action0" / "again.csv").write_bytes(second.read_bytes())
+    argv = ["compare", str(tmp_path / "data"), "--window", "10", "--stride", "5", *SMALL]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    assert "Skipped DTWKMeans: needs tslearn: pip install tslearn" in out
+    assert "DTWKMeans " not in out.split("Skipped")[0]
+    assert "single recording" not in err  # action0 holds two recordings
 
 
 @pytest.mark.slow
@@ -70,7 +92,7 @@ def test_compare_real_bvh_files(formats_dir, tmp_path, capsys):
     bvh = [str(formats_dir / "131_01.bvh"), str(formats_dir / "131_02.bvh")]
     out = tmp_path / "table.csv"
     argv = ["compare", *bvh, "--labels-from", "stem", "--window", "60", "--stride", "120"]
-    assert cli.main([*argv, "--out", str(out), *SMALL]) == 0
+    assert main([*argv, "--out", str(out), *SMALL]) == 0
     # 994 frames: 8 windows of 60 every 120; 1247 frames: 10.
     assert "18 windows of 60 frames" in capsys.readouterr().out
     assert len(read_csv(out)) >= 5
@@ -83,7 +105,7 @@ def test_compare_real_bvh_files(formats_dir, tmp_path, capsys):
 def test_compare_cmu_actions(cmu_data_home, tmp_path, capsys):
     out = tmp_path / "table.csv"
     argv = ["compare", str(cmu_data_home / "cmu_mocap" / "actions"), "--window", "60"]
-    assert cli.main([*argv, "--stride", "240", "--out", str(out), *SMALL]) == 0
+    assert main([*argv, "--stride", "240", "--out", str(out), *SMALL]) == 0
     printed = capsys.readouterr().out
     assert "7 labels (parent), 7 clusters" in printed
     table = {row[0]: row for row in read_csv(out)[1:]}

@@ -187,6 +187,25 @@ def _parse_subject86_ground_truth(path):
     return segments
 
 
+def _segment_labels(segments, n_frames):
+    """(label index of each frame, action names) of parsed subject-86 ``segments``.
+
+    Each segment runs from the previous one's best transition frame to its
+    own; frames after the last transition belong to the last segment.
+    """
+    names = []
+    y = np.empty(n_frames, dtype=np.int64)
+    start = 0
+    for i, (name, end) in enumerate(segments):
+        if name not in names:
+            names.append(name)
+        # 1-based transition frame `end` -> 0-based frames [start, end).
+        stop = n_frames if i == len(segments) - 1 else min(max(end, start), n_frames)
+        y[start:stop] = names.index(name)
+        start = stop
+    return y, names
+
+
 def _read_expmap(path):
     """The ``expmapchannels`` array, (n_frames, 96), of a subject-86 ``.mat`` file."""
     from scipy.io import loadmat
@@ -274,18 +293,7 @@ def load_cmu_subject86(trial, data_home=None, *, return_X_y=False):
         if not path.is_file():
             raise FileNotFoundError(f"Trial {trial!r}: file {path} not found.")
     X = _read_expmap(mat_path)
-    segments = _parse_subject86_ground_truth(truth_path)
-
-    names = []
-    y = np.empty(len(X), dtype=np.int64)
-    start = 0
-    for i, (name, end) in enumerate(segments):
-        if name not in names:
-            names.append(name)
-        # 1-based transition frame `end` -> 0-based frames [start, end).
-        stop = len(X) if i == len(segments) - 1 else min(max(end, start), len(X))
-        y[start:stop] = names.index(name)
-        start = stop
+    y, names = _segment_labels(_parse_subject86_ground_truth(truth_path), len(X))
     if return_X_y:
         return X, y
     return Bunch(

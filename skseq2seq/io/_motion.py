@@ -19,7 +19,7 @@ _TABLE_LAYOUT = (
     "one frame per line, numbers separated by commas, tabs or spaces, the same count on every "
     "line; optionally a first line of channel names"
 )
-EXTENSIONS = (".bvh", ".c3d", ".trc", ".amc", ".csv", ".txt", ".npy")
+EXTENSIONS = (".bvh", ".c3d", ".trc", ".amc", ".csv", ".txt", ".npy", ".mat")
 
 
 def _read_table(path, fps):
@@ -69,6 +69,39 @@ def _check_rotations(rotations):
         raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
 
 
+def _read_mat(path, key):
+    """One numeric 2D variable of a MATLAB file: ``key``, or the only one it holds."""
+    from scipy.io import loadmat
+    from scipy.io.matlab import MatReadError
+
+    layout = "a MATLAB (.mat) file holding a numeric array of shape (n_frames, n_channels)"
+    try:
+        variables = loadmat(path)
+    except (MatReadError, ValueError, TypeError, OSError) as exc:
+        raise _file_error(path, f"not a readable .mat file ({exc})", layout) from None
+    arrays = {
+        name: value
+        for name, value in variables.items()
+        if not name.startswith("__")
+        and isinstance(value, np.ndarray)
+        and value.dtype.kind in "biuf"
+        and value.ndim == 2
+        and value.size
+    }
+    found = ", ".join(repr(name) for name in sorted(arrays)) or "none"
+    if key is None:
+        if len(arrays) != 1:
+            raise _file_error(
+                path, f"{len(arrays) or 'no'} numeric 2D variables ({found}); pass key", layout
+            )
+        key = next(iter(arrays))
+    elif key not in arrays:
+        raise _file_error(path, f"no numeric 2D variable {key!r} (found: {found})", layout)
+    data = np.asarray(arrays[key], dtype=np.float64)
+    check_finite_rows(path, data, None, layout)
+    return data, None, {"format": "mat", "key": key}
+
+
 def _find_asf(amc_path):
     """An AMC file's skeleton: CMU names it after the subject (``02.asf``), else the only one."""
     subject = amc_path.parent / f"{amc_path.stem.split('_')[0]}.asf"
@@ -83,7 +116,7 @@ def _find_asf(amc_path):
     )
 
 
-def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
+def read_motion(path, *, fps=None, rotations="raw", asf_path=None, key=None):
     """Read a motion recording, in the format of its file extension.
 
     ========================  ==============================================
@@ -100,6 +133,10 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
                               CMU action recordings); a first line of names
                               is read as the channel names
     ``.npy``                  a numeric array (n_frames, n_channels)
+    ``.mat``                  a MATLAB file's numeric array (n_frames,
+                              n_channels): ``key``, or the only one (as
+                              the CMU subject-86 recordings'
+                              ``expmapchannels``)
     ========================  ==============================================
 
     Parameters
@@ -108,13 +145,16 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
         The file.
     fps : float, default=None
         Frames per second. None means the file's (BVH, C3D, TRC), 120 for AMC
-        (CMU's rate), and unknown (None) for tables and ``.npy`` arrays.
+        (CMU's rate), and unknown (None) for tables, ``.npy`` arrays and ``.mat`` files.
         Given, it overrides the file's.
     rotations : {"raw", "expmap"}, default="raw"
         ``"expmap"`` replaces Euler-angle channels (BVH, AMC) by exponential
         maps with :func:`to_expmap`; other formats have none.
     asf_path : str or path-like, default=None
         The skeleton of an ``.amc`` file.
+    key : str, default=None
+        The variable of a ``.mat`` file to read; None means its only numeric
+        2D array (an error names them when there are several).
 
     Returns
     -------
@@ -172,7 +212,10 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None):
         if fps is not None:
             recording.fps = fps
         return to_expmap(recording) if rotations == "expmap" else recording
-    data, names, metadata = (_read_npy if suffix == ".npy" else _read_table)(path, fps)
+    if suffix == ".mat":
+        data, names, metadata = _read_mat(path, key)
+    else:
+        data, names, metadata = (_read_npy if suffix == ".npy" else _read_table)(path, fps)
     return Bunch(
         data=data,
         channel_names=np.asarray(names or [str(i) for i in range(data.shape[1])]),

@@ -1,0 +1,51 @@
+"""The estimators the commands train: the library's defaults, overridden by the options given.
+
+One table maps each command-line option to the estimator parameter it sets;
+an option left out leaves the library's default (``Seq2SeqClusterer()``,
+``TemporalSegmenter()`` and their default embedders).
+"""
+
+# option (argparse destination) -> estimator parameter
+PARAMETERS = {
+    "n_clusters": "n_clusters",
+    "max_clusters": "max_clusters",
+    "min_action_seconds": "min_action_seconds",
+    "n_nets": "n_nets",
+    "memory": "memory",
+    "epochs": "embedder__max_epochs",
+    "hidden_size": "embedder__hidden_size",
+    "device": "embedder__device",
+}
+
+
+def build(estimator_class, args, progress, **from_data):
+    """``estimator_class()`` with ``from_data`` and the options the user passed set on it.
+
+    ``from_data`` are settings the inputs dictate (the frame rate, the number
+    of labels); the seed is ``--random-state``. Progress reaches ``progress``
+    through a callback of the embedder.
+    """
+    params = {
+        parameter: getattr(args, option)
+        for option, parameter in PARAMETERS.items()
+        if getattr(args, option, None) is not None
+    }
+    params.update(from_data, random_state=args.random_state)
+    params["embedder__callbacks"] = progress.callbacks()
+    if args.verbose:
+        params["embedder__verbose"] = 1
+    return estimator_class().set_params(**params)
+
+
+def reject_training_options(args):
+    """Raise when options that only shape training come with ``--model``."""
+    given = [
+        "--" + option.replace("_", "-")
+        for option in PARAMETERS
+        if getattr(args, option, None) is not None
+    ]
+    if given:
+        raise ValueError(
+            f"--model {args.model}: a saved model is not trained again, so {', '.join(given)} "
+            "cannot apply; leave them out, or train without --model"
+        )
