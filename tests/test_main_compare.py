@@ -57,7 +57,9 @@ def test_compare_user_errors(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:  # the library's check, after the data's summary
         main([*base, "--n-clusters", "13"])
     assert info.value.code == 2
-    assert capsys.readouterr().err.endswith("\nerror: n_samples=12 should be >= n_clusters=13.\n")
+    assert capsys.readouterr().err.endswith(
+        "\nerror: n_clusters=13 is larger than the number of sequences (n_samples=12).\n"
+    )
     line = command_error(capsys, *base, "--out", str(second))
     assert "would overwrite the input" in line
     line = command_error(capsys, *base, "--out", str(tmp_path))
