@@ -7,12 +7,19 @@ downloaded with :func:`~skseq2seq.datasets.fetch_cmu_actions`, the
 subject-86 trials cannot.
 """
 
-import re
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
 
+from ..io._common import (
+    check_finite_rows,
+    check_same_channels,
+    file_error,
+    natural_key,
+    parse_frames,
+    read_lines,
+)
 from ._base import _cmu_folder
 
 __all__ = ["load_action_recordings", "load_cmu_actions", "load_cmu_subject86"]
@@ -48,41 +55,6 @@ _MAT_LAYOUT = (
 )
 
 
-def _file_error(path, problem, expected, lineno=None):
-    """A ValueError naming the file (and line) and the layout expected."""
-    where = str(path) if lineno is None else f"{path}, line {lineno}"
-    return ValueError(f"{where}: {problem}; expected {expected}.")
-
-
-def _read_lines(path, expected):
-    """[(line number, text)] of the non-blank lines of a text file, 1-based."""
-    try:
-        # utf-8-sig: a byte-order mark (as Windows editors write) is not part of the first line.
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _file_error(path, f"not a text file ({exc.reason})", expected) from exc
-    lines = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)]
-    lines = [(i, line) for i, line in lines if line]
-    if not lines:
-        raise _file_error(path, "the file is empty or blank", expected)
-    return lines
-
-
-def _check_finite_frames(path, data, linenos, layout):
-    """Raise, naming the file and line, at the first row of ``data`` with NaN or infinity."""
-    bad = ~np.isfinite(data).all(axis=1)
-    if bad.any():
-        row = int(np.argmax(bad))
-        value = data[row][~np.isfinite(data[row])][0]
-        raise _file_error(
-            path,
-            f"missing values (NaN) or infinities: the value {value} in frame {row + 1} is not "
-            "finite; fill or drop them first",
-            layout,
-            None if linenos is None else linenos[row],
-        )
-
-
 def _read_csv_frames(path):
     """Read a recording: one frame per line, comma-separated numbers.
 
@@ -104,30 +76,7 @@ def _read_csv_frames(path):
         first, or a value is not a finite number; the message names the file
         and line.
     """
-    return _parse_frames(path, _read_lines(path, _CSV_LAYOUT))
-
-
-def _parse_frames(path, lines, delimiter=",", layout=_CSV_LAYOUT):
-    """(n_frames, n_channels) float64 array of [(line number, text)] lines of numbers.
-
-    ``delimiter`` separates the values (None: runs of whitespace); errors
-    name the file, the line and ``layout``.
-    """
-    first, width = lines[0][0], len(lines[0][1].split(delimiter))
-    frames = []
-    for lineno, line in lines:
-        values = line.split(delimiter)
-        if len(values) != width:
-            raise _file_error(
-                path, f"{len(values)} values, but line {first} has {width}", layout, lineno
-            )
-        try:
-            frames.append(np.array(values, dtype=np.float64))
-        except ValueError as exc:  # numpy's message quotes the bad value
-            raise _file_error(path, str(exc), layout, lineno) from None
-    frames = np.stack(frames)
-    _check_finite_frames(path, frames, [lineno for lineno, _ in lines], layout)
-    return frames
+    return parse_frames(path, read_lines(path, _CSV_LAYOUT), ",", _CSV_LAYOUT)
 
 
 def _ground_truth_ints(path, lineno, text, counts, what):
@@ -137,7 +86,7 @@ def _ground_truth_ints(path, lineno, text, counts, what):
     except ValueError:
         values = []
     if len(values) not in counts:
-        raise _file_error(path, f"found {text!r}, not {what}", _GROUND_TRUTH_LAYOUT, lineno)
+        raise file_error(path, f"found {text!r}, not {what}", _GROUND_TRUTH_LAYOUT, lineno)
     return values
 
 
@@ -149,10 +98,10 @@ def _parse_subject86_ground_truth(path):
     frames out of the segment); the last segment has one number, its end.
     Errors name the file, the line and this layout.
     """
-    (first, head), *body = _read_lines(path, _GROUND_TRUTH_LAYOUT)
+    (first, head), *body = read_lines(path, _GROUND_TRUTH_LAYOUT)
     (n_segments,) = _ground_truth_ints(path, first, head, (1,), "the number of segments")
     if n_segments < 1 or len(body) != 2 * n_segments:
-        raise _file_error(
+        raise file_error(
             path,
             f"line {first} announces {n_segments} segments (two lines each), but "
             f"{len(body)} lines follow",
@@ -163,7 +112,7 @@ def _parse_subject86_ground_truth(path):
         (name_lineno, name_line), (frames_lineno, frames_line) = body[2 * i : 2 * i + 2]
         index, _, name = name_line.partition(" ")
         if not (index.isdigit() and name.strip()):
-            raise _file_error(
+            raise file_error(
                 path,
                 f"found {name_line!r}, not '<index> <name>'",
                 _GROUND_TRUTH_LAYOUT,
@@ -177,7 +126,7 @@ def _parse_subject86_ground_truth(path):
         best = frames[1] if len(frames) == 3 else frames[0]
         previous = segments[-1][1] if segments else 1
         if best < previous:  # segments would overlap, or start before the recording
-            raise _file_error(
+            raise file_error(
                 path,
                 f"transition frame {best} comes before {previous}",
                 "transition frames >= 1, in increasing order",
@@ -214,20 +163,20 @@ def _read_expmap(path):
         variables = loadmat(path)
     # A damaged file raises MatReadError, ValueError, but also zlib, struct or OS errors.
     except Exception as exc:
-        raise _file_error(path, f"not a readable .mat file ({exc})", _MAT_LAYOUT) from exc
+        raise file_error(path, f"not a readable .mat file ({exc})", _MAT_LAYOUT) from exc
     if _EXPMAP_KEY not in variables:
         found = ", ".join(repr(k) for k in sorted(variables) if not k.startswith("__"))
-        raise _file_error(
+        raise file_error(
             path, f"no variable {_EXPMAP_KEY!r} (found: {found or 'none'})", _MAT_LAYOUT
         )
     X = variables[_EXPMAP_KEY]
     numeric = X.dtype.kind in "biuf"
     if not (numeric and X.ndim == 2 and len(X) and X.shape[1] == _N_EXPMAP_CHANNELS):
-        raise _file_error(
+        raise file_error(
             path, f"{_EXPMAP_KEY!r} has shape {X.shape} and dtype {X.dtype}", _MAT_LAYOUT
         )
     X = np.asarray(X, dtype=np.float64)
-    _check_finite_frames(path, X, None, _MAT_LAYOUT)
+    check_finite_rows(path, X, None, _MAT_LAYOUT)
     return X
 
 
@@ -305,31 +254,15 @@ def load_cmu_subject86(trial, data_home=None, *, return_X_y=False):
     )
 
 
-def _natural_key(path):
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
-
-
 def _action_files(folder):
     """The recordings ``<action>_<i>.txt`` of one action folder, by number; not none."""
-    paths = sorted(folder.glob(f"{folder.name}_*.txt"), key=_natural_key)
+    paths = sorted(folder.glob(f"{folder.name}_*.txt"), key=natural_key)
     if not paths:
         raise FileNotFoundError(
             f"No recordings in {folder}; expected files named '{folder.name}_<i>.txt' "
             f"({_CSV_LAYOUT})."
         )
     return paths
-
-
-def _check_same_channels(recordings, filenames):
-    """Raise, naming the file, when a recording's channels differ from the first's."""
-    for frames, name in zip(recordings, filenames):
-        if frames.shape[1] != recordings[0].shape[1]:
-            raise _file_error(
-                name,
-                f"{frames.shape[1]} values per line, but {filenames[0]} has "
-                f"{recordings[0].shape[1]}",
-                "the same channels in every recording",
-            )
 
 
 def load_action_recordings(folder, *, return_X_y=False):
@@ -397,7 +330,7 @@ def load_action_recordings(folder, *, return_X_y=False):
             recordings.append(_read_csv_frames(path))
             target.append(index)
             filenames.append(str(path))
-    _check_same_channels(recordings, filenames)
+    check_same_channels(recordings, filenames)
     target = np.asarray(target, dtype=np.int64)
     if return_X_y:
         return recordings, target

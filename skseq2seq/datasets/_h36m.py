@@ -11,8 +11,9 @@ import re
 import numpy as np
 from sklearn.utils import Bunch
 
+from ..io._common import check_same_channels
 from ._base import _data_home_path
-from ._cmu import _check_same_channels, _read_csv_frames
+from ._cmu import _read_csv_frames
 
 __all__ = ["H36M_ACTIONS", "load_h36m"]
 
@@ -142,7 +143,7 @@ def load_h36m(subjects=None, actions=None, data_home=None, *, return_X_y=False):
             filenames.append(str(path))
     if not recordings:
         raise FileNotFoundError(f"No <action>_<trial>.txt recordings to load in {folder}.")
-    _check_same_channels(recordings, filenames)
+    check_same_channels(recordings, filenames)
     # Only the actions present are named, so that target indexes target_names.
     present = sorted(set(target))
     target = np.searchsorted(present, target).astype(np.int64)

@@ -5,8 +5,15 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..datasets._cmu import _file_error
-from ._common import check_finite_rows, check_fps, check_unique, file_number, is_number, read_text
+from ._common import (
+    check_finite_rows,
+    check_fps,
+    check_unique,
+    file_error,
+    file_number,
+    is_number,
+    read_text,
+)
 
 __all__ = ["read_amc"]
 
@@ -49,7 +56,7 @@ def _read_asf(path):
     sections = _sections(read_text(path, _ASF_LAYOUT))
     for keyword in (":root", ":bonedata"):
         if keyword not in sections:
-            raise _file_error(path, f"no '{keyword}' section", _ASF_LAYOUT)
+            raise file_error(path, f"no '{keyword}' section", _ASF_LAYOUT)
     units = {}
     for lineno, text in sections.get(":units", []):
         key, _, value = text.partition(" ")
@@ -66,7 +73,7 @@ def _read_asf(path):
         root[key.lower()] = values
     order = [v.lower() for v in root.get("order", [])]
     if not order or not set(order) <= _DOFS:
-        raise _file_error(path, f"the root's order is {order or 'missing'}", _ASF_LAYOUT)
+        raise file_error(path, f"the root's order is {order or 'missing'}", _ASF_LAYOUT)
     check_unique(path, order, "the root's degree of freedom", _ASF_LAYOUT)
 
     bones, bone = [], None
@@ -77,21 +84,21 @@ def _read_asf(path):
             bone = {"dof": [], "line": lineno}
         elif key == "end":
             if bone is None or "name" not in bone:
-                raise _file_error(
+                raise file_error(
                     path, "a bone block without 'begin' or 'name'", _ASF_LAYOUT, lineno
                 )
             bones.append(bone)
             bone = None
         elif bone is None:
-            raise _file_error(path, f"found {text!r} outside 'begin ... end'", _ASF_LAYOUT, lineno)
+            raise file_error(path, f"found {text!r} outside 'begin ... end'", _ASF_LAYOUT, lineno)
         elif key == "name":
             if len(values) != 1:
-                raise _file_error(path, f"found {text!r}, not 'name <bone>'", _ASF_LAYOUT, lineno)
+                raise file_error(path, f"found {text!r}, not 'name <bone>'", _ASF_LAYOUT, lineno)
             bone["name"] = values[0]
         elif key == "dof":
             dof = [v.lower() for v in values]
             if not set(dof) <= _DOFS:
-                raise _file_error(path, f"unknown dof in {text!r}", _ASF_LAYOUT, lineno)
+                raise file_error(path, f"unknown dof in {text!r}", _ASF_LAYOUT, lineno)
             check_unique(path, dof, "the degree of freedom", _ASF_LAYOUT, lineno)
             bone["dof"] = dof
         elif key in ("direction", "length", "axis"):
@@ -106,7 +113,7 @@ def _read_asf(path):
             if key == "axis":
                 bone["axis_order"] = next((v for v in values if not is_number(v)), "XYZ")
     if bone is not None:
-        raise _file_error(path, "a bone block without 'end'", _ASF_LAYOUT, bone["line"])
+        raise file_error(path, "a bone block without 'end'", _ASF_LAYOUT, bone["line"])
     # A bone defined twice would leave one of its definitions' channels empty.
     check_unique(path, ["root"] + [b["name"] for b in bones], "bone", _ASF_LAYOUT)
     hierarchy = {}
@@ -115,7 +122,7 @@ def _read_asf(path):
         if parent.lower() not in ("begin", "end"):
             for child in children:
                 if child in hierarchy and hierarchy[child] != parent:
-                    raise _file_error(
+                    raise file_error(
                         path,
                         f"bone {child!r} has two parents, {hierarchy[child]!r} and {parent!r}",
                         _ASF_LAYOUT,
@@ -217,7 +224,7 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
     def close(lineno):
         missing = [bone for bone, _ in skeleton if bone not in seen]
         if missing:
-            raise _file_error(
+            raise file_error(
                 amc_path,
                 f"frame {numbers[-1]} has no line for bone {missing[0]!r} of {asf_path.name}",
                 _AMC_LAYOUT,
@@ -235,19 +242,19 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
             continue
         bone, *values = text.split()
         if current is None:
-            raise _file_error(
+            raise file_error(
                 amc_path, f"found {text[:40]!r} before a frame number", _AMC_LAYOUT, lineno
             )
         dofs = dict(skeleton).get(bone)
         if dofs is None:
-            raise _file_error(
+            raise file_error(
                 amc_path,
                 f"bone {bone!r} is not a bone with dof in {asf_path.name}",
                 _AMC_LAYOUT,
                 lineno,
             )
         if len(values) != len(dofs):
-            raise _file_error(
+            raise file_error(
                 amc_path,
                 f"{len(values)} values for bone {bone!r}, whose dof in {asf_path.name} are "
                 f"{' '.join(dofs)}",
@@ -255,7 +262,7 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
                 lineno,
             )
         if bone in seen:  # two lines of one bone in a frame contradict each other
-            raise _file_error(
+            raise file_error(
                 amc_path,
                 f"frame {numbers[-1]} has two lines for bone {bone!r}",
                 _AMC_LAYOUT,
@@ -264,12 +271,12 @@ def read_amc(amc_path, asf_path, *, fps=CMU_FPS):
         try:
             row = np.array(values, dtype=np.float64)
         except ValueError as exc:
-            raise _file_error(amc_path, str(exc), _AMC_LAYOUT, lineno) from None
+            raise file_error(amc_path, str(exc), _AMC_LAYOUT, lineno) from None
         check_finite_rows(amc_path, row[None], [lineno], _AMC_LAYOUT)
         current[start[bone] : start[bone] + len(dofs)] = row
         seen.add(bone)
     if current is None:
-        raise _file_error(amc_path, "no frames", _AMC_LAYOUT)
+        raise file_error(amc_path, "no frames", _AMC_LAYOUT)
     close(body[-1][0])
 
     rotations = []

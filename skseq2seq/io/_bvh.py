@@ -5,11 +5,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..datasets._cmu import _file_error
 from ._common import (
     check_finite_rows,
     check_unique,
     file_count,
+    file_error,
     file_number,
     fps_from_frame_time,
     read_text,
@@ -34,14 +34,14 @@ class _Tokens:
 
     def next(self, expected="more of the hierarchy"):
         if self.i >= len(self.words):
-            raise _file_error(self.path, f"the hierarchy ends early, expected {expected}", _LAYOUT)
+            raise file_error(self.path, f"the hierarchy ends early, expected {expected}", _LAYOUT)
         self.i += 1
         return self.words[self.i - 1]
 
     def expect(self, word):
         lineno, found = self.next(repr(word))
         if found != word:
-            raise _file_error(self.path, f"found {found!r}, expected {word!r}", _LAYOUT, lineno)
+            raise file_error(self.path, f"found {found!r}, expected {word!r}", _LAYOUT, lineno)
 
     def numbers(self, count, what):
         values = []
@@ -71,7 +71,7 @@ def _parse_joint(tokens, name, parent, joints):
             for _ in range(count):
                 lineno, channel = tokens.next("a channel name")
                 if channel not in _CHANNELS:
-                    raise _file_error(
+                    raise file_error(
                         tokens.path,
                         f"unknown channel {channel!r} of joint {name!r}",
                         _LAYOUT,
@@ -90,7 +90,7 @@ def _parse_joint(tokens, name, parent, joints):
             joint["end_site"] = tokens.numbers(3, "End Site OFFSET")
             tokens.expect("}")
         else:
-            raise _file_error(tokens.path, f"found {word!r} in joint {name!r}", _LAYOUT, lineno)
+            raise file_error(tokens.path, f"found {word!r} in joint {name!r}", _LAYOUT, lineno)
 
 
 def _header_value(path, line, key):
@@ -98,7 +98,7 @@ def _header_value(path, line, key):
     lineno, text = line
     label, _, value = text.partition(":")
     if label.strip().lower() != key.lower():
-        raise _file_error(path, f"found {text!r}, expected '{key}: <number>'", _LAYOUT, lineno)
+        raise file_error(path, f"found {text!r}, expected '{key}: <number>'", _LAYOUT, lineno)
     return value.strip(), f"'{key}:'", _LAYOUT, lineno
 
 
@@ -181,29 +181,27 @@ def read_bvh(path):
     try:
         motion_at = next(i for i, (_, text) in enumerate(lines) if text.upper() == "MOTION")
     except StopIteration:
-        raise _file_error(path, "no 'MOTION' line", _LAYOUT) from None
+        raise file_error(path, "no 'MOTION' line", _LAYOUT) from None
     if lines[0][1].upper() != "HIERARCHY":
-        raise _file_error(
-            path, f"found {lines[0][1][:40]!r}, not 'HIERARCHY'", _LAYOUT, lines[0][0]
-        )
+        raise file_error(path, f"found {lines[0][1][:40]!r}, not 'HIERARCHY'", _LAYOUT, lines[0][0])
     tokens = _Tokens(path, lines[1:motion_at])
     tokens.expect("ROOT")
     joints = []
     _parse_joint(tokens, tokens.next("the root's name")[1], -1, joints)
     if tokens.i < len(tokens.words):
         lineno, word = tokens.words[tokens.i]
-        raise _file_error(path, f"found {word!r} after the root's block", _LAYOUT, lineno)
+        raise file_error(path, f"found {word!r} after the root's block", _LAYOUT, lineno)
     # Two joints of one name would share channel names and contradict each other.
     check_unique(path, [j["name"] for j in joints], "joint", _LAYOUT)
 
     if len(lines) < motion_at + 3:
-        raise _file_error(path, "'MOTION' is not followed by 'Frames:' and 'Frame Time:'", _LAYOUT)
+        raise file_error(path, "'MOTION' is not followed by 'Frames:' and 'Frame Time:'", _LAYOUT)
     n_frames = file_count(path, *_header_value(path, lines[motion_at + 1], "Frames"))
     frame_time = file_number(
         path, *_header_value(path, lines[motion_at + 2], "Frame Time"), positive=True
     )
     if not np.isfinite(1.0 / frame_time):  # a subnormal duration: no finite rate
-        raise _file_error(
+        raise file_error(
             path,
             f"Frame Time is {frame_time!r}",
             "a positive number of seconds",
@@ -220,14 +218,14 @@ def read_bvh(path):
 
     rows = lines[motion_at + 3 :]
     if len(rows) != n_frames:
-        raise _file_error(path, f"'Frames: {n_frames}' but {len(rows)} frame lines follow", _LAYOUT)
+        raise file_error(path, f"'Frames: {n_frames}' but {len(rows)} frame lines follow", _LAYOUT)
     if not rows:
-        raise _file_error(path, "no frames", _LAYOUT)
+        raise file_error(path, "no frames", _LAYOUT)
     data = np.empty((len(rows), len(names)))
     for i, (lineno, text) in enumerate(rows):
         values = text.split()
         if len(values) != len(names):
-            raise _file_error(
+            raise file_error(
                 path,
                 f"{len(values)} values, but the hierarchy has {len(names)} channels",
                 _LAYOUT,
@@ -236,7 +234,7 @@ def read_bvh(path):
         try:
             data[i] = np.array(values, dtype=np.float64)
         except ValueError as exc:
-            raise _file_error(path, str(exc), _LAYOUT, lineno) from None
+            raise file_error(path, str(exc), _LAYOUT, lineno) from None
     check_finite_rows(path, data, [lineno for lineno, _ in rows], _LAYOUT)
     metadata = {
         "format": "bvh",

@@ -5,11 +5,19 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..datasets._cmu import _check_same_channels, _file_error, _natural_key, _parse_frames
 from ._amc import read_amc
 from ._bvh import read_bvh
 from ._c3d import read_c3d
-from ._common import check_finite_rows, check_fps, is_number, read_text
+from ._common import (
+    check_finite_rows,
+    check_fps,
+    check_same_channels,
+    file_error,
+    is_number,
+    natural_key,
+    parse_frames,
+    read_text,
+)
 from ._rotations import to_expmap
 from ._trc import read_trc
 
@@ -33,10 +41,10 @@ def _read_table(path, fps):
         names = [v.strip().strip('"') for v in first.split(delimiter)]
         lines = lines[1:]
         if not lines:
-            raise _file_error(path, "a header line and no frames", _TABLE_LAYOUT)
-    data = _parse_frames(path, lines, delimiter, _TABLE_LAYOUT)
+            raise file_error(path, "a header line and no frames", _TABLE_LAYOUT)
+    data = parse_frames(path, lines, delimiter, _TABLE_LAYOUT)
     if names is not None and len(names) != data.shape[1]:
-        raise _file_error(
+        raise file_error(
             path, f"{len(names)} names in the header for {data.shape[1]} values", _TABLE_LAYOUT
         )
     return data, names, {"format": "table"}
@@ -51,12 +59,12 @@ def _read_npy(path, fps):
     # Pickled objects, an empty or damaged file: numpy raises ValueError, EOFError,
     # OSError, tokenize or syntax errors from the header, BadZipFile...: all malformed files.
     except Exception as exc:
-        raise _file_error(path, f"not a numeric .npy array ({exc})", _NPY_LAYOUT) from None
+        raise file_error(path, f"not a numeric .npy array ({exc})", _NPY_LAYOUT) from None
     if not isinstance(data, np.ndarray):  # np.load opens an .npz archive whatever its name
         data.close()
-        raise _file_error(path, "an .npz archive of arrays, not one .npy array", _NPY_LAYOUT)
+        raise file_error(path, "an .npz archive of arrays, not one .npy array", _NPY_LAYOUT)
     if data.ndim not in (1, 2) or data.dtype.kind not in "biuf" or 0 in data.shape:
-        raise _file_error(
+        raise file_error(
             path, f"an array of shape {data.shape} and dtype {data.dtype}", _NPY_LAYOUT
         )
     data = data.reshape(len(data), -1).astype(np.float64)
@@ -78,7 +86,7 @@ def _read_mat(path, key):
     try:
         variables = loadmat(path)
     except (MatReadError, ValueError, TypeError, OSError) as exc:
-        raise _file_error(path, f"not a readable .mat file ({exc})", layout) from None
+        raise file_error(path, f"not a readable .mat file ({exc})", layout) from None
     arrays = {
         name: value
         for name, value in variables.items()
@@ -91,12 +99,12 @@ def _read_mat(path, key):
     found = ", ".join(repr(name) for name in sorted(arrays)) or "none"
     if key is None:
         if len(arrays) != 1:
-            raise _file_error(
+            raise file_error(
                 path, f"{len(arrays) or 'no'} numeric 2D variables ({found}); pass key", layout
             )
         key = next(iter(arrays))
     elif key not in arrays:
-        raise _file_error(path, f"no numeric 2D variable {key!r} (found: {found})", layout)
+        raise file_error(path, f"no numeric 2D variable {key!r} (found: {found})", layout)
     data = np.asarray(arrays[key], dtype=np.float64)
     check_finite_rows(path, data, None, layout)
     return data, None, {"format": "mat", "key": key}
@@ -314,7 +322,7 @@ def load_folder(path, pattern="**/*", *, label_from="parent", fps=None, rotation
             and p.is_file()
             and not any(part.startswith(".") for part in p.relative_to(root).parts)
         ),
-        key=lambda p: [_natural_key(Path(part)) for part in p.relative_to(root).parts],
+        key=lambda p: [natural_key(Path(part)) for part in p.relative_to(root).parts],
     )
     if not paths:
         raise FileNotFoundError(
@@ -323,7 +331,7 @@ def load_folder(path, pattern="**/*", *, label_from="parent", fps=None, rotation
         )
     read = [read_motion(p, fps=fps, rotations=rotations) for p in paths]
     recordings = [r.data for r in read]
-    _check_same_channels(recordings, [str(p) for p in paths])
+    check_same_channels(recordings, [str(p) for p in paths])
     labels = [_label_of(p, root, label_from) for p in paths]
     names, target = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
     return Bunch(

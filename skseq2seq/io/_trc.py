@@ -5,8 +5,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..datasets._cmu import _file_error
-from ._common import read_text
+from ._common import file_error, read_text
 
 __all__ = ["read_trc"]
 
@@ -20,23 +19,23 @@ _LAYOUT = (
 def _header(path, lines):
     """{key: value} of the two header lines, and the marker names."""
     if not lines[0][1].startswith("PathFileType"):
-        raise _file_error(
+        raise file_error(
             path, f"found {lines[0][1][:40]!r}, not 'PathFileType'", _LAYOUT, lines[0][0]
         )
     if len(lines) < 5:
-        raise _file_error(path, "the header ends early", _LAYOUT)
+        raise file_error(path, "the header ends early", _LAYOUT)
     keys, values = lines[1][1].split(), lines[2][1].split()
     if len(values) < len(keys):
-        raise _file_error(
+        raise file_error(
             path, f"{len(keys)} header keys but {len(values)} values", _LAYOUT, lines[2][0]
         )
     header = dict(zip(keys, values))
     for key in ("DataRate", "NumMarkers", "Units"):
         if key not in header:
-            raise _file_error(path, f"no {key!r} in the header", _LAYOUT, lines[1][0])
+            raise file_error(path, f"no {key!r} in the header", _LAYOUT, lines[1][0])
     columns = lines[3][1].split("\t")
     if columns[:2] != ["Frame#", "Time"]:
-        raise _file_error(
+        raise file_error(
             path, f"found {lines[3][1][:40]!r}, expected 'Frame#<tab>Time'", _LAYOUT, lines[3][0]
         )
     markers = [name.strip() for name in columns[2:] if name.strip()]
@@ -104,13 +103,13 @@ def read_trc(path):
         fps = float(header["DataRate"])
         n_markers = int(header["NumMarkers"])
     except ValueError:
-        raise _file_error(
+        raise file_error(
             path, "DataRate or NumMarkers is not a number", _LAYOUT, lines[2][0]
         ) from None
     if not (np.isfinite(fps) and fps > 0):
-        raise _file_error(path, f"DataRate is {fps:g}", "a positive frame rate", lines[2][0])
+        raise file_error(path, f"DataRate is {fps:g}", "a positive frame rate", lines[2][0])
     if n_markers != len(markers):
-        raise _file_error(
+        raise file_error(
             path,
             f"NumMarkers is {n_markers} but {len(markers)} marker names follow",
             _LAYOUT,
@@ -120,17 +119,17 @@ def read_trc(path):
     # the first line after the names whose first cell is not a frame number.
     rows = lines[5:] if not lines[4][1].split("\t")[0].strip().isdigit() else lines[4:]
     if not rows:
-        raise _file_error(path, "no frames", _LAYOUT)
+        raise file_error(path, "no frames", _LAYOUT)
     width = 2 + 3 * n_markers
     table = np.full((len(rows), width), np.nan)
     for i, (lineno, text) in enumerate(rows):
         cells = text.split("\t")  # trailing empty cells were stripped: missing markers
         if len(cells) > width:
-            raise _file_error(path, f"{len(cells)} values for {n_markers} markers", _LAYOUT, lineno)
+            raise file_error(path, f"{len(cells)} values for {n_markers} markers", _LAYOUT, lineno)
         try:
             table[i, : len(cells)] = [float(c) if c.strip() else np.nan for c in cells]
         except ValueError as exc:
-            raise _file_error(path, str(exc), _LAYOUT, lineno) from None
+            raise file_error(path, str(exc), _LAYOUT, lineno) from None
     return Bunch(
         data=table[:, 2:],
         channel_names=np.array([f"{m}_{axis}" for m in markers for axis in "xyz"]),
