@@ -126,6 +126,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     5. A switching-penalty Viterbi pass (segmental k-means on the features of
        the middle context, all views joined) removes segments shorter than
        about ``min_duration_seconds``.
+    6. Each cut moves, within ``refine_seconds``, to the kernel change
+       point of the frames around it.
 
     Parameters
     ----------
@@ -243,9 +245,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         Cuts between actions: the first frame of every segment of
         ``labels_`` but the first (:func:`skseq2seq.metrics.boundaries`).
         On the CMU subject-86 dev trials they match the annotated
-        transitions far better than ``error_peaks_`` (mean F1 0.95 against
-        0.40 within 1 s, 0.71 against 0.19 within 0.5 s;
-        ``benchmarks/bench_segmentation.py``).
+        transitions far better than ``error_peaks_``
+        (``benchmarks/bench_segmentation.py``).
     error_peaks_ : ndarray of int or list of ndarray
         Frames where the (smoothed) prediction error peaks, at least
         ``min_duration_seconds`` apart: changes of the dynamics, including

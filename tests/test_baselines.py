@@ -269,7 +269,11 @@ def test_compare_segmentation():
         fps=30,
         estimators={"TemporalSegmenter": "drop", "GaussianHMMSegmenter": "drop"},
     )
-    assert list(table["estimator"]) == ["WindowStatsSegmenter", "WindowStatsSegmenter(kmeans)"]
+    assert list(table["estimator"]) == [
+        "WindowStatsSegmenter",
+        "WindowStatsSegmenter(kmeans)",
+        "FrameStatsSegmenter",
+    ]
     assert (table["accuracy_mean"] > 0.9).all()
     flat = compare(
         [a, b],
