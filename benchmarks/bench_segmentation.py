@@ -866,6 +866,8 @@ def _markdown(results):
                 "wall-clock ratios); 3 nets of hidden_size 64 "
                 f"**{timing.get('ratio_3_nets_64_to_1', float('nan')):.2f}x**.",
             ]
+        if timing.get("note"):
+            lines += ["", timing["note"]]
     return "\n".join(lines) + "\n"
 
 
