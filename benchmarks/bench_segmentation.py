@@ -55,13 +55,27 @@ Also, in the same run:
   annotated transition at most ``--tolerances`` seconds away (0.5 s, about
   the spread of the annotators' earliest and latest acceptable transitions,
   and 1 s).
+* Ablations among the candidates: the frames alone (``features="frames"``,
+  no net: :class:`~skseq2seq.baselines.FrameStatsSegmenter`), untrained nets
+  (``embedder__max_epochs=0``), cuts not refined (``refine_seconds=0``).
+* Transfer (``--no-transfer`` skips it): fit on all trials but one, label
+  the held-out one with ``predict``; accuracy on the held-out frames of the
+  actions seen in training, clusters matched to actions on the training
+  trials (the labels must carry) and re-matched on the held-out frames;
+  Ward on window statistics under the same protocol.
 * Several recordings (``--joint``): all trials in one ``fit`` (one
   consensus), k = the number of distinct action names over the trials;
   Hungarian accuracy with a single matching over the concatenated frames,
   so a cluster must mean the same action in every recording.
-* Runtime: wall-clock and CPU time of one fit (defaults, no cache) on a
+* Runtime: wall-clock and CPU time of default fits (no cache) on a
   synthetic 10,000-frame, 62-channel recording at 120 fps, with
-  ``--timing-threads`` torch threads (2: the 2-core machine of the target).
+  ``--timing-threads`` torch threads (2: the 2-core machine of the target):
+  3 nets, 1 net and 3 nets of hidden_size 64 in turn, ``--timing-repeats``
+  times, medians and the ratio to one net.
+
+``--auto-seeds``, ``--transfer-seeds`` and ``--clasp-seeds`` run those parts
+on the first seeds only (to fit a time budget); the .json is written after
+every stage, so an interrupted run keeps what it measured.
 """
 
 import argparse
@@ -191,41 +205,32 @@ def cut_scores(y, cuts, tolerances):
 # the annotated k; for each held-out trial the candidate with the best mean
 # accuracy on the two others is reported on it. The package's default is the
 # candidate chosen for most held-out trials.
+CONTEXTS = (1.5, 2.5, 3.5)
 CANDIDATES = {
-    "1 net, contexts 1/1.5/2 s (previous default)": {
-        "n_nets": 1,
-        "context_seconds": (1.0, 1.5, 2.0),
-    },
-    "1 net, contexts 1.5/2.5/3.5 s": {"n_nets": 1, "context_seconds": (1.5, 2.5, 3.5)},
-    "3 nets, contexts 1/1.5/2 s": {"n_nets": 3, "context_seconds": (1.0, 1.5, 2.0)},
-    "3 nets, contexts 1/2/3 s": {"n_nets": 3, "context_seconds": (1.0, 2.0, 3.0)},
-    "3 nets, contexts 1.5/2/3 s": {"n_nets": 3, "context_seconds": (1.5, 2.0, 3.0)},
-    "3 nets, contexts 1.5/2.5/3.5 s": {"n_nets": 3, "context_seconds": (1.5, 2.5, 3.5)},
-    "3 nets, contexts 2/3/4 s": {"n_nets": 3, "context_seconds": (2.0, 3.0, 4.0)},
-    "3 nets, contexts 1/1.5/2/3/4 s": {
+    "1 net, contexts 1.5/2.5/3.5 s": {"n_nets": 1, "context_seconds": CONTEXTS},
+    "3 nets, contexts 1.5/2.5/3.5 s": {"n_nets": 3, "context_seconds": CONTEXTS},
+    "3 nets, contexts 1.5/2.5/3.5 s, cuts not refined": {
         "n_nets": 3,
-        "context_seconds": (1.0, 1.5, 2.0, 3.0, 4.0),
+        "context_seconds": CONTEXTS,
+        "refine_seconds": 0.0,
     },
-    "3 nets, contexts 1.5/2/3 s, smoothing 1 s": {
+    "3 untrained nets (ablation), contexts 1.5/2.5/3.5 s": {
         "n_nets": 3,
-        "context_seconds": (1.5, 2.0, 3.0),
-        "min_duration_seconds": 1.0,
+        "context_seconds": CONTEXTS,
+        "embedder__max_epochs": 0,
     },
-    "3 nets, contexts 1.5/2/3 s, states only": {
-        "n_nets": 3,
-        "context_seconds": (1.5, 2.0, 3.0),
-        "features": "states",
+    "frames only, no net (FrameStatsSegmenter), contexts 1.5/2.5/3.5 s": {
+        "features": "frames",
+        "context_seconds": CONTEXTS,
     },
-    "3 nets, half the windows (stride 10), contexts 1.5/2.5/3.5 s": {
-        "n_nets": 3,
-        "context_seconds": (1.5, 2.5, 3.5),
-        "stride": 10,
-    },
-    "3 nets of 4 epochs, contexts 1.5/2.5/3.5 s": {
-        "n_nets": 3,
-        "context_seconds": (1.5, 2.5, 3.5),
-        "embedder__max_epochs": 4,
-    },
+}
+# Candidates whose cuts (change_points_) also get a row in the cuts tables.
+CUT_ROWS = {
+    "3 nets, contexts 1.5/2.5/3.5 s, cuts not refined": "TS change_points_, cuts not refined",
+    "3 untrained nets (ablation), contexts 1.5/2.5/3.5 s": "TS change_points_, untrained nets",
+    "frames only, no net (FrameStatsSegmenter), contexts 1.5/2.5/3.5 s": (
+        "FrameStatsSegmenter change_points_"
+    ),
 }
 
 # Candidate values of min_action_seconds for the leave-one-trial-out choice
@@ -336,6 +341,19 @@ def main(argv=None):
     )
     parser.add_argument("--skip-timing", action="store_true", help="skip the 10,000-frame run")
     parser.add_argument(
+        "--no-transfer", dest="transfer", action="store_false", help="skip the transfer study"
+    )
+    for what in ("auto", "transfer", "clasp"):
+        parser.add_argument(
+            f"--{what}-seeds",
+            type=int,
+            default=None,
+            help=f"use only the first N of --seeds for the {what} runs (default: all)",
+        )
+    parser.add_argument(
+        "--timing-repeats", type=int, default=3, help="interleaved repeats of the timing fits"
+    )
+    parser.add_argument(
         "--only-timing",
         action="store_true",
         help="only (re)run the 10,000-frame timing into the .json of --out, rewrite the .md",
@@ -356,7 +374,9 @@ def main(argv=None):
     if args.only_timing:
         out = Path(args.out)
         results = json.loads(out.with_suffix(".json").read_text())
-        results["timing_10000_frames"] = timing_10000_frames(args.timing_threads)
+        results["timing_10000_frames"] = timing_10000_frames(
+            args.timing_threads, args.timing_repeats
+        )
         out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=repr))
         out.with_suffix(".md").write_text(_markdown(results))
         return
@@ -365,6 +385,12 @@ def main(argv=None):
     from skseq2seq.datasets import load_cmu_subject86
 
     memory = args.cache
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def save(results):  # incremental: a long run keeps what it has measured
+        out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=repr))
+
     defaults = TemporalSegmenter().get_params()
     # The candidate whose every setting is the package's default (nested ones never are).
     default_name = next(
@@ -376,6 +402,9 @@ def main(argv=None):
         "config": {
             "threads": args.threads,
             "seeds": args.seeds,
+            "auto_seeds": args.seeds[: args.auto_seeds],
+            "transfer_seeds": args.seeds[: args.transfer_seeds],
+            "clasp_seeds": args.seeds[: args.clasp_seeds],
             "tolerances": args.tolerances,
             "python": sys.version.split()[0],
             "torch": torch.__version__,
@@ -402,6 +431,7 @@ def main(argv=None):
     # Every candidate, every trial and seed (the nets are cached: candidates
     # that differ only after training share them).
     cuts = {t: {"change_points_": [], "error_peaks_": []} for t in data}
+    extra_cuts = {t: {} for t in data}  # CUT_ROWS: label -> runs
     default_runs = {t: [] for t in data}
     for name, params in CANDIDATES.items():
         entry = {"params": {k: repr(v) for k, v in params.items()}, "trials": {}}
@@ -410,6 +440,10 @@ def main(argv=None):
             for seed in args.seeds:
                 seg, run = run_ts(X, y, {"n_clusters": len(names), **params}, seed)
                 runs.append(run)
+                if name in CUT_ROWS:
+                    extra_cuts[trial].setdefault(CUT_ROWS[name], []).append(
+                        cut_scores(y, seg.change_points_, args.tolerances)
+                    )
                 if name == default_name:
                     default_runs[trial].append(run)
                     for attr in cuts[trial]:
@@ -417,6 +451,7 @@ def main(argv=None):
             entry["trials"][trial] = {"runs": runs, **_summary(runs)}
             print(f"{name} / {trial}: {entry['trials'][trial]['accuracy_mean']}", flush=True)
         results["candidates"][name] = entry
+        save(results)
     accuracy = {
         name: {t: e["accuracy_mean"] for t, e in entry["trials"].items()}
         for name, entry in results["candidates"].items()
@@ -433,6 +468,7 @@ def main(argv=None):
             runs = default_runs[trial]
             entry["methods"]["TemporalSegmenter"] = {"runs": runs, **_summary(runs)}
             entry["cuts"].update({f"TS {attr}": _mean_cuts(c) for attr, c in cuts[trial].items()})
+        entry["cuts"].update({label: _mean_cuts(c) for label, c in extra_cuts[trial].items()})
         for name, fn in BASELINES.items():
             labels, wall, cpu = timed(lambda: fn(X, k, 0))
             run = {
@@ -459,7 +495,7 @@ def main(argv=None):
                 ("ClaSP given the number of cuts (uses labels)", n_cuts),
             ):
                 runs, failed = [], 0
-                for seed in args.seeds:
+                for seed in args.seeds[: args.clasp_seeds]:
                     try:
                         found, wall, _ = timed(lambda: clasp(X, n_cuts=given, seed=seed))
                     except TypeError:  # claspy 0.2.8 fails when a split finds no cut
@@ -470,13 +506,20 @@ def main(argv=None):
                     entry["cuts"][label] = {**_mean_cuts(runs), "failed_runs": failed}
         print(f"trial {trial} cuts: {entry['cuts']}", flush=True)
         results["trials"][trial] = entry
+        save(results)
+
+    if args.transfer and len(data) > 1:
+        results["transfer"] = transfer(
+            data, args.seeds[: args.transfer_seeds], memory, save, results
+        )
+        save(results)
 
     if args.auto:
         ks = {trial: len(names) for trial, (_, _, names) in data.items()}
         auto_runs = {}
         for trial, (X, y, _) in data.items():
             auto_runs[trial] = []
-            for seed in args.seeds:
+            for seed in args.seeds[: args.auto_seeds]:
                 seg, run = run_ts(X, y, {"n_clusters": "auto"}, seed)
                 auto_runs[trial].append(
                     {**run, "k": int(seg.n_clusters_), "shortest": seg.shortest_action_seconds_}
@@ -490,7 +533,7 @@ def main(argv=None):
             if duration != defaults["min_action_seconds"]:  # refit (cached nets) at the choice
                 X, y, _ = data[trial]
                 loto = []
-                for seed in args.seeds:
+                for seed in args.seeds[: args.auto_seeds]:
                     params = {"n_clusters": "auto", "min_action_seconds": duration}
                     seg, run = run_ts(X, y, params, seed)
                     loto.append({**run, "k": int(seg.n_clusters_)})
@@ -552,33 +595,153 @@ def main(argv=None):
         results["joint"] = joint
 
     if not args.skip_timing:
-        results["timing_10000_frames"] = timing_10000_frames(args.timing_threads)
+        results["timing_10000_frames"] = timing_10000_frames(
+            args.timing_threads, args.timing_repeats
+        )
 
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=repr))
+    save(results)
     out.with_suffix(".md").write_text(_markdown(results))
     print(_markdown(results))
 
 
-def timing_10000_frames(threads):
-    """Wall-clock and CPU seconds of one default fit (no cache) on 10,000 x 62 frames."""
+def transfer(data, seeds, memory, save, results):
+    """Fit on all trials but one, label the held-out one with ``predict``.
+
+    k = the number of distinct actions over the training trials. Scored on
+    the held-out frames whose action occurs in the training trials: with the
+    clusters matched to actions on the training trials (the labels carry:
+    a cluster keeps the action it had in training) and, for reference,
+    matched afresh on the held-out frames (Hungarian accuracy).
+    Ward on 1.5 s window statistics under the same protocol: the training
+    frames' Ward clusters, the held-out frames to the nearest cluster mean.
+    """
+    from skseq2seq import TemporalSegmenter
+
+    out = {}
+    for held in data:
+        train = [t for t in data if t != held]
+        names = sorted(set().union(*(data[t][2] for t in train)))
+        ys = [np.searchsorted(names, np.asarray(data[t][2])[data[t][1]]) for t in train]
+        X, y, held_names = data[held]
+        y_names = np.asarray(held_names)[y]
+        shared = np.isin(y_names, names)
+        y_held = np.searchsorted(names, y_names)
+        entry = {
+            "train": train,
+            "k": len(names),
+            "shared_actions": sorted(set(held_names) & set(names)),
+            "shared_frames": round(float(shared.mean()), 4),
+            "methods": {},
+        }
+
+        def score(train_labels, pred):
+            return _transfer_scores(ys, train_labels, y_held, pred, shared)
+
+        for label, params in (
+            ("TemporalSegmenter", {}),
+            ("FrameStatsSegmenter", {"features": "frames"}),
+        ):
+            runs = []
+            for seed in seeds if label == "TemporalSegmenter" else seeds[:1]:
+                seg = TemporalSegmenter(
+                    n_clusters=len(names), random_state=seed, memory=memory, **params
+                )
+                _, wall, _ = timed(lambda: seg.fit([data[t][0] for t in train]))
+                runs.append(
+                    {"seed": seed, **score(seg.labels_, seg.predict(X)), "fit_wall_s": wall}
+                )
+                print(f"transfer to {held}, {label} seed {seed}: {runs[-1]}", flush=True)
+            entry["methods"][label] = runs
+        train_labels, pred = ward_transfer([data[t][0] for t in train], X, len(names))
+        entry["methods"]["ward_window"] = [{"seed": 0, **score(train_labels, pred)}]
+        print(f"transfer to {held}, ward_window: {entry['methods']['ward_window']}", flush=True)
+        out[held] = entry
+        results["transfer"] = out
+        save(results)
+    return out
+
+
+def _transfer_scores(ys, train_labels, y_held, pred, shared):
+    from skseq2seq.metrics import clustering_accuracy, match_labels
+
+    mapping = match_labels(np.concatenate(ys), np.concatenate(train_labels))
+    carried = np.array([mapping.get(c, -1) for c in pred[shared]])
+    return {
+        "accuracy_carried": round(float(np.mean(carried == y_held[shared])), 4),
+        "accuracy_rematched": round(float(clustering_accuracy(y_held[shared], pred[shared])), 4),
+        "n_labels_found": int(len(np.unique(pred[shared]))),
+    }
+
+
+def ward_transfer(train, X, k, window_seconds=1.5, fps=FPS):
+    """Ward on window statistics of the training recordings; new frames to the nearest mean."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    from skseq2seq._temporal import context_statistics
+
+    frames = np.concatenate(train)
+    center, scale = frames.mean(0), frames.std(0)
+    moving = scale > 1e-8 * np.maximum(1.0, np.abs(center))
+    window = int(round(window_seconds * fps))
+
+    def stats(rec):
+        return context_statistics((rec[:, moving] - center[moving]) / scale[moving], window)[1]
+
+    feats = [stats(r) for r in train]
+    joined = np.concatenate(feats)
+    mu, sd = joined.mean(0), joined.std(0) + 1e-12
+    joined = (joined - mu) / sd
+    sampled = np.arange(0, len(joined), 4)
+    ward = AgglomerativeClustering(k, linkage="ward").fit_predict(joined[sampled])
+    labels = ward[np.searchsorted(sampled, np.arange(len(joined)), side="right") - 1]
+    centers = np.stack([joined[labels == c].mean(0) for c in range(k)])
+    bounds = np.cumsum([0] + [len(r) for r in train])
+    train_labels = [labels[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    held = (stats(X) - mu) / sd
+    distance = ((held[:, None, :] - centers[None]) ** 2).sum(-1)
+    return train_labels, distance.argmin(1)
+
+
+def timing_10000_frames(threads, repeats=3):
+    """Wall-clock and CPU seconds of default fits (no cache) on 10,000 x 62 frames.
+
+    The default (3 nets side by side) and one net are fitted in turn,
+    ``repeats`` times (interleaved, so that both see the same load of a
+    shared machine); medians, and the median of the per-repeat ratios.
+    """
     import torch
 
     from skseq2seq import TemporalSegmenter
 
     torch.set_num_threads(threads)
     X = synthetic_recording()
-    timing = {"threads": threads}
-    for label, params in (
-        ("n_clusters=8", {"n_clusters": 8}),
-        ('n_clusters="auto"', {"n_clusters": "auto"}),
-        ("n_clusters=8, n_nets=1", {"n_clusters": 8, "n_nets": 1}),
-    ):
-        seg = TemporalSegmenter(random_state=0, **params)
-        _, wall, cpu = timed(lambda: seg.fit(X))
-        timing[label] = {"fit_wall_s": round(wall, 2), "fit_cpu_s": round(cpu, 2)}
-        print(f"10,000 frames, {label}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+    settings = {
+        "n_clusters=8": {"n_clusters": 8},
+        "n_clusters=8, n_nets=1": {"n_clusters": 8, "n_nets": 1},
+        "n_clusters=8, 3 nets of hidden_size 64": {"n_clusters": 8, "embedder__hidden_size": 64},
+    }
+    times = {label: [] for label in settings}
+    for repeat in range(repeats):
+        for label, params in settings.items():
+            seg = TemporalSegmenter(random_state=repeat).set_params(**params)
+            _, wall, cpu = timed(lambda: seg.fit(X))
+            times[label].append((wall, cpu))
+            print(f"10,000 frames, {label}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+    timing = {"threads": threads, "repeats": repeats}
+    for label, runs in times.items():
+        timing[label] = {
+            "fit_wall_s": round(float(np.median([w for w, _ in runs])), 2),
+            "fit_cpu_s": round(float(np.median([c for _, c in runs])), 2),
+            "fit_wall_s_runs": [round(w, 2) for w, _ in runs],
+        }
+    pairs = zip(times["n_clusters=8"], times["n_clusters=8, n_nets=1"])
+    timing["ratio_3_nets_to_1"] = round(float(np.median([a[0] / b[0] for a, b in pairs])), 3)
+    pairs = zip(times["n_clusters=8, 3 nets of hidden_size 64"], times["n_clusters=8, n_nets=1"])
+    timing["ratio_3_nets_64_to_1"] = round(float(np.median([a[0] / b[0] for a, b in pairs])), 3)
+    seg = TemporalSegmenter(n_clusters="auto", random_state=0)
+    _, wall, cpu = timed(lambda: seg.fit(X))
+    timing['n_clusters="auto"'] = {"fit_wall_s": round(wall, 2), "fit_cpu_s": round(cpu, 2)}
+    print(f"10,000 frames, auto: {wall:.1f} s wall; ratio {timing['ratio_3_nets_to_1']}")
     return timing
 
 
@@ -656,7 +819,8 @@ def _markdown(results):
         )
         + " |"
     )
-    lines += _auto_markdown(results) + _cuts_markdown(results) + _joint_markdown(results)
+    lines += _runs_markdown(results) + _auto_markdown(results) + _cuts_markdown(results)
+    lines += _transfer_markdown(results) + _joint_markdown(results)
     lines += [
         "",
         "## Fit runtime (wall-clock s; CPU s in brackets)",
@@ -692,6 +856,18 @@ def _markdown(results):
             )
             + ".",
         ]
+        timing = results["timing_10000_frames"]
+        if "ratio_3_nets_to_1" in timing:
+            lines += [
+                "",
+                f"Medians of {timing['repeats']} interleaved repeats (3 nets, then 1 net); "
+                "3 nets side by side (the default) cost "
+                f"**{timing['ratio_3_nets_to_1']:.2f}x** one net (median of the per-repeat "
+                "wall-clock ratios); 3 nets of hidden_size 64 "
+                f"**{timing.get('ratio_3_nets_64_to_1', float('nan')):.2f}x**.",
+            ]
+        if timing.get("note"):
+            lines += ["", timing["note"]]
     return "\n".join(lines) + "\n"
 
 
@@ -805,7 +981,8 @@ def _cuts_markdown(results):
         "(Gaussian kernel, standardised frames at 10 fps, penalty log n, no labels); ClaSP "
         "(claspy `BinaryClaSPSegmentation`, standardised frames at 30 fps, window 0.5 s, "
         "segments found by its significance test; mean over the seeds), and ClaSP told the "
-        "annotated number of cuts (a reference that uses the labels).",
+        "annotated number of cuts (a reference that uses the labels)"
+        + ("." if results["config"].get("claspy") else " (not run: claspy is not installed)."),
         "",
     ]
     for tol in tolerances:
@@ -830,6 +1007,69 @@ def _cuts_markdown(results):
                 f1s.append(c[f"f1@{tol:g}"])
             lines.append(f"| {m} | " + " | ".join(cells) + f" | {np.mean(f1s):.2f} |")
         lines.append("")
+    return lines
+
+
+def _runs_markdown(results):
+    """Every run of the default and of the ablations: accuracy per trial and seed."""
+    if not results.get("candidates"):
+        return []
+    trials = list(results["trials"])
+    lines = [
+        "",
+        "## Every run: accuracy per trial and seed",
+        "",
+        "| candidate | " + " | ".join(trials) + " | worst run |",
+        "|---|" + "---|" * (len(trials) + 1),
+    ]
+    for name, entry in results["candidates"].items():
+        cells = [
+            ", ".join(f"{r['accuracy']:.3f}" for r in entry["trials"][t]["runs"]) for t in trials
+        ]
+        worst = min(r["accuracy"] for t in trials for r in entry["trials"][t]["runs"])
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {worst:.3f} |")
+    return lines
+
+
+def _transfer_markdown(results):
+    if "transfer" not in results:
+        return []
+    lines = [
+        "",
+        "## Labels that carry to a new recording",
+        "",
+        "Fit on two trials (k = distinct actions over them), `predict` on the third; scored "
+        "on the held-out frames whose action occurs in the training trials. *Carried*: "
+        "clusters matched to actions on the training trials, so a label must keep its "
+        "action on the new recording; *re-matched*: Hungarian accuracy on the held-out "
+        "frames alone. Ward on 1.5 s window statistics under the same protocol (held-out "
+        "frames to the nearest training cluster mean). TemporalSegmenter: seeds "
+        f"{results['config'].get('transfer_seeds')} (mean, worst in brackets); "
+        "FrameStatsSegmenter and Ward: deterministic.",
+        "",
+        "| held-out trial | trained on | k | shared frames | method | carried | re-matched "
+        "| labels found |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    means = {}
+    for held, entry in results["transfer"].items():
+        for method, runs in entry["methods"].items():
+            carried = [r["accuracy_carried"] for r in runs]
+            rematched = [r["accuracy_rematched"] for r in runs]
+            means.setdefault(method, []).append((np.mean(carried), np.mean(rematched)))
+            worst = f" ({min(carried):.3f})" if len(runs) > 1 else ""
+            lines.append(
+                f"| {held} | {'+'.join(entry['train'])} | {entry['k']} | "
+                f"{entry['shared_frames']:.2f} | {method} | {np.mean(carried):.3f}{worst} | "
+                f"{np.mean(rematched):.3f} | "
+                + ", ".join(str(r["n_labels_found"]) for r in runs)
+                + " |"
+            )
+    for method, pairs in means.items():
+        lines.append(
+            f"| **mean** | | | | {method} | **{np.mean([p[0] for p in pairs]):.3f}** | "
+            f"{np.mean([p[1] for p in pairs]):.3f} | |"
+        )
     return lines
 
 

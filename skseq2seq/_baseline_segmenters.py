@@ -15,8 +15,10 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from ._numbering import canonical_numbering, renumber, renumber_rows
+from ._segmenter import TemporalSegmenter
 from ._stats import CHANNEL_TOLERANCE, standardise
 from ._temporal import (
     block_means,
@@ -26,7 +28,7 @@ from ._temporal import (
 )
 from ._validation import check_recordings, python_scalars
 
-__all__ = ["GaussianHMMSegmenter", "WindowStatsSegmenter"]
+__all__ = ["FrameStatsSegmenter", "GaussianHMMSegmenter", "WindowStatsSegmenter"]
 
 
 def _check_frames(n_clusters, n_frames, what="frames"):
@@ -346,3 +348,161 @@ class GaussianHMMSegmenter(_RecordingBaseline):
             np.repeat(states[a:b], step)[: len(rec)]
             for rec, a, b in zip(frames, bounds[:-1], bounds[1:])
         ]
+
+
+class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
+    """TemporalSegmenter's pipeline on the frames alone: the bar its learned states must clear.
+
+    :class:`~skseq2seq.TemporalSegmenter` with ``features="frames"``: no net
+    is trained; every frame is described by the mean and spread of the
+    standardised frames over contexts of a few seconds, and the consensus of
+    hierarchical clusterings, the switching-penalty smoothing and the
+    sharpening of the cuts run as in TemporalSegmenter. Whatever
+    TemporalSegmenter scores above this comes from its learned states.
+
+    Parameters
+    ----------
+    n_clusters : int or "auto", default=8
+        Number of actions (see TemporalSegmenter).
+    max_clusters : int, default=12
+        Largest number of actions tried by ``n_clusters="auto"``.
+    min_action_seconds : float, default=3.0
+        Shortest stretch every action found by ``n_clusters="auto"`` holds.
+    fps : float, default=120
+        Frame rate of the recordings.
+    working_fps : float, default=60
+        Frame rate the frames are averaged down to.
+    context_seconds : tuple of float, default=(1.5, 2.5, 3.5)
+        Lengths of the contexts summarised around each frame.
+    min_duration_seconds : float, default=0.5
+        Strength of the temporal smoothing (0 disables it).
+    refine_seconds : float, default=0.5
+        Largest move of a cut when it is sharpened (0 disables it).
+    max_cluster_samples : int, default=1500
+        Frames subsampled for the hierarchical clusterings.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_frames,) or list of ndarray
+        Action of every frame (a list, one array per recording, when ``fit``
+        got a list).
+    change_points_ : ndarray of int or list of ndarray
+        Cuts between actions (boundaries of ``labels_``).
+    n_clusters_ : int
+        Number of actions found.
+    segmenter_ : TemporalSegmenter
+        The fitted ``TemporalSegmenter(features="frames")``.
+    n_features_in_ : int
+        Channels per frame seen in ``fit``.
+
+    See Also
+    --------
+    skseq2seq.TemporalSegmenter : The same pipeline with learned decoder states.
+    WindowStatsSegmenter : One window's statistics, one clustering.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq2seq.baselines import FrameStatsSegmenter
+    >>> t = np.arange(600) / 30.0
+    >>> slow = np.c_[np.sin(2 * np.pi * t), np.cos(2 * np.pi * t)]
+    >>> fast = np.c_[np.sin(6 * np.pi * t), -np.cos(6 * np.pi * t)]
+    >>> X = np.where((t < 10)[:, None], slow, 2 + fast)
+    >>> labels = FrameStatsSegmenter(n_clusters=2, fps=30, working_fps=30).fit_predict(X)
+    >>> labels.shape, len(np.unique(labels[:280])), len(np.unique(labels[320:]))
+    ((600,), 1, 1)
+    """
+
+    _parameter_constraints = {
+        key: TemporalSegmenter._parameter_constraints[key]
+        for key in (
+            "n_clusters",
+            "max_clusters",
+            "min_action_seconds",
+            "fps",
+            "working_fps",
+            "context_seconds",
+            "min_duration_seconds",
+            "refine_seconds",
+            "max_cluster_samples",
+        )
+    }
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        max_clusters=12,
+        min_action_seconds=3.0,
+        fps=120,
+        working_fps=60,
+        context_seconds=(1.5, 2.5, 3.5),
+        min_duration_seconds=0.5,
+        refine_seconds=0.5,
+        max_cluster_samples=1500,
+    ):
+        self.n_clusters = n_clusters
+        self.max_clusters = max_clusters
+        self.min_action_seconds = min_action_seconds
+        self.fps = fps
+        self.working_fps = working_fps
+        self.context_seconds = context_seconds
+        self.min_duration_seconds = min_duration_seconds
+        self.refine_seconds = refine_seconds
+        self.max_cluster_samples = max_cluster_samples
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Label every frame of the recording(s).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_frames, n_features), or list of such arrays
+            One recording (frames in time order), or several recordings with
+            the same channels, labelled consistently.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : FrameStatsSegmenter
+            The fitted estimator.
+        """
+        segmenter = TemporalSegmenter(features="frames", n_nets=1, **self.get_params())
+        self.segmenter_ = segmenter.fit(X)
+        self.labels_ = segmenter.labels_
+        self.change_points_ = segmenter.change_points_
+        self.n_clusters_ = segmenter.n_clusters_
+        self.n_features_in_ = segmenter.n_features_in_
+        return self
+
+    def fit_predict(self, X, y=None):
+        """Fit and return the action of every frame.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_frames, n_features), or list of such arrays
+            One recording, or several with the same channels.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_frames,), or list of ndarray
+        """
+        return self.fit(X).labels_
+
+    def predict(self, X):
+        """Label the frames of new recordings with the fitted actions.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_frames, n_features), or list of such arrays
+            Recordings with the channels seen in ``fit``, at the same ``fps``.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_frames,), or list of ndarray
+        """
+        check_is_fitted(self, "segmenter_")
+        return self.segmenter_.predict(X)

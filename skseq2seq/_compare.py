@@ -15,7 +15,7 @@ from sklearn.metrics import (
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._baseline_segmenters import GaussianHMMSegmenter, WindowStatsSegmenter
+from ._baseline_segmenters import FrameStatsSegmenter, GaussianHMMSegmenter, WindowStatsSegmenter
 from ._baselines import DTWKMeans, MeanStdKMeans, MeanStdWard, PCAKMeans
 from ._clusterer import Seq2SeqClusterer, posture_statistics
 from ._segmenter import TemporalSegmenter
@@ -48,6 +48,7 @@ def _default_estimators(task, n_clusters):
         "TemporalSegmenter": TemporalSegmenter(n_clusters),
         "WindowStatsSegmenter": WindowStatsSegmenter(n_clusters),
         "WindowStatsSegmenter(kmeans)": WindowStatsSegmenter(n_clusters, clustering="kmeans"),
+        "FrameStatsSegmenter": FrameStatsSegmenter(n_clusters),
     }
     if find_spec("hmmlearn") is not None:
         defaults["GaussianHMMSegmenter"] = GaussianHMMSegmenter(n_clusters)

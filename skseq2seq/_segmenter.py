@@ -16,12 +16,14 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
+from ._ensemble import WideSeq2SeqModule, batchable
 from ._numbering import canonical_numbering, renumber, renumber_rows
-from ._stats import standardise
+from ._stats import CHANNEL_TOLERANCE, standardise
 from ._temporal import (
     block_means,
     check_within_recordings,
     context_statistics,
+    refine_boundaries,
     segmental_kmeans,
     viterbi,
 )
@@ -72,7 +74,7 @@ def _frame_states(embedder, work, observed, predicted, chunk=2048):
     """
     n = len(work)
     n_windows = n - observed - predicted + 1
-    total = np.zeros((n, embedder.module_.hidden_size))
+    total = None  # (n, state size): allocated from the first batch's states
     err = np.zeros(n)
     count = np.zeros(n)
     for first in range(0, n_windows, chunk):
@@ -81,6 +83,8 @@ def _frame_states(embedder, work, observed, predicted, chunk=2048):
         out = embedder.inference(
             sliding_windows(segment, observed + predicted), states=True, errors=True
         )
+        if total is None:
+            total = np.zeros((n, out.states.shape[2]))
         for step in range(predicted):  # window i predicts frame i + observed + step
             frames = slice(first + observed + step, last + observed + step)
             total[frames] += out.states[:, step]
@@ -124,6 +128,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     5. A switching-penalty Viterbi pass (segmental k-means on the features of
        the middle context, all views joined) removes segments shorter than
        about ``min_duration_seconds``.
+    6. Each cut moves, within ``refine_seconds``, to the kernel change
+       point of the frames around it.
 
     Parameters
     ----------
@@ -186,13 +192,24 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         Strength of the temporal smoothing: switching action costs as much
         as this many seconds of frames that fit another action better than
         their own (by the median margin). 0 disables the Viterbi pass.
-    features : {"states+frames", "states"}, default="states+frames"
+    refine_seconds : float, default=0.5
+        Largest move of a cut when it is sharpened: the consensus and the
+        smoothing place cuts where the contexts' majority changes, blurred
+        by up to a context; each cut then moves, within this many seconds,
+        to the frame that best splits the frames around it (four times as
+        many seconds on either side) into two homogeneous parts under a
+        Gaussian kernel (the cost of ruptures' ``KernelCPD``). 0 keeps the
+        cuts where the smoothing put them.
+    features : {"states+frames", "states", "frames"}, default="states+frames"
         Views of each frame that enter the consensus: the decoder states
         only (the paper's embedding, which describes the dynamics), or also
         the net's standardised inputs (which describe the posture; with an
         embedder's ``with_velocity``, the frame-to-frame changes as well).
         The views tend to confuse different actions, which their consensus
-        can tell apart.
+        can tell apart. "frames": the standardised frames alone, no net
+        trained (the same pipeline without the learned states: the bar
+        they have to clear; ``embedder_`` is then None, ``embedders_``
+        empty, ``prediction_error_`` NaN).
     max_cluster_samples : int, default=1500
         Frames subsampled (evenly in time) for the hierarchical clusterings,
         whose cost grows with the square of their number; the other frames
@@ -203,7 +220,10 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         of each are one view of the consensus, together weighing as much as
         the frames. One net's result hinges on its initialisation (on CMU
         subject 86, one seed in five lost a whole action); three agree far
-        more often. Training time grows linearly with it.
+        more often. The default net trains them side by side as one wide
+        module (one forward and backward pass per batch for all nets, each
+        from its own seed's initialisation); other embedders train one net
+        after the other.
     memory : str, joblib.Memory or None, default=None
         Caches the trained net and its per-frame states by (embedder
         parameters, recordings, window geometry, seed), so changing only
@@ -229,21 +249,25 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         Cuts between actions: the first frame of every segment of
         ``labels_`` but the first (:func:`skseq2seq.metrics.boundaries`).
         On the CMU subject-86 dev trials they match the annotated
-        transitions far better than ``error_peaks_`` (mean F1 0.95 against
-        0.40 within 1 s, 0.71 against 0.19 within 0.5 s;
-        ``benchmarks/bench_segmentation.py``).
+        transitions far better than ``error_peaks_``
+        (``benchmarks/bench_segmentation.py``).
     error_peaks_ : ndarray of int or list of ndarray
         Frames where the (smoothed) prediction error peaks, at least
         ``min_duration_seconds`` apart: changes of the dynamics, including
         changes within an action (a turn, a single jump).
-    embedder_ : Seq2SeqEmbedder
-        The first trained net (a clone of ``embedder``, with the overrides
-        above).
+    embedder_ : Seq2SeqEmbedder or None
+        The first trained embedder (a clone of ``embedder``, with the
+        overrides above); None with ``features="frames"``. With the default
+        net and ``n_nets > 1`` its module is a ``WideSeq2SeqModule`` holding
+        all the nets side by side (net ``i``'s states are columns
+        ``i * hidden_size`` to ``(i + 1) * hidden_size``), and its prediction
+        error is the mean of the nets'.
     embedders_ : list of Seq2SeqEmbedder
-        All ``n_nets`` trained nets, ``embedders_[0]`` is ``embedder_``.
+        All trained embedders, ``embedders_[0]`` is ``embedder_``: one per
+        net, or the one wide embedder.
     frame_embedding_ : ndarray of shape (n_working_frames, hidden_size) or list
-        Per-frame decoder states of ``embedder_`` at the working frame rate (rows before the
-        first predicted frame repeat the first one).
+        Per-frame decoder states of the first net at the working frame rate (rows before
+        the first predicted frame repeat the first one); absent with ``features="frames"``.
     n_clusters_ : int
         Number of actions found: ``n_clusters`` (the number chosen with
         ``n_clusters="auto"``), or 1 for constant input.
@@ -301,8 +325,9 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         "embedder": [HasMethods(["fit", "inference", "net_inputs"]), None],
         "context_seconds": [tuple, list],
         "min_duration_seconds": [Interval(numbers.Real, 0, None, closed="left")],
+        "refine_seconds": [Interval(numbers.Real, 0, None, closed="left")],
         "max_cluster_samples": [Interval(numbers.Integral, 2, None, closed="left")],
-        "features": [StrOptions({"states", "states+frames"})],
+        "features": [StrOptions({"states", "states+frames", "frames"})],
         "n_nets": [Interval(numbers.Integral, 1, None, closed="left")],
         "memory": [str, HasMethods(["cache"]), None],
         "random_state": ["random_state"],
@@ -323,6 +348,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         embedder=None,
         context_seconds=(1.5, 2.5, 3.5),
         min_duration_seconds=0.5,
+        refine_seconds=0.5,
         max_cluster_samples=1500,
         features="states+frames",
         n_nets=3,
@@ -340,6 +366,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self.embedder = embedder
         self.context_seconds = context_seconds
         self.min_duration_seconds = min_duration_seconds
+        self.refine_seconds = refine_seconds
         self.max_cluster_samples = max_cluster_samples
         self.features = features
         self.n_nets = n_nets
@@ -415,32 +442,21 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
 
         rng = check_random_state(self.random_state)
         seeds = [rng.randint(np.iinfo(np.int32).max) for _ in range(self.n_nets)]
-        train_and_embed = check_memory(self.memory).cache(_train_and_embed)
-
-        def net(seed):
-            embedder = _default_embedder() if self.embedder is None else clone(self.embedder)
-            # The windows dictate what the net predicts; the seed follows random_state.
-            embedder.set_params(
-                objective="predict", prediction_length=self.prediction_length_, random_state=seed
-            )
-            return embedder
-
-        fits = [
-            train_and_embed(
-                net(seed), work, self.observed_length_, self.prediction_length_, self.stride_
-            )
-            for seed in seeds
-        ]
-        self.embedders_ = [fitted for fitted, _, _ in fits]
-        states = [net_states for _, net_states, _ in fits]
-        errors = fits[0][2]  # prediction_error_ and error_peaks_ follow embedder_
-        self.embedder_ = self.embedders_[0]
+        if self.features == "frames":  # no net: the pipeline on the frames alone
+            self.embedders_, states = [], []
+            errors = [np.full(len(w), np.nan) for w in work]
+            self.embedder_ = None
+            self._frame_scaling = _frame_scaling(np.concatenate(work))
+        else:
+            self.embedders_, states, errors = self._train_nets(work, seeds)
+            self.embedder_ = self.embedders_[0]
         contexts = [max(1, int(round(c * working))) for c in self.context_seconds]
         # Each net's states are one view; together they weigh as much as the frames.
         views = [(1.0 / self.n_nets, net_states) for net_states in states]
-        if self.features == "states+frames":
+        if self.features != "states":
             views.append((1.0, [self._posture(w) for w in work]))
         labels_work, centers = self._cluster(views, contexts, working)
+        labels_work = [self._refine(lab, w, working) for lab, w in zip(labels_work, work)]
         # Actions numbered by first appearance, the same on every machine.
         numbering = canonical_numbering(np.concatenate(labels_work), len(centers))
         labels_work = [renumber(lab, numbering) for lab in labels_work]
@@ -455,7 +471,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
             pred_err.append(frame_err)
             peaks.append(self._error_peaks(frame_err, min_gap))
         cuts = [boundaries(lab) for lab in labels]
-        self.frame_embedding_ = states[0] if is_list else states[0][0]
+        if states:
+            self.frame_embedding_ = states[0] if is_list else states[0][0]
         self.labels_ = labels if is_list else labels[0]
         self.prediction_error_ = pred_err if is_list else pred_err[0]
         self.change_points_ = cuts if is_list else cuts[0]
@@ -510,7 +527,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         labels : ndarray of shape (n_frames,), or list of ndarray
             Action of every frame (a list when ``X`` is a list).
         """
-        check_is_fitted(self, "embedder_")
+        check_is_fitted(self, "cluster_centers_")
         recordings, is_list = check_recordings(
             X, n_features=self.n_features_in_, estimator_name=type(self).__name__
         )
@@ -519,10 +536,14 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         labels = []
         for rec, w in zip(recordings, work):
             views = [
-                _frame_states(e, w, self.observed_length_, self.prediction_length_)[0]
+                net_states[0]
                 for e in self.embedders_
+                for net_states in _per_net(
+                    [_frame_states(e, w, self.observed_length_, self.prediction_length_)[0]],
+                    _n_nets(e),
+                )
             ]
-            if self.features == "states+frames":
+            if self.features != "states":
                 views.append(self._posture(w))
             parts = []
             for view, (weight, mean, scale) in zip(views, self._view_stats):
@@ -530,7 +551,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
                 parts.append((both - mean) / scale * np.sqrt(weight / both.shape[1]))
             features = np.hstack(parts)
             cost = euclidean_distances(features, self.cluster_centers_, squared=True)
-            labels.append(np.repeat(viterbi(cost, self._penalty), self.downsample_)[: len(rec)])
+            lab = self._refine(viterbi(cost, self._penalty), w, self.fps / self.downsample_)
+            labels.append(np.repeat(lab, self.downsample_)[: len(rec)])
         return labels if is_list else labels[0]
 
     def _check_contexts(self):
@@ -543,7 +565,50 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
 
     def _posture(self, work):
         """Working frames as the net reads them (kept channels, standardised)."""
+        if self.embedder_ is None:  # features="frames": standardised as in fit
+            center, scale, moving = self._frame_scaling
+            return (work - center) / scale * moving
         return self.embedder_.net_inputs(work[None])[0]
+
+    def _refine(self, labels, work, working):
+        """Labels with each cut moved to the frames' kernel change point near it.
+
+        The cut moves at most ``refine_seconds``; the two parts are judged on
+        four times that on either side (2 s by default).
+        """
+        radius = int(round(self.refine_seconds * working))
+        return refine_boundaries(self._posture(work), labels, radius, span=4 * radius, min_size=3)
+
+    def _train_nets(self, work, seeds):
+        """The trained embedders, each net's per-frame states, the prediction errors.
+
+        The default net trains as one :class:`WideSeq2SeqModule` holding all
+        ``n_nets`` nets (one forward and backward pass per batch for all);
+        other embedders train one per seed.
+        """
+        train_and_embed = check_memory(self.memory).cache(_train_and_embed)
+
+        def net(seed):
+            embedder = _default_embedder() if self.embedder is None else clone(self.embedder)
+            # The windows dictate what the net predicts; the seed follows random_state.
+            return embedder.set_params(
+                objective="predict", prediction_length=self.prediction_length_, random_state=seed
+            )
+
+        nets = [net(seed) for seed in seeds]
+        if len(nets) > 1 and batchable(nets[0].get_params()):
+            seeds = tuple(int(seed) for seed in seeds)
+            nets = [nets[0].set_params(module=WideSeq2SeqModule, module__seeds=seeds)]
+        fits = [
+            train_and_embed(e, work, self.observed_length_, self.prediction_length_, self.stride_)
+            for e in nets
+        ]
+        embedders = [fitted for fitted, _, _ in fits]
+        states = [
+            view for fitted, net_states, _ in fits for view in _per_net(net_states, _n_nets(fitted))
+        ]
+        # prediction_error_ and error_peaks_ follow embedder_ (all nets' mean when wide).
+        return embedders, states, fits[0][2]
 
     def _context_features(self, states, context):
         """Mean and spread of the states over a centred context, per frame."""
@@ -632,6 +697,28 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         tags.input_tags.allow_nan = False
         tags.non_deterministic = self.random_state is None
         return tags
+
+
+def _n_nets(embedder):
+    """Nets inside a trained embedder's module (side by side in a WideSeq2SeqModule)."""
+    return getattr(embedder.module_, "n_nets", 1)
+
+
+def _per_net(states, n_nets):
+    """Per-recording states of ``n_nets`` nets side by side -> one list per net."""
+    if n_nets == 1:
+        return [states]
+    return [list(parts) for parts in zip(*(np.split(s, n_nets, axis=1) for s in states))]
+
+
+def _frame_scaling(frames):
+    """Center, scale and moving-channel mask that standardise working frames.
+
+    As the embedder's inputs: channels that barely move become 0.
+    """
+    center, scale = frames.mean(0), frames.std(0)
+    moving = scale > CHANNEL_TOLERANCE * np.maximum(1.0, np.abs(center))
+    return center, np.where(moving, scale, 1.0), moving.astype(float)
 
 
 def _longest_runs(labels, pieces, k):

@@ -19,16 +19,19 @@ beside :class:`~skseq2seq.TemporalSegmenter`:
 
 - :class:`WindowStatsSegmenter`: windowed mean and spread of the frames,
   with TemporalSegmenter's temporal smoothing;
+- :class:`FrameStatsSegmenter`: TemporalSegmenter's whole pipeline on the
+  frames alone (no net), the bar its learned states must clear;
 - :class:`GaussianHMMSegmenter`: a Gaussian hidden Markov model (needs hmmlearn).
 
 The optional dependencies install with ``pip install 'skseq2seq[baselines]'``.
 """
 
-from ._baseline_segmenters import GaussianHMMSegmenter, WindowStatsSegmenter
+from ._baseline_segmenters import FrameStatsSegmenter, GaussianHMMSegmenter, WindowStatsSegmenter
 from ._baselines import DTWKMeans, MeanStdKMeans, MeanStdWard, PCAKMeans
 
 __all__ = [
     "DTWKMeans",
+    "FrameStatsSegmenter",
     "GaussianHMMSegmenter",
     "MeanStdKMeans",
     "MeanStdWard",

@@ -13,6 +13,7 @@ from skseq2seq._baselines import _resample
 from skseq2seq._numbering import canonical_numbering, renumber, renumber_rows
 from skseq2seq.baselines import (
     DTWKMeans,
+    FrameStatsSegmenter,
     GaussianHMMSegmenter,
     MeanStdKMeans,
     MeanStdWard,
@@ -169,6 +170,21 @@ def test_window_stats_list_of_recordings():
         WindowStatsSegmenter(n_clusters=3).fit(a[:2])
 
 
+def test_frame_stats_segmenter_is_temporal_segmenter_without_a_net():
+    (a, ya), (b, yb) = two_regimes(seed=0), two_regimes(n=200, seed=1)
+    seg = FrameStatsSegmenter(n_clusters=2, fps=30, working_fps=30).fit([a, b])
+    assert clustering_accuracy(np.r_[ya, yb], np.concatenate(seg.labels_)) > 0.9
+    assert seg.segmenter_.embedder_ is None and seg.n_clusters_ == 2
+    assert np.mean(seg.predict(a) == seg.labels_[0]) > 0.99
+    assert FrameStatsSegmenter(n_clusters="auto", fps=30).fit(a).n_clusters_ >= 1
+    with pytest.raises(ValueError, match="refine_seconds"):
+        FrameStatsSegmenter(refine_seconds=-1).fit(a)
+    with pytest.raises(ValueError, match="NaN"):
+        FrameStatsSegmenter(n_clusters=2, fps=30).fit(np.where(a > 1, np.nan, a))
+    with pytest.raises(ValueError, match="channels|features"):
+        seg.predict(a[:, :2])
+
+
 def test_gaussian_hmm_segmenter():
     pytest.importorskip("hmmlearn")
     X, y = two_regimes()
@@ -278,7 +294,11 @@ def test_compare_segmentation():
         fps=30,
         estimators={"TemporalSegmenter": "drop", "GaussianHMMSegmenter": "drop"},
     )
-    assert list(table["estimator"]) == ["WindowStatsSegmenter", "WindowStatsSegmenter(kmeans)"]
+    assert list(table["estimator"]) == [
+        "WindowStatsSegmenter",
+        "WindowStatsSegmenter(kmeans)",
+        "FrameStatsSegmenter",
+    ]
     assert (table["accuracy_mean"] > 0.9).all()
     flat = compare(
         [a, b],

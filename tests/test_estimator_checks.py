@@ -7,6 +7,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skseq2seq import EmbeddingClusterer, Seq2SeqClusterer, Seq2SeqEmbedder
 from skseq2seq.baselines import (
     DTWKMeans,
+    FrameStatsSegmenter,
     GaussianHMMSegmenter,
     MeanStdKMeans,
     MeanStdWard,
@@ -39,6 +40,12 @@ _TEMPORAL = {"check_clustering": _TEMPORAL_REASON + " (i.i.d. blobs have no temp
 
 
 def _expected_failures(estimator):
+    if isinstance(estimator, FrameStatsSegmenter):  # a predict that reads neighbours too
+        return {
+            **_TEMPORAL,
+            "check_methods_sample_order_invariance": _TEMPORAL_REASON,
+            "check_methods_subset_invariance": _TEMPORAL_REASON,
+        }
     if isinstance(estimator, (WindowStatsSegmenter, GaussianHMMSegmenter)):
         return _TEMPORAL
     if isinstance(estimator, EmbeddingClusterer):  # an ordinary 2D embedding
@@ -76,6 +83,7 @@ def _small_embedder():
         PCAKMeans(n_clusters=3, n_components=None, n_timesteps=4, random_state=0),
         WindowStatsSegmenter(n_clusters=2, fps=10, random_state=0),
         WindowStatsSegmenter(n_clusters=3, fps=10, clustering="kmeans", random_state=0),
+        FrameStatsSegmenter(n_clusters=2, fps=10, working_fps=10, context_seconds=(0.5,)),
         *([DTWKMeans(n_clusters=3, random_state=0)] if find_spec("tslearn") else []),
         *([GaussianHMMSegmenter(n_clusters=2, random_state=0)] if find_spec("hmmlearn") else []),
     ],

@@ -10,6 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
 from skseq2seq import Seq2SeqEmbedder, TemporalSegmenter
+from skseq2seq._ensemble import WideSeq2SeqModule
 from skseq2seq.metrics import boundaries, clustering_accuracy, segmentation_report
 
 FPS = 30
@@ -452,15 +453,52 @@ def test_several_nets_form_one_consensus(tmp_path, monkeypatch):
     X, y = make_recording()
     params = {**FAST, "n_clusters": 3, "n_nets": 2, "memory": str(tmp_path)}
     seg = TemporalSegmenter(**params).fit(X)
+    # The default net's kind: both nets in one wide module, each from its own seed.
+    assert len(seg.embedders_) == 1 and seg.embedder_ is seg.embedders_[0]
+    assert isinstance(seg.embedder_.module_, WideSeq2SeqModule)
+    weights = seg.embedder_.module_.encoder_weight_hh
+    assert weights.shape[0] == 2 and not torch.equal(weights[0], weights[1])
+    assert seg.frame_embedding_.shape[1] == 16  # the first net's states
+    assert clustering_accuracy(y, seg.labels_) >= 0.9
+    assert np.mean(seg.predict(X) == seg.labels_) >= 0.99
+    # The memory holds the nets: changing only the smoothing trains nothing.
+    monkeypatch.setattr(Seq2SeqEmbedder, "fit", lambda *a, **k: pytest.fail("retrained"))
+    again = TemporalSegmenter(**{**params, "min_duration_seconds": 1.0}).fit(X)
+    assert clustering_accuracy(y, again.labels_) >= 0.9
+
+
+def test_other_embedders_train_one_net_per_seed():
+    X, y = make_recording()
+    params = {**FAST, "n_clusters": 3, "n_nets": 2, "embedder": small_net(num_layers=2)}
+    seg = TemporalSegmenter(**params).fit(X)
     assert len(seg.embedders_) == 2 and seg.embedder_ is seg.embedders_[0]
     first, second = (e.module_.state_dict() for e in seg.embedders_)
     assert any(not torch.equal(first[name], second[name]) for name in first)  # two seeds
     assert clustering_accuracy(y, seg.labels_) >= 0.9
+
+
+def test_frames_only_trains_no_net(monkeypatch):
+    X, y = make_recording()
+    monkeypatch.setattr(Seq2SeqEmbedder, "fit", lambda *a, **k: pytest.fail("trained"))
+    seg = TemporalSegmenter(**{**FAST, "n_clusters": 3, "features": "frames"}).fit(X)
+    assert seg.embedder_ is None and seg.embedders_ == []
+    assert np.isnan(seg.prediction_error_).all() and len(seg.error_peaks_) == 0
+    assert clustering_accuracy(y, seg.labels_) >= 0.9
     assert np.mean(seg.predict(X) == seg.labels_) >= 0.99
-    # The memory holds both nets: changing only the smoothing trains nothing.
-    monkeypatch.setattr(Seq2SeqEmbedder, "fit", lambda *a, **k: pytest.fail("retrained"))
-    again = TemporalSegmenter(**{**params, "min_duration_seconds": 1.0}).fit(X)
-    assert clustering_accuracy(y, again.labels_) >= 0.9
+
+
+def test_refined_cuts_move_at_most_refine_seconds():
+    X, y = make_recording()
+    sharp = TemporalSegmenter(**{**FAST, "n_clusters": 3, "features": "frames"}).fit(X)
+    blunt = clone(sharp).set_params(refine_seconds=0).fit(X)
+    assert len(sharp.change_points_) == len(blunt.change_points_)
+    assert np.abs(sharp.change_points_ - blunt.change_points_).max() <= 0.5 * FPS
+    truth = boundaries(y)
+    error = {
+        name: np.abs(s.change_points_ - truth).mean()
+        for name, s in [("sharp", sharp), ("blunt", blunt)]
+    }
+    assert error["sharp"] <= error["blunt"]
 
 
 @given(

@@ -1,0 +1,43 @@
+"""Tests of WideSeq2SeqModule: several nets computed side by side."""
+
+import numpy as np
+import pytest
+import torch
+
+from skseq2seq._ensemble import WideSeq2SeqModule
+from skseq2seq._network import Seq2SeqModule
+
+
+def test_each_net_is_its_seeds_net():
+    X, lengths = torch.randn(5, 12, 3), torch.full((5,), 12)
+    wide = WideSeq2SeqModule(3, hidden_size=8, prediction_length=4, seeds=(3, 7))
+    output, target, mask, states, code = wide(X, lengths)
+    assert output.shape == target.shape == (5, 4, 6) and states.shape == (5, 4, 16)
+    assert code.shape == (5, 16) and bool(mask.all())
+    for i, seed in enumerate((3, 7)):
+        torch.manual_seed(seed)
+        net = Seq2SeqModule(3, hidden_size=8, prediction_length=4)
+        alone = net(X, lengths)
+        torch.testing.assert_close(output[..., 3 * i : 3 * (i + 1)], alone[0])
+        torch.testing.assert_close(target[..., 3 * i : 3 * (i + 1)], alone[1])
+        torch.testing.assert_close(states[..., 8 * i : 8 * (i + 1)], alone[3])
+        torch.testing.assert_close(code[:, 8 * i : 8 * (i + 1)], alone[4])
+
+
+def test_one_backward_trains_every_net():
+    wide = WideSeq2SeqModule(3, hidden_size=4, prediction_length=2, seeds=(0, 1, 2))
+    output, target, *_ = wide(torch.randn(4, 6, 3), torch.full((4,), 6))
+    torch.nn.functional.mse_loss(output, target).backward()
+    grads = wide.decoder_weight_hh.grad
+    assert all(float(grads[i].abs().sum()) > 0 for i in range(3))
+
+
+def test_unsupported_nets_and_ragged_batches_raise():
+    with pytest.raises(ValueError, match="one-layer predict nets"):
+        WideSeq2SeqModule(3, num_layers=2)
+    with pytest.raises(ValueError, match="one-layer predict nets"):
+        WideSeq2SeqModule(3, decoder_input="teacher")
+    wide = WideSeq2SeqModule(3, hidden_size=4, prediction_length=2)
+    with pytest.raises(ValueError, match="equal-length"):
+        wide(torch.zeros(2, 6, 3), torch.tensor([6, 5]))
+    assert np.isfinite(wide(torch.zeros(2, 6, 3), torch.tensor([6, 6]))[0].detach().numpy()).all()
