@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 # Key of the dict a saved model file holds (beside the estimator: the window
-# geometry and frame rate it was trained with).
+# geometry, frame rate and preprocessing it was trained with).
 _MODEL_KEY = "skseq2seq_command_line_model"
 
 
@@ -25,6 +25,8 @@ class Recordings:
     frames: list
     filenames: list
     fps: list  # each file's frames per second, None where unknown
+    read_lengths: list = None  # each file's number of frames as read, before resampling
+    preprocessing: dict = None  # make_motion_preprocessor's parameters they went through
 
     def common_fps(self):
         """The frame rate of every file, or None when unknown or they differ."""
@@ -32,29 +34,41 @@ class Recordings:
         return rates.pop() if len(rates) == 1 else None
 
 
-def read_recordings(paths, fps=None):
+def read_recordings(paths, fps=None, preprocessing=None):
     """Read motion files and folders of them (the one place the commands read motion).
 
     ``fps`` overrides the files' frame rates. Euler rotations become
-    exponential maps. Raises, naming the file, for a missing or malformed
-    file, channels that differ between files, or missing values.
+    exponential maps, then every file goes through
+    :func:`~skseq2seq.preprocessing.make_motion_preprocessor` with
+    ``preprocessing`` (its parameters; None: its defaults): files with a
+    skeleton or markers are prepared, tables and arrays pass unchanged.
+    Raises, naming the file, for a missing or malformed file, channels that
+    differ between files, or missing values.
     """
     from ..io import load_folder, read_motion
+    from ..preprocessing import make_motion_preprocessor
 
-    frames, filenames, rates = [], [], []
+    preprocessing = preprocessing or {}
+    preprocess = make_motion_preprocessor(**preprocessing)
+    frames, filenames, rates, read_lengths = [], [], [], []
     for path in map(Path, paths):
         if path.is_dir():
             data = load_folder(path, fps=fps, rotations="expmap")
-            frames += data.recordings
+            read = [len(x) for x in data.recordings]
+            frames += preprocess.fit_transform(data)
             filenames += data.filenames
             rates += [None if np.isnan(rate) else float(rate) for rate in data.fps]
         elif path.exists():
             motion = read_motion(path, fps=fps, rotations="expmap")
-            frames.append(motion.data)
+            read = [len(motion.data)]
+            frames += preprocess.fit_transform([motion])
             filenames.append(str(path))
             rates.append(motion.fps)
         else:
             raise FileNotFoundError(f"No file or folder {path}")
+        read_lengths += read
+    if preprocessing.get("fps") is not None:  # resampled: every file is at the new rate
+        rates = [float(preprocessing["fps"])] * len(frames)
     for data, name in zip(frames, filenames):
         if data.shape[1] != frames[0].shape[1]:
             raise ValueError(
@@ -66,7 +80,7 @@ def read_recordings(paths, fps=None):
                 f"{name} has missing values (NaN, e.g. markers lost by the cameras); fill "
                 "the gaps (e.g. interpolate) first"
             )
-    return Recordings(frames, filenames, rates)
+    return Recordings(frames, filenames, rates, read_lengths, preprocessing)
 
 
 def output_file(path, option):
@@ -135,6 +149,7 @@ class SavedModel:
     fps: float = None
     window: int = None
     stride: int = None
+    preprocessing: dict = None  # make_motion_preprocessor's parameters
 
 
 def save_model(saved, path):

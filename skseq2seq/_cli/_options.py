@@ -79,8 +79,8 @@ def length(text):
 
 def add_paths(parser):
     parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="motion files or folders (.bvh, .c3d, .amc, "
-        ".csv, .txt, .npy, .mat); Euler rotations are converted to exponential maps",
+        "paths", nargs="+", metavar="PATH", help="motion files or folders (.bvh, .amc, .c3d, "
+        ".trc, .csv, .txt, .npy, .mat); Euler rotations are converted to exponential maps",
     )  # fmt: skip
 
 
@@ -103,6 +103,49 @@ def add_fps(parser):
     parser.add_argument(
         "--fps", type=positive_float, help="frames per second (default: the files', if they say)"
     )
+
+
+def unit(text):
+    """--unit: a unit's name (checked by the preprocessing) or metres per unit."""
+    try:
+        return _number(text, 0, "metres per unit, a positive number")
+    except argparse.ArgumentTypeError:
+        if text[:1].isdigit() or text[:1] in "+-.":
+            raise
+        return text
+
+
+def add_preprocessing(parser):
+    """Options of the motion files' preprocessing (``make_motion_preprocessor``'s parameters)."""
+    group = parser.add_argument_group(
+        "preprocessing",
+        "motion files with a skeleton or markers (BVH, ASF/AMC, C3D, TRC) go through "
+        "skseq2seq.preprocessing.make_motion_preprocessor: lengths in metres, joint positions "
+        "relative to the root, the root's horizontal position dropped (where the subject stands "
+        "and the length unit do not matter); tables and arrays pass unchanged; a saved model's "
+        "settings are used with --model",
+    )
+    group.add_argument(
+        "--keep-root", action="store_const", const=True, help="keep the root's horizontal "
+        "movement, as velocity in the body's heading frame (default: drop it)",
+    )  # fmt: skip
+    group.add_argument(
+        "--joints", nargs="+", metavar="NAME", help="keep only these joints or markers (names "
+        "as the files give them; default: all)",
+    )  # fmt: skip
+    group.add_argument(
+        "--fps-to", type=positive_float, metavar="FPS", help="resample to this frame rate; "
+        "windows in seconds and the times written use it (default: the files' rate)",
+    )  # fmt: skip
+    group.add_argument(
+        "--representation", choices=("positions", "rotations"), help="joint positions "
+        "(forward kinematics) or the rotations as read, as exponential maps (default: positions)",
+    )  # fmt: skip
+    group.add_argument(
+        "--unit", type=unit, help="the files' length unit (m, cm, mm, in, ft), metres per "
+        "unit, 'size' (from the skeleton's height) or 'auto' (the file's stated unit, else size; "
+        "the default)",
+    )  # fmt: skip
 
 
 def add_net(parser):

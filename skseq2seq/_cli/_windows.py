@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _preprocessing
 from ._files import Recordings, read_recordings
 
 WIDTH, STRIDE = 50, 10  # default frames per window and between window starts
@@ -52,8 +53,9 @@ def _length(value, option, stored, default, fps):
 
 
 def read_windows(args, saved=None):
-    """The :class:`Windows` of the files in ``args.paths`` (with a saved model's geometry)."""
-    recordings = read_recordings(args.paths, fps=args.fps)
+    """The :class:`Windows` of ``args.paths`` (with a saved model's geometry and preprocessing)."""
+    stored = saved.preprocessing if saved is not None else None
+    recordings = read_recordings(args.paths, args.fps, _preprocessing.settings(args, stored))
     notes = []
     if saved is not None and saved.fps is not None:
         for name, rate in zip(recordings.filenames, recordings.fps):

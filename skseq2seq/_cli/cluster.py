@@ -32,6 +32,7 @@ def add_arguments(parser):
     )
     _options.add_windows(parser, WIDTH, STRIDE)
     _options.add_fps(parser)
+    _options.add_preprocessing(parser)
     _options.add_memory(parser)
     parser.add_argument("--plot", help="save a figure of the embedding to this PNG file")
     _options.add_model_files(parser)
@@ -88,7 +89,8 @@ def run(args, inputs, progress):
     )
     if inputs.save is not None:
         fps = data.recordings.common_fps()
-        save_model(SavedModel(model, fps, data.width, data.stride), inputs.save)
+        preprocessing = data.recordings.preprocessing
+        save_model(SavedModel(model, fps, data.width, data.stride, preprocessing), inputs.save)
     if inputs.plot is not None:
         from ..plotting import plot_embedding
 

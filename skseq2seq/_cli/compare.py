@@ -33,6 +33,7 @@ def add_arguments(parser):
     parser.add_argument("--n-seeds", type=_options.positive_int, default=1, help="fits per method")
     _options.add_windows(parser, WIDTH, STRIDE)
     _options.add_fps(parser)
+    _options.add_preprocessing(parser)
     _options.add_memory(parser)
     parser.add_argument("--out", help="write the table to this CSV file")
     parser.add_argument("--plot", help="save a figure of the scores and fit times to this PNG")

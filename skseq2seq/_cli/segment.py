@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import TemporalSegmenter
-from . import _options
+from . import _options, _preprocessing
 from ._estimators import build, reject_training_options
 from ._files import (
     SavedModel,
@@ -34,6 +34,7 @@ def add_arguments(parser):
         help="number of actions, or 'auto' (default: TemporalSegmenter's)",
     )
     _options.add_fps(parser)
+    _options.add_preprocessing(parser)
     parser.add_argument(
         "--n-nets", type=_options.positive_int, help="nets trained (default: TemporalSegmenter's)"
     )
@@ -66,6 +67,7 @@ class Inputs:
     frames: np.ndarray
     fps: float
     fps_note: str  # how the frame rate was chosen, when the file does not say (or None)
+    preprocessing: dict  # make_motion_preprocessor's parameters the frames went through
     out: Path
     truth: tuple = None  # (label of each frame, label names)
     segments: Path = None
@@ -108,16 +110,21 @@ def prepare(args):
         saved = load_model(args.model, TemporalSegmenter)
     if not Path(args.file).is_file():
         raise FileNotFoundError(f"No file {args.file}")
-    recording = read_recordings([args.file], fps=args.fps)
+    stored = saved.preprocessing if saved is not None else None
+    recording = read_recordings([args.file], args.fps, _preprocessing.settings(args, stored))
     frames = recording.frames[0]
     fps, fps_note = _frame_rate(args, recording.fps[0], saved)
-    truth = None if args.truth is None else read_truth(args.truth, len(frames))
+    truth = None
+    if args.truth is not None:
+        truth = read_truth(args.truth, recording.read_lengths[0])
+        truth = (_resampled(truth[0], len(frames)), truth[1])
     inputs = [args.file] + [path for path in (args.truth, args.model) if path]
     check_not_inputs(outputs, inputs)
     return Inputs(
         frames,
         fps,
         fps_note,
+        recording.preprocessing,
         outputs["--out"],
         truth,
         outputs["--segments"],
@@ -125,6 +132,14 @@ def prepare(args):
         outputs["--save-model"],
         saved,
     )
+
+
+def _resampled(labels, n_frames):
+    """Per-frame ``labels`` at another frame rate (``n_frames`` frames): the nearest frame's."""
+    if len(labels) == n_frames:
+        return labels
+    nearest = np.round((np.arange(n_frames) + 0.5) * len(labels) / n_frames - 0.5)
+    return np.asarray(labels)[np.clip(nearest.astype(int), 0, len(labels) - 1)]
 
 
 def _segment_rows(labels, fps):
@@ -169,7 +184,7 @@ def run(args, inputs, progress):
             f"{report['n_boundaries_pred']} found, {report['n_boundaries_true']} true)"
         )
     if inputs.save is not None:
-        save_model(SavedModel(model, fps), inputs.save)
+        save_model(SavedModel(model, fps, preprocessing=inputs.preprocessing), inputs.save)
     if inputs.plot is not None:
         _plot(labels, inputs, Path(args.file).name)
     return rows
