@@ -230,6 +230,7 @@ def report(h36m, seeds):
         "train_subjects": ["S1", "S6", "S7"],
         "test_subject": "S8",
         "n_test_windows": len(labels),
+        "milliseconds": list(MILLISECONDS),
         "methods": {},
     }
     baselines = {"zero-velocity": zero_velocity, "constant-velocity": constant_velocity}

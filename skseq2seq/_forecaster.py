@@ -9,8 +9,10 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, check_memory
 from skorch.callbacks import EarlyStopping
+from torch import nn
 
 from ._embedder import Seq2SeqEmbedder, _check_callbacks
+from ._network import Seq2SeqModule
 from ._persistence import VersionedPickleMixin
 from ._validation import check_device, check_sequences, python_scalars
 
@@ -72,6 +74,21 @@ def duration_frames(value, fps=None, name="duration"):
         where = f" at {fps:g} fps" if unit is not None else ""
         raise ValueError(f"{name}={value!r} is {frames} frames{where}; it must be at least 1.")
     return frames
+
+
+class ZeroVelocityStartModule(Seq2SeqModule):
+    """:class:`Seq2SeqModule` whose untrained decoder repeats the last observed frame.
+
+    The residual decoder outputs ``previous frame + readout(state)``; a
+    zero readout makes the untrained net the zero-velocity forecast, a strong
+    baseline for motion, which training then corrects.
+    """
+
+    def __init__(self, *args, zero_readout=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if zero_readout:
+            nn.init.zeros_(self.readout.weight)
+            nn.init.zeros_(self.readout.bias)
 
 
 def _fit_embedder(embedder, windows):
