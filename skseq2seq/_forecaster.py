@@ -76,7 +76,7 @@ def duration_frames(value, fps=None, name="duration"):
     return frames
 
 
-class ZeroVelocityStartModule(Seq2SeqModule):
+class ZeroStartModule(Seq2SeqModule):
     """:class:`Seq2SeqModule` whose untrained decoder repeats the last observed frame.
 
     The residual decoder outputs ``previous frame + readout(state)``; a
@@ -84,11 +84,10 @@ class ZeroVelocityStartModule(Seq2SeqModule):
     baseline for motion, which training then corrects.
     """
 
-    def __init__(self, *args, zero_readout=True, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if zero_readout:
-            nn.init.zeros_(self.readout.weight)
-            nn.init.zeros_(self.readout.bias)
+        nn.init.zeros_(self.readout.weight)
+        nn.init.zeros_(self.readout.bias)
 
 
 def _fit_embedder(embedder, windows):
@@ -129,13 +128,18 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         ``observed`` is a duration.
     stride : int or None, default=None
         Frames between the starts of training windows when ``observed`` is
-        set; None means ``horizon``.
+        set; None means half the horizon (rounded down, at least 1).
     hidden_size : int, default=128
         Size of the encoder's and decoder's GRU states.
     num_layers : int, default=1
         Stacked GRU layers.
     with_velocity : bool, default=True
         Feed the frames' differences to the net beside the frames.
+    standardize : bool, default=False
+        Standardise channels for the net (see :class:`Seq2SeqEmbedder`).
+        False trains on the data's own units, so that the loss weighs
+        channels as errors in those units do; True gives every channel the
+        same weight, however little it moves.
     lr : float, default=1e-3
         Adam learning rate.
     batch_size : int, default=64
@@ -165,6 +169,11 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
     mixed_precision : bool, default=False
         Forward passes under ``torch.autocast`` (see
         :class:`Seq2SeqEmbedder`).
+    module : type or None, default=None
+        The network's class (see :class:`Seq2SeqEmbedder`'s ``module``).
+        None means :class:`Seq2SeqModule` with its read-out initialised to
+        zero, so that the untrained net forecasts the last observed frame
+        (zero velocity) and training corrects that forecast.
     memory : str, joblib.Memory or None, default=None
         Cache the trained embedder with joblib (a folder, or a
         ``joblib.Memory``): fitting again with the same parameters and data
@@ -218,6 +227,7 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         "hidden_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "num_layers": [Interval(numbers.Integral, 1, None, closed="left")],
         "with_velocity": ["boolean"],
+        "standardize": ["boolean"],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_epochs": [Interval(numbers.Integral, 0, None, closed="left")],
@@ -230,6 +240,7 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "mixed_precision": ["boolean"],
+        "module": [callable, None],
         "memory": [str, HasMethods(["cache"]), None],
     }
 
@@ -242,6 +253,7 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         hidden_size=128,
         num_layers=1,
         with_velocity=True,
+        standardize=False,
         lr=1e-3,
         batch_size=64,
         max_epochs=30,
@@ -254,6 +266,7 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         mixed_precision=False,
+        module=None,
         memory=None,
     ):
         self.horizon = horizon
@@ -263,6 +276,7 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.with_velocity = with_velocity
+        self.standardize = standardize
         self.lr = lr
         self.batch_size = batch_size
         self.max_epochs = max_epochs
@@ -275,6 +289,7 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.mixed_precision = mixed_precision
+        self.module = module
         self.memory = memory
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -306,7 +321,8 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
             if params["observed"] is None
             else duration_frames(params["observed"], params["fps"], "observed")
         )
-        windows = self._windows(X, horizon, observed, params["stride"] or horizon)
+        stride = params["stride"] or max(1, horizon // 2)
+        windows = self._windows(X, horizon, observed, stride)
         if params["early_stopping"] and len(windows) < 2:
             raise ValueError(
                 f"Found {len(windows)} training window(s) (n_samples = {len(windows)}) while a "
@@ -356,6 +372,8 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
             prediction_length=horizon,
             decoder_input="previous_output",  # free-running, residual frames
             with_velocity=params["with_velocity"],
+            standardize=params["standardize"],
+            module=params["module"] or ZeroStartModule,
             lr=params["lr"],
             batch_size=params["batch_size"],
             max_epochs=params["max_epochs"],

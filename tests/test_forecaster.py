@@ -151,3 +151,14 @@ def test_bad_predict_input(fitted):
         fitted.score(np.zeros((2, 5, 2)))
     with pytest.raises(Exception, match="not fitted"):
         small().predict(np.zeros((2, 10, 2)))
+
+
+def test_untrained_net_is_the_zero_velocity_forecast():
+    X = sines(n=20, length=12)
+    untrained = small(horizon=4, max_epochs=0, early_stopping=False).fit(X)
+    np.testing.assert_allclose(untrained.predict(X), np.repeat(X[:, -1:], 4, axis=1), atol=1e-5)
+    # The plain module (the embedder's) starts elsewhere.
+    from skseq2seq import Seq2SeqModule
+
+    plain = small(horizon=4, max_epochs=0, early_stopping=False, module=Seq2SeqModule).fit(X)
+    assert not np.allclose(plain.predict(X), np.repeat(X[:, -1:], 4, axis=1), atol=1e-3)
