@@ -39,6 +39,7 @@ over 8 windows per action) are quoted, not rerun.
 
 import argparse
 import json
+import os
 import platform
 import time
 from pathlib import Path
@@ -86,7 +87,7 @@ ANCHORS = {
         "smoking": [0.26, 0.48, 0.97, 0.95, None, None],
         "discussion": [0.31, 0.67, 0.94, 1.04, None, None],
     },
-    "residual seq2seq, sampling-based loss (Martinez et al.)": {
+    "Residual sup. (MA): residual seq2seq, sampling-based loss (Martinez et al.)": {
         "walking": [0.28, 0.49, 0.72, 0.81, None, None],
         "eating": [0.23, 0.39, 0.62, 0.76, None, None],
         "smoking": [0.33, 0.61, 1.05, 1.15, None, None],
@@ -269,8 +270,10 @@ def report(h36m, seeds):
         print("seed", seed, np.round(runs[-1]["euler"]["mean"], 3), f"{seconds:.0f}s")
     out["seq2seq_runs"] = runs
     all_four = [r for s in ("S1", "S6", "S7", "S8") for r in joint_recordings(h36m, s)[0]]
+    load = os.getloadavg()[0]  # other processes on the machine slow the fit
     model, seconds = fit_forecaster({}, all_four, seeds[0], threads=2)
     out["timing"] = {
+        "load_average_before": load,
         "fit_seconds_four_subjects_2_threads": seconds,
         "epochs": model.n_epochs_,
         "n_windows": model.n_windows_,
@@ -282,8 +285,8 @@ def report(h36m, seeds):
 # -- markdown from the json -------------------------------------------------
 
 
-def _row(label, values, bold=None):
-    cells = [f"{v:.4g}" if v is not None else "" for v in values]
+def _row(label, values, bold=None, fmt=".3f"):
+    cells = [format(v, fmt) if v is not None else "" for v in values]
     if bold is not None:
         cells = [f"**{c}**" if b else c for c, b in zip(cells, bold)]
     return f"| {label} | " + " | ".join(cells) + " |"
@@ -326,10 +329,11 @@ def markdown(res):
             }
             best = np.min(list(table.values()), axis=0)
             lines += [f"## Mean over actions, {title}", ""] + _head("method")
-            lines += [_row(n, v, np.isclose(v, best)) for n, v in table.items()]
+            fmt = ".5f" if unit == "mse" else ".3f"
+            lines += [_row(n, v, np.isclose(v, best), fmt) for n, v in table.items()]
             if len(runs) > 1:
                 spread = np.std([r[unit]["mean"] for r in runs], axis=0)
-                lines.append(_row("(Seq2SeqForecaster, sd over seeds)", spread))
+                lines.append(_row("(Seq2SeqForecaster, sd over seeds)", spread, fmt=fmt))
             zero = np.asarray(table["zero-velocity"])
             change = 100 * (np.asarray(table["Seq2SeqForecaster"]) / zero - 1)
             lines.append(
@@ -359,7 +363,7 @@ def markdown(res):
         lines += _head("method, action")
         for method, actions in ANCHORS.items():
             for action, values in actions.items():
-                lines.append(_row(f"{method}, {action}", values))
+                lines.append(_row(f"{method}, {action}", values, fmt=".2f"))
         lines += ["", "The same actions here (S8):", ""] + _head("method, action")
         for action in ANCHORS["zero-velocity (Martinez et al.)"]:
             lines.append(_row(f"zero-velocity, {action}", zero[action]))
@@ -373,7 +377,9 @@ def markdown(res):
             "",
             f"- Default fit on the four subjects S1/S6/S7/S8 ({t['n_windows']} windows, "
             f"{t['epochs']} epochs with early stopping), 2 torch threads: "
-            f"**{t['fit_seconds_four_subjects_2_threads']:.0f} s** ({t['machine']}).",
+            f"**{t['fit_seconds_four_subjects_2_threads']:.0f} s** ({t['machine']}; the "
+            f"machine's 1-minute load average was {t['load_average_before']:.1f} before the fit, "
+            "other jobs sharing its 2 cores).",
             f"- Fit on S1/S6/S7 ({runs[0]['n_windows']} windows), 1 thread: "
             f"{np.mean(fit):.0f} s on average over seeds "
             f"(epochs: {', '.join(str(r['epochs']) for r in runs)}).",

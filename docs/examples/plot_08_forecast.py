@@ -61,11 +61,8 @@ print(f"{len(train)} training recordings, {sum(map(len, train))} frames at {FPS}
 # early stopping, and trains. Durations are given in seconds with ``fps``.
 import time
 
-import torch
-
 from skseq2seq import Seq2SeqForecaster
 
-torch.set_num_threads(2)
 forecaster = Seq2SeqForecaster(observed="2s", horizon="1s", fps=FPS, random_state=0)
 start = time.perf_counter()
 forecaster.fit(train)
