@@ -389,12 +389,16 @@ def markdown(res):
         ]
     scr = res.get("screen")
     if scr:
+        candidates = scr["candidates"].values()
         lines += [
             "## How the defaults were chosen",
             "",
             f"Candidates declared in `benchmarks/bench_forecast.py` before the run, trained on "
             f"{'/'.join(scr['train_subjects'])}, scored on {scr['validation_subject']} (S8 not "
-            "looked at); Euler error, mean over actions and seeds. The chosen candidate "
+            "looked at), seed(s) "
+            + ", ".join(sorted({str(r["seed"]) for c in candidates for r in c["runs"]}))
+            + "; Euler error, mean over actions (and seeds); the lowest mean over the horizons "
+            "wins. The chosen candidate "
             f"(**{scr['chosen']}**) gives the defaults.",
             "",
         ]

@@ -106,10 +106,11 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
     inputs). This estimator fits that embedder on windows and calls its
     :meth:`~Seq2SeqEmbedder.forecast` past the end of the observed frames.
 
-    The defaults were chosen on Human3.6M (trained on subjects S1 and S6,
-    validated on S7; see ``benchmarks/results/forecast.md``), where they beat
-    the strong zero-velocity baseline (repeat the last frame) at every
-    horizon up to 1 s.
+    The untrained decoder repeats the last observed frame (the zero-velocity
+    forecast, a strong baseline for motion) and training corrects it, in the
+    data's own units. These defaults were chosen on Human3.6M among a few
+    declared candidates (trained on subjects S1 and S6, scored on S7); the
+    benchmark (``benchmarks/results/forecast.md``) reports them on S8.
 
     Parameters
     ----------
