@@ -389,7 +389,8 @@ def markdown(res):
             ]
         lines += [
             f"- Fit on S1/S6/S7 ({runs[0]['n_windows']} windows), 1 thread: "
-            f"{np.mean(fit):.0f} s on average over seeds "
+            f"{np.mean(fit):.0f} s on average over seeds, on the shared machine while other "
+            "jobs ran "
             f"(epochs: {', '.join(str(r['epochs']) for r in runs)}).",
             f"- Forecast of the {rep['n_test_windows']} S8 windows, 1 thread: "
             f"{np.mean([r['predict_seconds'] for r in runs]):.2f} s.",
