@@ -8,6 +8,7 @@ from ._clusterer import Seq2SeqClusterer, posture_statistics
 from ._compare import compare
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer
+from ._forecaster import Seq2SeqForecaster
 from ._network import Seq2SeqModule
 from ._segmenter import TemporalSegmenter
 
@@ -17,6 +18,7 @@ __all__ = [
     "EmbeddingClusterer",
     "Seq2SeqClusterer",
     "Seq2SeqEmbedder",
+    "Seq2SeqForecaster",
     "Seq2SeqModule",
     "TemporalSegmenter",
     "__version__",

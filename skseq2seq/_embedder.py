@@ -974,7 +974,10 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         """Negative mean squared prediction error of each sequence.
 
         Errors are in standardised units; higher means the sequence's dynamics
-        are better explained by the model (a novelty score).
+        are better explained by the model (a novelty score). A low score flags
+        motion that is hard to predict, not motion unlike the training data:
+        a slow, novel movement is easy to continue and scores as normal (see
+        the user guide).
 
         Parameters
         ----------

@@ -4,7 +4,7 @@ from importlib.util import find_spec
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skseq2seq import EmbeddingClusterer, Seq2SeqClusterer, Seq2SeqEmbedder
+from skseq2seq import EmbeddingClusterer, Seq2SeqClusterer, Seq2SeqEmbedder, Seq2SeqForecaster
 from skseq2seq.baselines import (
     DTWKMeans,
     FrameStatsSegmenter,
@@ -73,6 +73,7 @@ def _small_embedder():
         Seq2SeqEmbedder(random_state=0),
         Seq2SeqClusterer(random_state=0),
         EmbeddingClusterer(random_state=0),
+        Seq2SeqForecaster(horizon=1, hidden_size=8, max_epochs=3, batch_size=16, random_state=0),
         EmbeddingClusterer(n_clusters="auto", random_state=0),
         EmbeddingClusterer(n_clusters=3, clustering="kmeans", random_state=0),
         EmbeddingClusterer(n_clusters=3, clustering="agglomerative"),
