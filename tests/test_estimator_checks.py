@@ -9,6 +9,7 @@ from skseq2seq.baselines import (
     DTWKMeans,
     GaussianHMMSegmenter,
     MeanStdKMeans,
+    MeanStdSpectral,
     MeanStdWard,
     PCAKMeans,
     WindowStatsSegmenter,
@@ -72,6 +73,7 @@ def _small_embedder():
         # Baselines (skseq2seq.baselines); the optional ones need their extras.
         MeanStdKMeans(n_clusters=3, random_state=0),
         MeanStdWard(n_clusters=3),
+        MeanStdSpectral(n_clusters=3, random_state=0),
         PCAKMeans(n_clusters=3, random_state=0),
         PCAKMeans(n_clusters=3, n_components=None, n_timesteps=4, random_state=0),
         WindowStatsSegmenter(n_clusters=2, fps=10, random_state=0),
