@@ -1,13 +1,15 @@
-"""Quality that generalizes: every default candidate and baseline, every dataset, 5 seeds.
+"""Quality that generalizes: every default candidate and baseline, every dataset, several seeds.
 
-One command runs the dev suite and chooses defaults leave-one-dataset-out::
+One command runs the dev suite, a second adds the strong baselines and the
+embedder options, a third chooses defaults leave-one-dataset-out::
 
     python benchmarks/bench_generalization.py run --workers 2      # ~40 min on 2 cores
+    python benchmarks/bench_generalization.py extend --seeds 0 1 2  # options, trained + untrained
     python benchmarks/bench_generalization.py summarize             # tables from the JSONL
 
 Results are appended, one JSON line per (dataset, seed, method), to
 ``benchmarks/results/generalization.jsonl`` as runs finish (a run cut short
-keeps what finished; ``run`` skips (dataset, seed) pairs already there), and
+keeps what finished; ``run`` and ``extend`` skip what is there already), and
 ``summarize`` writes ``generalization.md`` and ``generalization.json``.
 
 Datasets (real ones need ``../shared/data`` or ``SKSEQ2SEQ_DATA``)
@@ -22,24 +24,38 @@ Datasets (real ones need ``../shared/data`` or ``SKSEQ2SEQ_DATA``)
     four subjects.
 
 Methods
-    One default ``Seq2SeqClusterer`` net is trained per (dataset, seed);
-    every *candidate* reads it differently (embedding view x clustering), so
-    that the candidates differ only in what they are: ``default`` (the
-    current defaults: decoder + encoder states, spectral, surplus groups
-    merged by posture statistics), ``no-merge`` (same, ``n_extra_clusters=0``:
-    dynamics only), ``decoder`` / ``decoder, no-merge`` (decoder states
-    only), ``encoder``, ``k-means``, ``cosine average-linkage``, and
-    ``dynamics+posture`` (an explicit joined view: the standardised
-    embedding and the standardised per-window mean/std, each block weighted
-    to equal total variance, spectral without merging). Baselines, same data,
-    same run: k-means on flattened standardised windows, PCA + k-means,
-    k-means and Ward on per-window mean/std, tslearn DTW k-means (fitted on a
-    300-window subsample, time / 5), and 1-NN on each baseline's features.
+    ``run``: one default ``Seq2SeqClusterer`` net is trained per (dataset,
+    seed); every *candidate* reads it differently (embedding view x
+    clustering): ``default`` (the current defaults: decoder + encoder states,
+    spectral, surplus groups merged by posture statistics), ``no-merge``
+    (same, ``n_extra_clusters=0``: dynamics only), ``decoder`` / ``decoder,
+    no-merge`` (decoder states only), ``encoder``, ``k-means``, ``cosine
+    average-linkage``, and ``dynamics+posture`` (an explicit joined view: the
+    standardised embedding and the standardised per-window mean/std, each
+    block weighted to equal total variance, spectral without merging).
+    Baselines, same data, same run: k-means on flattened standardised
+    windows, PCA + k-means, k-means and Ward on per-window mean/std, tslearn
+    DTW k-means (fitted on a 300-window subsample, time / 5), and 1-NN on
+    each baseline's features.
 
-Selection (leave one dataset out)
-    For each dataset D, the candidate with the best mean, over the *other*
-    datasets, of (candidate ARI - best baseline ARI) (5-seed means) is the
-    one reported for D. No candidate is chosen on the number it reports.
+    ``extend``: the strong classical pipelines, ``mean/std + spectral,
+    merge`` / ``no merge`` (``skseq2seq.baselines.MeanStdSpectral``: the
+    package's spectral stage on the same mean/std, no network), and each
+    embedder option of ``OPTIONS`` (the default embedder with the option set:
+    ``default net``, ``contrastive`` = ``objective="contrastive"``,
+    ``reconstruct, bidirectional``), trained and untrained
+    (``embedder__max_epochs=0``, suffix ``, untrained``), each read four ways:
+    as ``Seq2SeqClusterer`` clusters it (spectral, merged by posture),
+    ``no-merge``, and the joined ``dynamics+posture`` view with and without
+    merging.
+
+Selection (leave one dataset out, real datasets only)
+    For each real dataset D (cmu, concat, s86, h36m), the candidate with the
+    best *minimum*, over the *other* real datasets, of (candidate ARI - best
+    baseline ARI) (means over seeds) is the one reported for D (the
+    protocol); the candidate with the best *mean* margin is reported beside
+    it. No candidate is chosen on the number it reports. ``synth`` is
+    reported, not used in the selection.
 """
 
 import argparse
