@@ -54,6 +54,26 @@ def _generalization_rows():
             f"({c['candidate']}) | {'' if win else '**'}{_pm(base)}{'' if win else '**'} "
             f"({c['best_baseline']}) |"
         )
+    for key, rule in (
+        ("leave_one_dataset_out", "worst-case choice"),
+        ("leave_one_dataset_out_mean", "mean-margin choice"),
+    ):
+        if key in res:
+            margins = [c["ours"][0] - c["baseline"][0] for c in res[key].values()]
+            rows.append(
+                f"| held-out margin over the best baseline, ARI ({rule}) | mean "
+                f"{np.mean(margins):+.3f}, worst {min(margins):+.3f} | 0 |"
+            )
+    if "synth" in table and "synth" not in lodo and "default" in table["synth"]:
+        base_name = max(
+            (m for m, e in table["synth"].items() if e["kind"] == "baseline"),
+            key=lambda m: table["synth"][m]["ari"][0],
+        )
+        rows.append(
+            f"| (not in the selection) {DATASET_TITLES['synth']}, ARI | "
+            f"{_pm(table['synth']['default']['ari'])} (default) | "
+            f"{_pm(table['synth'][base_name]['ari'])} ({base_name}) |"
+        )
     if "cmu" in table and "default" in table["cmu"]:
         rows.append(
             f"| (not held out) CMU 7-action windows with the current defaults, designed on CMU, "

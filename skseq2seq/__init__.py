@@ -6,6 +6,7 @@ encoder-decoder learns from it, without labels (Su & Shlizerman 2020).
 
 from ._clusterer import Seq2SeqClusterer, posture_statistics
 from ._compare import compare
+from ._contrastive import ContrastiveModule
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer
 from ._forecaster import Seq2SeqForecaster
@@ -15,6 +16,7 @@ from ._segmenter import TemporalSegmenter
 __version__ = "0.1.0"
 
 __all__ = [
+    "ContrastiveModule",
     "EmbeddingClusterer",
     "Seq2SeqClusterer",
     "Seq2SeqEmbedder",

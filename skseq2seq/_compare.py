@@ -16,7 +16,7 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._baseline_segmenters import FrameStatsSegmenter, GaussianHMMSegmenter, WindowStatsSegmenter
-from ._baselines import DTWKMeans, MeanStdKMeans, MeanStdWard, PCAKMeans
+from ._baselines import DTWKMeans, MeanStdKMeans, MeanStdSpectral, MeanStdWard, PCAKMeans
 from ._clusterer import Seq2SeqClusterer, posture_statistics
 from ._segmenter import TemporalSegmenter
 from ._stats import standardise
@@ -38,6 +38,13 @@ def _default_estimators(task, n_clusters):
             "MeanStdKMeans": MeanStdKMeans(n_clusters),
             "MeanStdWard": MeanStdWard(n_clusters),
             "PCAKMeans": PCAKMeans(n_clusters),
+            # The honest bar: the package's spectral stage without a network,
+            # and the default network left untrained (the gain of training).
+            "MeanStdSpectral": MeanStdSpectral(n_clusters),
+            "MeanStdSpectral(no merge)": MeanStdSpectral(n_clusters, n_extra_clusters=0),
+            "Seq2SeqClusterer(untrained)": Seq2SeqClusterer(n_clusters).set_params(
+                embedder__max_epochs=0
+            ),
         }
         if find_spec("tslearn") is not None:
             # Centroids from 200 sequences at half the frame rate: DTW's cost
@@ -191,8 +198,11 @@ def compare(
         ambiguous, so the task is named rather than guessed).
     estimators : "default" or dict, default="default"
         ``"default"``: for ``"cluster"``, ``Seq2SeqClusterer``,
-        ``MeanStdKMeans``, ``MeanStdWard``, ``PCAKMeans`` and, when tslearn is
-        installed, ``DTWKMeans(downsample=2, max_fit_samples=200)``; for
+        ``MeanStdKMeans``, ``MeanStdWard``, ``PCAKMeans``, ``MeanStdSpectral``
+        (with and without merging), the untrained control
+        ``Seq2SeqClusterer(untrained)`` (its embedder with ``max_epochs=0``)
+        and, when tslearn is installed,
+        ``DTWKMeans(downsample=2, max_fit_samples=200)``; for
         ``"segment"``, ``TemporalSegmenter``, ``WindowStatsSegmenter`` (Ward
         and k-means) and, when hmmlearn is installed, ``GaussianHMMSegmenter``,
         all at their defaults. A dict ``{name: estimator}`` adds its rows to
@@ -245,7 +255,7 @@ def compare(
     ...                              random_state=0)
     >>> small = Seq2SeqClusterer(embedder=Seq2SeqEmbedder(hidden_size=16, max_epochs=3))
     >>> table = compare(X, y, estimators={"Seq2SeqClusterer": small})
-    >>> list(table["estimator"])[:4]  # then DTWKMeans, when tslearn is installed
+    >>> list(table["estimator"])[:4]  # then MeanStdSpectral, ...
     ['Seq2SeqClusterer', 'MeanStdKMeans', 'MeanStdWard', 'PCAKMeans']
     >>> bool((table["ari_mean"] <= 1).all())
     True

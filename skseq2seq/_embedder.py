@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
 
+from ._contrastive import ContrastiveModule, NTXentLoss
 from ._net import (
     GLOBAL_RNG_LOCK,
     INFERENCE_BATCH,
@@ -182,11 +183,18 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         Size of the encoder's and decoder's GRU states.
     num_layers : int, default=1
         Stacked GRU layers in encoder and decoder.
-    objective : {"predict", "reconstruct"}, default="predict"
+    objective : {"predict", "reconstruct", "contrastive"}, default="predict"
         ``"predict"``: the encoder reads the first ``T - prediction_length``
         steps and the decoder predicts the last ``prediction_length``.
         ``"reconstruct"``: the encoder reads all ``T`` steps and the decoder
-        regenerates them.
+        regenerates them. ``"contrastive"``: no decoder; the GRU encoder is
+        trained so that two random views of a sequence
+        (:mod:`skseq2seq.augmentations`, set as ``module__augmentation``)
+        embed nearby and other sequences' views apart (NT-Xent, as SimCLR;
+        see :class:`~skseq2seq.ContrastiveModule` for
+        ``module__temperature`` and ``module__projection_size``);
+        ``embedding="decoder"`` then pools the encoder's per-step states, and
+        :meth:`forecast` and :meth:`score_samples` are not available.
     prediction_length : int, default=None
         Steps the decoder predicts (``objective="predict"``). None means half
         of the shortest sequence seen in ``fit``.
@@ -343,7 +351,7 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints = {
         "hidden_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "num_layers": [Interval(numbers.Integral, 1, None, closed="left")],
-        "objective": [StrOptions({"predict", "reconstruct"})],
+        "objective": [StrOptions({"predict", "reconstruct", "contrastive"})],
         "prediction_length": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "decoder_input": [StrOptions({"previous_output", "teacher", "zeros"})],
         "decoder_strategy": [StrOptions({"fixed_state", "fixed_weights"}), None],
@@ -718,10 +726,14 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
                     ),
                 },
             )
+        module, criterion = params["module"], MaskedMSELoss
+        if params["objective"] == "contrastive":
+            criterion = NTXentLoss
+            module = ContrastiveModule if module is Seq2SeqModule else module
         return net_class(
-            module=params["module"],
+            module=module,
             **{f"module__{name}": value for name, value in module_args.items()},
-            criterion=MaskedMSELoss,
+            criterion=criterion,
             optimizer=torch.optim.Adam,
             lr=params["lr"],
             max_epochs=params["max_epochs"],
@@ -790,7 +802,12 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         ((20, 8), (20, 6))
         """
         check_is_fitted(self, "module_")
-        min_length = 2 if self.objective == "reconstruct" else self.prediction_length_ + 1
+        if (frames or errors) and self.objective == "contrastive":
+            raise ValueError(
+                "objective='contrastive' trains no decoder: there are no predicted frames or "
+                "prediction errors (forecast, score_samples); use transform."
+            )
+        min_length = 2 if self.prediction_length_ is None else self.prediction_length_ + 1
         data, lengths = check_sequences(X, min_length=min_length, n_features=self.n_features_in_)
         n = len(data)
         n_steps = self.prediction_length_ or int(lengths.max(initial=0))
@@ -806,7 +823,7 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             self.mixed_precision,
         )
         for rows, (predicted, target, mask, hidden, code) in zip(batches, outputs):
-            k, steps = len(rows), predicted.shape[1]
+            k, steps = len(rows), mask.shape[1]
             if embedding:  # pooled over the whole fixed-shape batch (batch-independent)
                 part = pool_states(hidden, mask, code, self.embedding, self.pooling)[:k]
                 if "embedding" not in out:

@@ -11,6 +11,9 @@ Sequence clustering (``X`` of shape ``(n_samples, n_timesteps, n_features)``,
 
 - :class:`MeanStdKMeans`, :class:`MeanStdWard`: per-sequence mean and
   standard deviation of each channel (:func:`~skseq2seq.posture_statistics`);
+- :class:`MeanStdSpectral`: the same statistics clustered by the package's
+  spectral stage (:class:`~skseq2seq.EmbeddingClusterer`), the strongest
+  classical pipeline on most motion capture measured;
 - :class:`PCAKMeans`: whole sequences, flattened (resampled to one length);
 - :class:`DTWKMeans`: dynamic time warping (needs tslearn).
 
@@ -27,13 +30,14 @@ The optional dependencies install with ``pip install 'skseq2seq[baselines]'``.
 """
 
 from ._baseline_segmenters import FrameStatsSegmenter, GaussianHMMSegmenter, WindowStatsSegmenter
-from ._baselines import DTWKMeans, MeanStdKMeans, MeanStdWard, PCAKMeans
+from ._baselines import DTWKMeans, MeanStdKMeans, MeanStdSpectral, MeanStdWard, PCAKMeans
 
 __all__ = [
     "DTWKMeans",
     "FrameStatsSegmenter",
     "GaussianHMMSegmenter",
     "MeanStdKMeans",
+    "MeanStdSpectral",
     "MeanStdWard",
     "PCAKMeans",
     "WindowStatsSegmenter",

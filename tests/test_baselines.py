@@ -8,7 +8,13 @@ from sklearn.cluster import KMeans
 from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import StandardScaler
 
-from skseq2seq import Seq2SeqClusterer, Seq2SeqEmbedder, compare, posture_statistics
+from skseq2seq import (
+    EmbeddingClusterer,
+    Seq2SeqClusterer,
+    Seq2SeqEmbedder,
+    compare,
+    posture_statistics,
+)
 from skseq2seq._baselines import _resample
 from skseq2seq._numbering import canonical_numbering, renumber, renumber_rows
 from skseq2seq.baselines import (
@@ -16,6 +22,7 @@ from skseq2seq.baselines import (
     FrameStatsSegmenter,
     GaussianHMMSegmenter,
     MeanStdKMeans,
+    MeanStdSpectral,
     MeanStdWard,
     PCAKMeans,
     WindowStatsSegmenter,
@@ -65,11 +72,42 @@ def test_meanstd_ward_and_its_features(sequences):
     assert not hasattr(MeanStdWard(), "predict")  # Ward assigns no new samples
 
 
+def test_meanstd_spectral_is_the_spectral_stage_on_posture_statistics(sequences):
+    X, y = sequences
+    P = posture_statistics(X)
+    for extra in (0, 2):
+        model = MeanStdSpectral(n_clusters=3, n_extra_clusters=extra, random_state=0).fit(X)
+        stage = EmbeddingClusterer(3, n_extra_clusters=extra, random_state=0)
+        np.testing.assert_array_equal(model.labels_, stage.fit_predict(P, merge_features=P))
+        assert model.n_groups_ == stage.n_groups_ and (extra or model.n_groups_ == 3)
+        # predict: the nearest cluster centre, which spectral labels mostly agree with.
+        assert (model.predict(X) == model.labels_).mean() > 0.9
+    assert clustering_accuracy(y, model.labels_) > 0.5
+
+
+def test_meanstd_spectral_bad_input(sequences):
+    X, _ = sequences
+    with pytest.raises(ValueError, match="needs more sequences than clusters"):
+        MeanStdSpectral(n_clusters=60).fit(X)
+    with pytest.raises(ValueError, match="n_extra_clusters"):
+        MeanStdSpectral(n_extra_clusters=-1).fit(X)
+    with pytest.raises(ValueError, match="4 features per time step"):
+        MeanStdSpectral(n_clusters=3).fit(X).predict(X[:, :, :4])
+
+
+def test_untrained_control_is_an_option(sequences):
+    X, _ = sequences
+    control = Seq2SeqClusterer(n_clusters=3, random_state=0).set_params(embedder__max_epochs=0)
+    control.fit(X)
+    assert control.embedder_.n_epochs_ == 0 and control.labels_.shape == (60,)
+
+
 @pytest.mark.parametrize(
     "model",
     [
         MeanStdKMeans(n_clusters=3, random_state=0),
         MeanStdWard(n_clusters=3),
+        MeanStdSpectral(n_clusters=3, random_state=0),
         PCAKMeans(n_clusters=3, random_state=0),
     ],
     ids=type,
@@ -210,14 +248,22 @@ def test_compare_with_labels(sequences, capsys):
     estimators = {"Seq2SeqClusterer": small_clusterer(), "DTWKMeans": "drop"}
     table = compare(X, y, estimators=estimators, n_seeds=2, random_state=0, verbose=True)
     names = list(table["estimator"])
-    assert names == ["Seq2SeqClusterer", "MeanStdKMeans", "MeanStdWard", "PCAKMeans"]
-    assert list(table["n_runs"]) == [2, 2, 1, 2]  # Ward has no random_state: one run
+    assert names == [
+        "Seq2SeqClusterer",
+        "MeanStdKMeans",
+        "MeanStdWard",
+        "PCAKMeans",
+        "MeanStdSpectral",
+        "MeanStdSpectral(no merge)",
+        "Seq2SeqClusterer(untrained)",
+    ]
+    assert list(table["n_runs"]) == [2, 2, 1, 2, 2, 2, 2]  # Ward has no random_state: one run
     row = table[table["estimator"] == "MeanStdKMeans"].iloc[0]
     assert 0 <= row["ari_mean"] <= 1 and row["ari_sd"] >= 0 and row["fit_seconds_mean"] > 0
     assert table.loc[2, "ari_sd"] == 0.0  # one run
     # The printed lines: one per estimator and seed.
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 7 and lines[0].startswith("[compare] Seq2SeqClusterer (seed ")
+    assert len(lines) == 13 and lines[0].startswith("[compare] Seq2SeqClusterer (seed ")
     # Same random_state, same table (timings aside).
     again = compare(X, y, estimators=estimators, n_seeds=2, random_state=0)
     np.testing.assert_array_equal(again["ari_mean"], table["ari_mean"])
@@ -276,7 +322,7 @@ def test_compare_without_labels(sequences):
         estimators={"Seq2SeqClusterer": "drop", "DTWKMeans": "drop"},
         score_features=posture_statistics(X)[:, :3],
     )
-    assert len(own) == 3
+    assert len(own) == 6
     with pytest.raises(ValueError, match="n_clusters is required"):
         compare(X)
     with pytest.raises(ValueError, match="score_features must have shape"):
@@ -319,8 +365,8 @@ def test_compare_structured_array_without_pandas(monkeypatch, sequences):
     X, y = sequences
     table = compare(X, y, estimators={"Seq2SeqClusterer": "drop"})
     assert isinstance(table, np.ndarray) and table.dtype.names[:2] == ("estimator", "ari_mean")
-    assert list(table["estimator"]) == ["MeanStdKMeans", "MeanStdWard", "PCAKMeans"]
-    assert table["n_runs"].tolist() == [1, 1, 1]
+    assert list(table["estimator"])[:3] == ["MeanStdKMeans", "MeanStdWard", "PCAKMeans"]
+    assert table["n_runs"].tolist() == [1] * 6
 
 
 def test_plot_comparison(sequences):
@@ -332,7 +378,7 @@ def test_plot_comparison(sequences):
     table = compare(X, y, estimators={"Seq2SeqClusterer": "drop", "DTWKMeans": "drop"})
     ax = plot_comparison(table)
     assert [t.get_text() for t in ax.get_yticklabels()] == list(table["estimator"])
-    assert len(ax.patches) == 3 * 3  # 3 estimators x (ARI, NMI, accuracy)
+    assert len(ax.patches) == 6 * 3  # 6 estimators x (ARI, NMI, accuracy)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ARI", "NMI", "accuracy"]
     ax = plot_comparison(table, metrics="fit_seconds")
     assert ax.get_legend() is None
