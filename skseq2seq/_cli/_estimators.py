@@ -2,7 +2,7 @@
 
 One table maps each command-line option to the estimator parameter it sets;
 an option left out leaves the library's default (``Seq2SeqClusterer()``,
-``TemporalSegmenter()`` and their default embedders).
+``TemporalSegmenter()`` and their default embedders, ``Seq2SeqForecaster()``).
 """
 
 # option (argparse destination) -> estimator parameter
@@ -12,10 +12,10 @@ PARAMETERS = {
     "min_action_seconds": "min_action_seconds",
     "n_nets": "n_nets",
     "memory": "memory",
-    "epochs": "embedder__max_epochs",
-    "hidden_size": "embedder__hidden_size",
-    "device": "embedder__device",
 }
+# option -> parameter of the net: the embedder's (``embedder__``) in the
+# estimators built on one, the estimator's own in the others (the forecaster)
+NET_PARAMETERS = {"epochs": "max_epochs", "hidden_size": "hidden_size", "device": "device"}
 
 
 def build(estimator_class, args, progress, **from_data):
@@ -23,25 +23,28 @@ def build(estimator_class, args, progress, **from_data):
 
     ``from_data`` are settings the inputs dictate (the frame rate, the number
     of labels); the seed is ``--random-state``. Progress reaches ``progress``
-    through a callback of the embedder.
+    through a callback of the net.
     """
+    estimator = estimator_class()
+    net = "embedder__" if "embedder" in estimator.get_params(deep=False) else ""
+    table = {**PARAMETERS, **{option: net + name for option, name in NET_PARAMETERS.items()}}
     params = {
         parameter: getattr(args, option)
-        for option, parameter in PARAMETERS.items()
+        for option, parameter in table.items()
         if getattr(args, option, None) is not None
     }
     params.update(from_data, random_state=args.random_state)
-    params["embedder__callbacks"] = progress.callbacks()
+    params[net + "callbacks"] = progress.callbacks()
     if args.verbose:
-        params["embedder__verbose"] = 1
-    return estimator_class().set_params(**params)
+        params[net + "verbose"] = 1
+    return estimator.set_params(**params)
 
 
 def reject_training_options(args):
     """Raise when options that only shape training come with ``--model``."""
     given = [
         "--" + option.replace("_", "-")
-        for option in PARAMETERS
+        for option in (*PARAMETERS, *NET_PARAMETERS)
         if getattr(args, option, None) is not None
     ]
     if given:

@@ -27,6 +27,7 @@ class Recordings:
     fps: list  # each file's frames per second, None where unknown
     read_lengths: list = None  # each file's number of frames as read, before resampling
     preprocessing: dict = None  # make_motion_preprocessor's parameters they went through
+    channel_names: list = None  # the first file's channels, as prepared
 
     def common_fps(self):
         """The frame rate of every file, or None when unknown or they differ."""
@@ -50,23 +51,30 @@ def read_recordings(paths, fps=None, preprocessing=None):
 
     preprocessing = preprocessing or {}
     preprocess = make_motion_preprocessor(**preprocessing)
-    frames, filenames, rates, read_lengths = [], [], [], []
+    # its last step (to arrays) drops the channel names: kept from the step before
+    prepare, to_arrays = preprocess[:-1], preprocess[-1]
+    frames, filenames, rates, read_lengths, channel_names = [], [], [], [], None
     for path in map(Path, paths):
         if path.is_dir():
             data = load_folder(path, fps=fps, rotations="expmap")
             read = [len(x) for x in data.recordings]
-            frames += preprocess.fit_transform(data)
             filenames += data.filenames
             rates += [None if np.isnan(rate) else float(rate) for rate in data.fps]
+            prepared = prepare.fit_transform(data)
+            names = prepared.channel_names
         elif path.exists():
             motion = read_motion(path, fps=fps, rotations="expmap")
             read = [len(motion.data)]
-            frames += preprocess.fit_transform([motion])
             filenames.append(str(path))
             rates.append(motion.fps)
+            prepared = prepare.fit_transform([motion])
+            names = prepared[0].channel_names
         else:
             raise FileNotFoundError(f"No file or folder {path}")
+        frames += to_arrays.transform(prepared)
         read_lengths += read
+        if channel_names is None:
+            channel_names = [str(name) for name in names]
     if preprocessing.get("fps") is not None:  # resampled: every file is at the new rate
         rates = [float(preprocessing["fps"])] * len(frames)
     for data, name in zip(frames, filenames):
@@ -80,7 +88,7 @@ def read_recordings(paths, fps=None, preprocessing=None):
                 f"{name} has missing values (NaN, e.g. markers lost by the cameras); fill "
                 "the gaps (e.g. interpolate) first"
             )
-    return Recordings(frames, filenames, rates, read_lengths, preprocessing)
+    return Recordings(frames, filenames, rates, read_lengths, preprocessing, channel_names)
 
 
 def output_file(path, option):
