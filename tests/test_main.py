@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from skseq2seq import Seq2SeqClusterer, TemporalSegmenter
+from skseq2seq import Seq2SeqClusterer, Seq2SeqForecaster, TemporalSegmenter
 from skseq2seq.__main__ import main
 from skseq2seq._cli import demo
 from skseq2seq._net import Seq2SeqNet
@@ -200,9 +200,10 @@ def capture_fit(monkeypatch):
     def capture(self, X, y=None):
         raise Captured(self.get_params(deep=True))
 
-    for estimator in (Seq2SeqClusterer, TemporalSegmenter):
+    for estimator in (Seq2SeqClusterer, TemporalSegmenter, Seq2SeqForecaster):
         monkeypatch.setattr(estimator, "fit", capture)
-        monkeypatch.setattr(estimator, "fit_predict", capture)
+        if hasattr(estimator, "fit_predict"):
+            monkeypatch.setattr(estimator, "fit_predict", capture)
 
 
 def trained_params(*argv):
@@ -212,11 +213,11 @@ def trained_params(*argv):
 
 
 def without_command_line_plumbing(params):
-    """Parameters, less the embedder instance and its callbacks (the progress lines)."""
+    """Parameters, less the embedder instance and the net's callbacks (the progress lines)."""
     return {
         name: value
         for name, value in params.items()
-        if name not in ("embedder", "embedder__callbacks")
+        if name not in ("embedder", "embedder__callbacks", "callbacks")
     }
 
 
@@ -235,6 +236,11 @@ def test_command_line_estimators_have_the_library_defaults(tmp_path):
     params = trained_params("segment", str(first), "--fps", "30", "--out", out)
     assert without_command_line_plumbing(params) == without_command_line_plumbing(library)
     assert params["embedder__max_epochs"] == 10  # not a command-line default of its own
+    # forecast: the window's frames and the frame rate come from the options and the file
+    library = Seq2SeqForecaster(observed=20, horizon=25, fps=30.0, random_state=0).get_params()
+    params = trained_params("forecast", str(first), "--fps", "30", "--observed", "20", "--out", out)
+    assert without_command_line_plumbing(params) == without_command_line_plumbing(library)
+    assert params["max_epochs"] == Seq2SeqForecaster().max_epochs
     default = Seq2SeqClusterer().get_params(deep=True)
     params = trained_params("demo", "--output", "")
     assert params["embedder__decoder_strategy"] == default["embedder__decoder_strategy"]
@@ -264,6 +270,12 @@ def test_options_set_the_estimator_parameters(tmp_path):
     argv = ["cluster", str(first), "--fps", "30", "--out", str(tmp_path / "o.csv"), "--verbose"]
     params = trained_params(*argv, "--memory", str(tmp_path / "cache"))
     assert params["memory"] == str(tmp_path / "cache") and params["embedder__verbose"] == 1
+    argv = ["forecast", str(first), "--fps", "30", "--observed", "0.5s", "--horizon", "10"]
+    argv += ["--stride", "3", "--epochs", "3", "--hidden-size", "16", "--device", "cpu"]
+    params = trained_params(*argv, "--random-state", "7", "--verbose", "--out", str(tmp_path / "o"))
+    expected = {"observed": 15, "horizon": 10, "stride": 3, "fps": 30.0, "max_epochs": 3}
+    expected.update(hidden_size=16, device="cpu", random_state=7, verbose=1)
+    assert {name: params[name] for name in expected} == expected
 
 
 # -- cluster ----------------------------------------------------------------------

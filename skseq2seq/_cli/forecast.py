@@ -15,7 +15,14 @@ from .. import Seq2SeqForecaster
 from .._forecaster import duration_frames
 from . import _options, _preprocessing
 from ._estimators import build
-from ._files import check_not_inputs, output_file, plot_file, read_recordings, save_figure, write_csv
+from ._files import (
+    check_not_inputs,
+    output_file,
+    plot_file,
+    read_recordings,
+    save_figure,
+    write_csv,
+)
 
 HELP = "train on one recording; write the frames forecast after its end (frame[,time],channels)"
 N_PLOTTED = 3  # channels drawn by --plot: those that move most in the observed frames
@@ -104,12 +111,11 @@ def run(args, inputs, progress):
     index = range(n, n + len(future))
     header = ["frame", *(["time"] if fps else []), *inputs.channel_names]
     rows = [
-        [i, *([round(i / fps, 6)] if fps else []), *row.tolist()]
-        for i, row in zip(index, future)
+        [i, *([round(i / fps, 6)] if fps else []), *row.tolist()] for i, row in zip(index, future)
     ]
     write_csv(inputs.out, header, rows)
     print(
-        f"{len(future)} frames forecast after the {n} of {args.file} (trained on "
+        f"{len(future)} frames forecast after the {n} frames of {args.file} (trained on "
         f"{model.n_windows_} windows, {model.n_epochs_} epochs): {inputs.out}"
     )
     if inputs.plot is not None:
@@ -134,5 +140,5 @@ def _plot(inputs, future, name):
     ax.axvline(before[-1], color="0.5", linewidth=0.8)
     ax.set_xlabel("time (s)" if inputs.fps else "frame")
     ax.set_title(f"Forecast after {name}")
-    ax.legend(fontsize="small", ncol=2)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     save_figure(figure, inputs.plot)
