@@ -74,6 +74,7 @@ def test_forecast_user_errors(recording, tmp_path, capsys):
     assert not (tmp_path / "f.csv").exists()
 
 
+@pytest.mark.slow
 def test_forecast_real_bvh_names_its_channels(formats_dir, tmp_path):
     out = tmp_path / "future.csv"
     argv = ["forecast", str(formats_dir / "131_01.bvh"), "--observed", "0.5s", "--horizon", "0.25s"]

@@ -34,6 +34,7 @@ OPTIONS = {
         "--fps", "--n-clusters", "--n-nets", "--min-action-seconds", "--max-clusters", "--epochs",
         "--hidden-size",
     ],
+    "forecast": ["--observed", "--horizon", "--stride", "--fps", "--epochs", "--hidden-size"],
 }  # fmt: skip
 
 
@@ -125,7 +126,7 @@ def _mutate(text, kind, where, value):
     ),
     where=st.integers(0, 10_000),
     value=st.sampled_from(["nan", "inf", "-inf", "1e308", "-1e308", "", "x", "1e400"]),
-    command=st.sampled_from(["cluster", "segment"]),
+    command=st.sampled_from(["cluster", "segment", "forecast"]),
 )
 def test_damaged_files_give_a_user_error_or_train(kind, where, value, command, capsys):
     folder = Path(tempfile.mkdtemp())
@@ -135,6 +136,8 @@ def test_damaged_files_give_a_user_error_or_train(kind, where, value, command, c
     argv = [command, str(path), "--out", str(folder / "out.csv"), "--quiet", "--fps", "30"]
     if command == "cluster":
         argv += ["--window", "10"]
+    if command == "forecast":
+        argv += ["--observed", "10"]
     before = digest(folder)
     assert outcome(capsys, argv) in ("trained", "error")
     assert digest(folder) == before
@@ -155,6 +158,7 @@ def test_user_errors_in_real_processes(tmp_path):
         "--fps -30": ["segment", "take.npy", "--fps", "-30", "--out", "o.csv"],
         "unfitted model": ["segment", "take.npy", "--model", "unfitted.joblib", "--out", "o.csv"],
         "--out is the input": ["cluster", "take.npy", "--out", "take.npy"],
+        "too short to forecast": ["forecast", "short.npy", "--observed", "10", "--out", "o.csv"],
     }
     for case, argv in cases.items():
         result = run_subprocess(tmp_path, *argv)

@@ -23,7 +23,7 @@ import pkgutil
 from ._progress import TrainingProgress
 
 DESCRIPTION = (
-    "Cluster and segment motion capture with sequence-to-sequence GRU embeddings "
+    "Cluster, segment and forecast motion capture with sequence-to-sequence GRUs "
     "(scikit-learn estimators of skseq2seq, at their defaults unless an option says otherwise)."
 )
 
