@@ -10,15 +10,15 @@ on every machine.
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.decomposition import PCA
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._segmenter import TemporalSegmenter
+from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._stats import CHANNEL_TOLERANCE, standardise
 from ._temporal import (
     block_means,
@@ -47,7 +47,7 @@ class _RecordingBaseline(ClusterMixin, BaseEstimator):
     standardised recordings, the list of their per-frame labels.
     """
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Label every frame of the recording(s).
 
@@ -451,7 +451,7 @@ class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
         self.refine_seconds = refine_seconds
         self.max_cluster_samples = max_cluster_samples
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Label every frame of the recording(s).
 

@@ -11,16 +11,16 @@ cluster is 0), the same on every machine.
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, RealNotInt
 from sklearn.utils.validation import check_is_fitted
 
 from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
 from ._numbering import canonical_numbering, renumber, renumber_rows
+from ._sklearn_compat import Interval, RealNotInt, fit_context
 from ._stats import CHANNEL_TOLERANCE, overflow_scale, sequence_mean_std, standardise
 from ._validation import check_sequences, python_scalars
 
@@ -57,7 +57,7 @@ class _SequenceBaseline(ClusterMixin, BaseEstimator):
     reorders ``cluster_centers_`` to match.
     """
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Cluster the sequences.
 

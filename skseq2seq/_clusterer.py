@@ -3,14 +3,14 @@
 import functools
 import numbers
 
-from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, ClusterMixin, clone
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
+from ._sklearn_compat import HasMethods, Interval, StrOptions, fit_context
 from ._stats import overflow_scale, sequence_mean_std
 from ._validation import check_sequences, python_scalars
 
@@ -214,7 +214,7 @@ class Seq2SeqClusterer(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self.memory = memory
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Train the embedder on X and cluster the embedding.
 

@@ -13,12 +13,12 @@ from sklearn.metrics import (
     silhouette_score,
 )
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._baseline_segmenters import FrameStatsSegmenter, GaussianHMMSegmenter, WindowStatsSegmenter
 from ._baselines import DTWKMeans, MeanStdKMeans, MeanStdSpectral, MeanStdWard, PCAKMeans
 from ._clusterer import Seq2SeqClusterer, posture_statistics
 from ._segmenter import TemporalSegmenter
+from ._sklearn_compat import Interval, StrOptions, validate_params
 from ._stats import standardise
 from ._validation import check_labels, check_recordings, check_sequences
 from .metrics import clustering_accuracy

@@ -7,10 +7,9 @@ import warnings
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
@@ -27,6 +26,7 @@ from ._net import (
 )
 from ._network import MaskedMSELoss, Seq2SeqModule, masked_squared_error, pool_states
 from ._persistence import VersionedPickleMixin
+from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._validation import check_device, check_sequences, python_scalars
 
 __all__ = ["Seq2SeqEmbedder"]
@@ -488,7 +488,7 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     def history_(self):
         return self.net_.history
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Train the encoder-decoder on sequences.
 

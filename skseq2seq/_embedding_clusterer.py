@@ -4,13 +4,12 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, ClusterMixin, clone
 from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 from sklearn.metrics import pairwise_distances_argmin, silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -19,6 +18,7 @@ from sklearn.utils.validation import (
 )
 
 from ._numbering import canonical_numbering, renumber
+from ._sklearn_compat import HasMethods, Interval, StrOptions, fit_context
 from ._stats import class_means
 from ._validation import python_scalars
 
@@ -234,7 +234,7 @@ class EmbeddingClusterer(ClusterMixin, BaseEstimator):
         self.n_extra_clusters = n_extra_clusters
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, merge_features=None):
         """Cluster the embedding X.
 

@@ -5,8 +5,7 @@ import re
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, check_memory
 from skorch.callbacks import EarlyStopping
 from torch import nn
@@ -14,6 +13,7 @@ from torch import nn
 from ._embedder import Seq2SeqEmbedder, _check_callbacks
 from ._network import Seq2SeqModule
 from ._persistence import VersionedPickleMixin
+from ._sklearn_compat import HasMethods, Interval, fit_context
 from ._validation import check_device, check_sequences, python_scalars
 
 __all__ = ["Seq2SeqForecaster", "duration_frames"]
@@ -293,7 +293,7 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         self.module = module
         self.memory = memory
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Train the net to forecast ``horizon`` frames.
 

@@ -8,16 +8,16 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
 from scipy.spatial.distance import pdist, squareform
-from sklearn.base import BaseEstimator, ClusterMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, ClusterMixin, clone
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
 from ._ensemble import WideSeq2SeqModule, batchable
 from ._numbering import canonical_numbering, renumber, renumber_rows
+from ._sklearn_compat import HasMethods, Interval, StrOptions, fit_context
 from ._stats import CHANNEL_TOLERANCE, standardise
 from ._temporal import (
     block_means,
@@ -389,7 +389,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     # -- fit -------------------------------------------------------------
 
     # The embedder is user-provided: its fit validates its own parameters.
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Train the net on a recording's windows and label every frame.
 

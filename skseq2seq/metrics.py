@@ -10,8 +10,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix
-from sklearn.utils._param_validation import Interval, validate_params
 
+from ._sklearn_compat import Interval, validate_params
 from ._validation import check_labels
 
 __all__ = [

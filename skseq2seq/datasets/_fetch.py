@@ -6,8 +6,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from sklearn.utils._param_validation import validate_params
-
+from .._sklearn_compat import validate_params
 from ._base import get_data_home
 from ._cmu import load_cmu_actions
 

@@ -5,8 +5,8 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from .._sklearn_compat import Interval, StrOptions, validate_params
 from .._validation import check_labels, split_recordings
 
 __all__ = ["sliding_windows", "SlidingWindows", "make_concatenated_actions"]

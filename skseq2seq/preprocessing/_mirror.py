@@ -3,8 +3,8 @@
 import numpy as np
 from scipy.spatial.transform import Rotation
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import StrOptions
 
+from .._sklearn_compat import StrOptions
 from ._recordings import RecordingTransformer, point_columns, replace, up_axis
 
 __all__ = ["Mirror"]

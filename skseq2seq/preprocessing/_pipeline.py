@@ -3,8 +3,8 @@
 import numbers
 
 from sklearn.pipeline import Pipeline
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from .._sklearn_compat import Interval, StrOptions, validate_params
 from ._kinematics import ForwardKinematics
 from ._recordings import RecordingTransformer, as_recordings
 from ._resample import Resampler

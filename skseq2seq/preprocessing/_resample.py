@@ -6,8 +6,8 @@ from fractions import Fraction
 import numpy as np
 from scipy.signal import resample_poly
 from scipy.spatial.transform import Rotation, Slerp
-from sklearn.utils._param_validation import Interval
 
+from .._sklearn_compat import Interval
 from ..io._rotations import _continuous
 from ._kinematics import local_rotations
 from ._recordings import RecordingTransformer, joint_of, replace

@@ -1,8 +1,8 @@
 """The root's global translation: dropped, or kept as velocity in the body's heading frame."""
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions
 
+from .._sklearn_compat import StrOptions
 from ._kinematics import root_rotation
 from ._recordings import RecordingTransformer, joint_of, point_columns, replace, root_name, up_axis
 

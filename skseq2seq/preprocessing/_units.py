@@ -3,8 +3,8 @@
 import numbers
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._sklearn_compat import Interval, StrOptions
 from ._kinematics import rest_pose
 from ._recordings import RecordingTransformer, joint_of, point_columns, replace, up_axis
 
