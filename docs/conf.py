@@ -68,15 +68,10 @@ html_show_sourcelink = False
 # (directive ``public-api`` below), so objects added to the package appear
 # without editing the page. autosummary writes their stub pages into
 # gen_modules/ from a scan file listing the same names.
-PUBLIC_MODULES = [
-    "skseq2seq",
-    "skseq2seq.baselines",
-    "skseq2seq.datasets",
-    "skseq2seq.io",
-    "skseq2seq.metrics",
-    "skseq2seq.plotting",
-    "skseq2seq.callbacks",
-]
+# The modules are those the API page names in its ``public-api`` directives.
+PUBLIC_MODULES = re.findall(
+    r"^\.\. public-api:: (\S+)$", (DOCS / "api.rst").read_text(encoding="utf-8"), re.M
+)
 GEN = DOCS / "gen_modules"
 
 
