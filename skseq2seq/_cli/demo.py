@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from .. import Seq2SeqClusterer
-from ..baselines import MeanStdKMeans, PCAKMeans
+from ..baselines import MeanStdKMeans, MeanStdSpectral, PCAKMeans
 from ..metrics import clustering_accuracy
 from . import _options
 from ._estimators import build
@@ -116,6 +116,10 @@ def run(args, inputs, progress):
             Seq2SeqClusterer, args, progress, n_clusters=n_clusters
         ),
         "k-means on per-window mean/std": MeanStdKMeans(n_clusters, random_state=args.random_state),
+        # The strongest classical pipeline: the same spectral stage on mean/std features.
+        "spectral on per-window mean/std": MeanStdSpectral(
+            n_clusters, random_state=args.random_state
+        ),
         "PCA(20) + k-means on flattened windows": PCAKMeans(
             n_clusters, n_components=20, random_state=args.random_state
         ),
