@@ -77,15 +77,8 @@ def prepare(args):
     else:
         horizon = args.horizon.frames(fps, "--horizon")
     stride = None if args.stride is None else args.stride.frames(fps, "--stride")
-    # Two windows at least: early stopping holds one out. None: the forecaster's
-    # documented default stride, half the horizon.
-    needed = observed + horizon + (stride or max(1, horizon // 2))
-    if len(frames) < needed:
-        raise ValueError(
-            f"{args.file} has {len(frames)} frames; training needs at least --observed + "
-            f"--horizon + a stride for a second window = {needed}: give a shorter --observed "
-            "or --horizon, or a longer recording"
-        )
+    # A recording too short for two training windows: the forecaster's fit
+    # says so before training (one rule, not repeated here).
     return Inputs(
         frames,
         recording.channel_names,
