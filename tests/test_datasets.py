@@ -195,7 +195,10 @@ def test_subject86_fixture_loads(subject86):
 @pytest.mark.parametrize(
     "variables, problem",
     [
-        ({"frames": np.zeros((10, 96))}, "no variable 'expmapchannels' (found: 'frames')"),
+        (
+            {"frames": np.zeros((10, 96))},
+            "no numeric 2D variable 'expmapchannels' (found: 'frames')",
+        ),
         ({"expmapchannels": np.zeros((10, 95))}, "'expmapchannels' has shape (10, 95)"),
         ({"expmapchannels": np.array(["abc"])}, "'expmapchannels' has shape (1,)"),
     ],

@@ -13,13 +13,13 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..io._common import (
-    check_finite_rows,
     check_same_channels,
     file_error,
     natural_key,
     parse_frames,
     read_lines,
 )
+from ..io._mat import read_mat_array
 from ._base import _cmu_folder
 
 __all__ = ["load_action_recordings", "load_cmu_actions", "load_cmu_subject86"]
@@ -157,26 +157,7 @@ def _segment_labels(segments, n_frames):
 
 def _read_expmap(path):
     """The ``expmapchannels`` array, (n_frames, 96), of a subject-86 ``.mat`` file."""
-    from scipy.io import loadmat
-
-    try:
-        variables = loadmat(path)
-    # A damaged file raises MatReadError, ValueError, but also zlib, struct or OS errors.
-    except Exception as exc:
-        raise file_error(path, f"not a readable .mat file ({exc})", _MAT_LAYOUT) from exc
-    if _EXPMAP_KEY not in variables:
-        found = ", ".join(repr(k) for k in sorted(variables) if not k.startswith("__"))
-        raise file_error(
-            path, f"no variable {_EXPMAP_KEY!r} (found: {found or 'none'})", _MAT_LAYOUT
-        )
-    X = variables[_EXPMAP_KEY]
-    numeric = X.dtype.kind in "biuf"
-    if not (numeric and X.ndim == 2 and len(X) and X.shape[1] == _N_EXPMAP_CHANNELS):
-        raise file_error(
-            path, f"{_EXPMAP_KEY!r} has shape {X.shape} and dtype {X.dtype}", _MAT_LAYOUT
-        )
-    X = np.asarray(X, dtype=np.float64)
-    check_finite_rows(path, X, None, _MAT_LAYOUT)
+    X, _ = read_mat_array(path, _EXPMAP_KEY, n_channels=_N_EXPMAP_CHANNELS, layout=_MAT_LAYOUT)
     return X
 
 

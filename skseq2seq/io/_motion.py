@@ -18,6 +18,7 @@ from ._common import (
     parse_frames,
     read_text,
 )
+from ._mat import read_mat_array
 from ._rotations import to_expmap
 from ._trc import read_trc
 
@@ -75,39 +76,6 @@ def _read_npy(path, fps):
 def _check_rotations(rotations):
     if not (isinstance(rotations, str) and rotations in ("raw", "expmap")):
         raise ValueError(f"rotations={rotations!r}; expected 'raw' or 'expmap'.")
-
-
-def _read_mat(path, key):
-    """One numeric 2D variable of a MATLAB file: ``key``, or the only one it holds."""
-    from scipy.io import loadmat
-    from scipy.io.matlab import MatReadError
-
-    layout = "a MATLAB (.mat) file holding a numeric array of shape (n_frames, n_channels)"
-    try:
-        variables = loadmat(path)
-    except (MatReadError, ValueError, TypeError, OSError) as exc:
-        raise file_error(path, f"not a readable .mat file ({exc})", layout) from None
-    arrays = {
-        name: value
-        for name, value in variables.items()
-        if not name.startswith("__")
-        and isinstance(value, np.ndarray)
-        and value.dtype.kind in "biuf"
-        and value.ndim == 2
-        and value.size
-    }
-    found = ", ".join(repr(name) for name in sorted(arrays)) or "none"
-    if key is None:
-        if len(arrays) != 1:
-            raise file_error(
-                path, f"{len(arrays) or 'no'} numeric 2D variables ({found}); pass key", layout
-            )
-        key = next(iter(arrays))
-    elif key not in arrays:
-        raise file_error(path, f"no numeric 2D variable {key!r} (found: {found})", layout)
-    data = np.asarray(arrays[key], dtype=np.float64)
-    check_finite_rows(path, data, None, layout)
-    return data, None, {"format": "mat", "key": key}
 
 
 def _find_asf(amc_path):
@@ -221,7 +189,8 @@ def read_motion(path, *, fps=None, rotations="raw", asf_path=None, key=None):
             recording.fps = fps
         return to_expmap(recording) if rotations == "expmap" else recording
     if suffix == ".mat":
-        data, names, metadata = _read_mat(path, key)
+        data, key = read_mat_array(path, key)
+        names, metadata = None, {"format": "mat", "key": key}
     else:
         data, names, metadata = (_read_npy if suffix == ".npy" else _read_table)(path, fps)
     return Bunch(
