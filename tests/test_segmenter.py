@@ -506,7 +506,7 @@ def test_refined_cuts_move_at_most_refine_seconds():
     st.integers(0, 40),
 )
 def test_longest_runs_match_a_plain_count(labels, split):
-    from skseq2seq._segmenter import _longest_runs
+    from skseq2seq._consensus import longest_runs
 
     labels = np.array(labels)
     split = min(split, len(labels))
@@ -519,4 +519,4 @@ def test_longest_runs_match_a_plain_count(labels, split):
             previous = label
             expected[label] = max(expected[label], run)
     # Runs never continue across recordings; label 4 never occurs.
-    assert _longest_runs(labels, pieces, 5).tolist() == expected.tolist()
+    assert longest_runs(labels, pieces, 5).tolist() == expected.tolist()
