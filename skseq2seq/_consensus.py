@@ -130,7 +130,7 @@ def consensus_segmentation(
     pieces = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
     def segment(k):
-        sample_labels = _consensus(trees, weights, k, n_sample)
+        sample_labels = _consensus_labels(trees, weights, k, n_sample)
         labels = np.repeat(sample_labels, step)[:n_total]
         labels = np.unique(labels, return_inverse=True)[1].reshape(-1)
         return segmental_kmeans(features, labels, k, duration, pieces)
@@ -212,7 +212,7 @@ def _distances(features, metric):
     return distances
 
 
-def _consensus(trees, weights, k, n_sample):
+def _consensus_labels(trees, weights, k, n_sample):
     """Average-linkage clustering into ``k`` of the co-association of the trees cut at ``k``.
 
     Two sampled frames are close when many (view, context, linkage)

@@ -1,9 +1,9 @@
 """TemporalSegmenter: unsupervised action segmentation of continuous recordings.
 
-The steps live in their own modules: :mod:`._frame_states` (training the
-nets, per-frame states and the standardised frames), :mod:`._consensus`
-(the consensus clustering and the switching-penalty smoothing) and
-:mod:`._temporal` (block averaging, context statistics, cut refinement).
+The steps live in their own modules: ``_frame_states.py`` (training the
+nets, per-frame states and the standardised frames), ``_consensus.py`` (the
+consensus clustering and the switching-penalty smoothing) and
+``_temporal.py`` (block averaging, context statistics, cut refinement).
 """
 
 import numbers
