@@ -1,41 +1,32 @@
-"""TemporalSegmenter: unsupervised action segmentation of continuous recordings."""
+"""TemporalSegmenter: unsupervised action segmentation of continuous recordings.
+
+The steps live in their own modules: ``_frame_states.py`` (training the
+nets, per-frame states and the standardised frames), ``_consensus.py`` (the
+consensus clustering and the switching-penalty smoothing) and
+``_temporal.py`` (block averaging, context statistics, cut refinement).
+"""
 
 import numbers
 import warnings
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
-from scipy.spatial.distance import pdist, squareform
-from sklearn.base import BaseEstimator, ClusterMixin, clone
-from sklearn.metrics.pairwise import euclidean_distances
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, check_memory
+from sklearn.utils.validation import check_is_fitted
 
+from ._consensus import consensus_segmentation
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
-from ._ensemble import WideSeq2SeqModule, batchable
+from ._frame_states import frame_scaling, net_states, scale_frames, train_nets
 from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._sklearn_compat import HasMethods, Interval, StrOptions, fit_context
-from ._stats import CHANNEL_TOLERANCE, standardise
-from ._temporal import (
-    block_means,
-    check_within_recordings,
-    context_statistics,
-    refine_boundaries,
-    segmental_kmeans,
-    viterbi,
-)
+from ._temporal import block_means, check_within_recordings, refine_boundaries
 from ._validation import check_recordings, python_scalars
-from .datasets import sliding_windows
 from .metrics import boundaries
 
 __all__ = ["TemporalSegmenter"]
-
-# Linkages of the consensus: cosine average linkage (the paper's choice for
-# decoder states) and Ward on standardised features; both see each context.
-_LINKAGES = (("average", "cosine"), ("ward", "euclidean"))
 
 
 def _default_embedder():
@@ -49,53 +40,6 @@ def _default_embedder():
         max_epochs=10,
         device="auto",
     )
-
-
-def _train_and_embed(embedder, work, observed, predicted, stride):
-    """Train ``embedder`` on the windows of ``work``; per-frame states and errors.
-
-    Module-level so joblib ``Memory`` can cache it by (embedder parameters,
-    working frames, window geometry): changing only the clustering or the
-    smoothing then reuses the trained net.
-    """
-    train = sliding_windows(work, observed + predicted, stride)  # never across recordings
-    embedder = embedder.fit(train)
-    states, errors = zip(*(_frame_states(embedder, w, observed, predicted) for w in work))
-    return embedder, list(states), list(errors)
-
-
-def _frame_states(embedder, work, observed, predicted, chunk=2048):
-    """Per-working-frame mean decoder state and prediction error.
-
-    Every window (stride 1) predicts ``predicted`` frames; a frame gets the
-    mean of the states and squared errors (standardised units) of the
-    windows that predict it, from one forward pass per window. Windows are
-    embedded ``chunk`` at a time to bound memory.
-    """
-    n = len(work)
-    n_windows = n - observed - predicted + 1
-    total = None  # (n, state size): allocated from the first batch's states
-    err = np.zeros(n)
-    count = np.zeros(n)
-    for first in range(0, n_windows, chunk):
-        last = min(first + chunk, n_windows)  # windows start at first..last-1
-        segment = work[first : last + observed + predicted - 1]
-        out = embedder.inference(
-            sliding_windows(segment, observed + predicted), states=True, errors=True
-        )
-        if total is None:
-            total = np.zeros((n, out.states.shape[2]))
-        for step in range(predicted):  # window i predicts frame i + observed + step
-            frames = slice(first + observed + step, last + observed + step)
-            total[frames] += out.states[:, step]
-            err[frames] += out.errors[:, step]
-            count[frames] += 1
-    seen = count > 0
-    total[seen] /= count[seen, None]
-    err[seen] /= count[seen]
-    err[~seen] = np.nan
-    total[: np.argmax(seen)] = total[np.argmax(seen)]  # unpredicted frames: nearest state
-    return total, err
 
 
 class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
@@ -373,19 +317,6 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self.memory = memory
         self.random_state = random_state
 
-    # -- input -----------------------------------------------------------
-
-    def _geometry(self):
-        self.downsample_ = max(1, int(round(self.fps / self.working_fps)))
-        working = self.fps / self.downsample_
-        self.observed_length_ = max(1, int(round(self.observed_seconds * working)))
-        self.prediction_length_ = max(1, int(round(self.predicted_seconds * working)))
-        self.stride_ = int(self.stride or max(1, self.prediction_length_ // 5))
-        return working
-
-    def _downsample(self, rec):
-        return block_means(rec, self.downsample_)
-
     # -- fit -------------------------------------------------------------
 
     # The embedder is user-provided: its fit validates its own parameters.
@@ -409,74 +340,68 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         params = python_scalars(self.get_params(deep=False))
         recordings, is_list = check_recordings(X)
         self.n_features_in_ = recordings[0].shape[1]
-        auto = params["n_clusters"] == "auto"
-        self.n_clusters_ = None if auto else params["n_clusters"]
-        if (
-            all(np.ptp(rec, axis=0).max() == 0 for rec in recordings)
-            and len({tuple(rec[0]) for rec in recordings}) == 1
-        ):
-            # Window edges would still look different to the net: no clusters to find.
-            warnings.warn(
-                "X is constant (every channel holds one value in every frame): there are no "
-                "actions to tell apart, every frame gets label 0.",
-                UserWarning,
-                stacklevel=2,
-            )
-            self.n_clusters_ = 1
-        working = self._geometry()
-        self._check_contexts()
-        longest = max(len(rec) for rec in recordings)
-        ratio = self.fps / self.working_fps
-        check_within_recordings("fps / working_fps", ratio, self.downsample_, longest)
-        for context in self.context_seconds:
-            check_within_recordings("context_seconds", context, context * self.fps, longest)
-        window = self.observed_length_ + self.prediction_length_
-        work = [self._downsample(r) for r in recordings]
-        self._check_lengths(recordings, work, is_list)
-        n_windows = sum((len(w) - window) // self.stride_ + 1 for w in work)
-        if not auto and self.n_clusters > n_windows:
-            raise ValueError(
-                f"n_clusters={self.n_clusters} is larger than the number of windows "
-                f"({n_windows}) in the recording(s); pass fewer clusters or more frames."
-            )
+        # Constant input: no actions to tell apart (n_clusters="auto" included).
+        n_clusters = 1 if _warn_if_constant(recordings) else params["n_clusters"]
+        self.downsample_, working, self.observed_length_, self.prediction_length_, self.stride_ = (
+            _geometry(params)
+        )
+        work = self._working_frames(params, recordings, is_list)
 
-        rng = check_random_state(self.random_state)
-        seeds = [rng.randint(np.iinfo(np.int32).max) for _ in range(self.n_nets)]
-        if self.features == "frames":  # no net: the pipeline on the frames alone
+        rng = check_random_state(params["random_state"])
+        seeds = [rng.randint(np.iinfo(np.int32).max) for _ in range(params["n_nets"])]
+        if params["features"] == "frames":  # no net: the pipeline on the frames alone
             self.embedders_, states = [], []
             errors = [np.full(len(w), np.nan) for w in work]
-            self.embedder_ = None
-            self._frame_scaling = _frame_scaling(np.concatenate(work))
+            self._frame_scaling_ = frame_scaling(np.concatenate(work))
         else:
-            self.embedders_, states, errors = self._train_nets(work, seeds)
-            self.embedder_ = self.embedders_[0]
-        contexts = [max(1, int(round(c * working))) for c in self.context_seconds]
-        # Each net's states are one view; together they weigh as much as the frames.
-        views = [(1.0 / self.n_nets, net_states) for net_states in states]
-        if self.features != "states":
-            views.append((1.0, [self._posture(w) for w in work]))
-        labels_work, centers = self._cluster(views, contexts, working)
-        labels_work = [self._refine(lab, w, working) for lab, w in zip(labels_work, work)]
-        # Actions numbered by first appearance, the same on every machine.
-        numbering = canonical_numbering(np.concatenate(labels_work), len(centers))
-        labels_work = [renumber(lab, numbering) for lab in labels_work]
-        self.cluster_centers_ = renumber_rows(centers, numbering)
+            self.embedders_, states, errors = train_nets(
+                _default_embedder() if params["embedder"] is None else params["embedder"],
+                seeds,
+                work,
+                self.observed_length_,
+                self.prediction_length_,
+                self.stride_,
+                memory=params["memory"],
+            )
+            self._frame_scaling_ = None
+        self.embedder_ = self.embedders_[0] if self.embedders_ else None
 
-        f = self.downsample_
-        min_gap = max(1, int(round(self.min_duration_seconds * self.fps)))
-        labels, pred_err, peaks = [], [], []
-        for rec, lab, err in zip(recordings, labels_work, errors):
-            labels.append(np.repeat(lab, f)[: len(rec)])
-            frame_err = np.repeat(err, f)[: len(rec)]
-            pred_err.append(frame_err)
-            peaks.append(self._error_peaks(frame_err, min_gap))
-        cuts = [boundaries(lab) for lab in labels]
+        # Each net's states are one view; together they weigh as much as the frames.
+        views = [(1.0 / params["n_nets"], net) for net in states]
+        if params["features"] != "states":
+            views.append((1.0, [self._posture(w) for w in work]))
+        found = consensus_segmentation(
+            views,
+            [max(1, int(round(c * working))) for c in params["context_seconds"]],
+            None if n_clusters == "auto" else n_clusters,
+            duration=params["min_duration_seconds"] * working,
+            max_samples=params["max_cluster_samples"],
+            max_clusters=params["max_clusters"],
+            min_action=params["min_action_seconds"] * working,
+        )
+        self._smoothing_ = found.smoothing
+        self.n_clusters_ = len(found.centers)
+        if found.shortest is not None:
+            self.shortest_action_seconds_ = {
+                k: float(frames / working) for k, frames in found.shortest.items()
+            }
+        labels_work = [self._refine(lab, w) for lab, w in zip(found.labels, work)]
+        # Actions numbered by first appearance, the same on every machine.
+        numbering = canonical_numbering(np.concatenate(labels_work), len(found.centers))
+        self.cluster_centers_ = renumber_rows(found.centers, numbering)
+
+        min_gap = max(1, int(round(params["min_duration_seconds"] * params["fps"])))
+        labels = [
+            self._to_frames(renumber(lab, numbering), rec)
+            for lab, rec in zip(labels_work, recordings)
+        ]
+        errors = [self._to_frames(err, rec) for err, rec in zip(errors, recordings)]
         if states:
-            self.frame_embedding_ = states[0] if is_list else states[0][0]
-        self.labels_ = labels if is_list else labels[0]
-        self.prediction_error_ = pred_err if is_list else pred_err[0]
-        self.change_points_ = cuts if is_list else cuts[0]
-        self.error_peaks_ = peaks if is_list else peaks[0]
+            self.frame_embedding_ = _unlist(states[0], is_list)
+        self.labels_ = _unlist(labels, is_list)
+        self.prediction_error_ = _unlist(errors, is_list)
+        self.change_points_ = _unlist([boundaries(lab) for lab in labels], is_list)
+        self.error_peaks_ = _unlist([_error_peaks(err, min_gap) for err in errors], is_list)
         return self
 
     def fit_predict(self, X, y=None):
@@ -496,6 +421,30 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         """
         return self.fit(X).labels_
 
+    def _working_frames(self, params, recordings, is_list):
+        """The recordings block-averaged, once durations, lengths and ``n_clusters`` are checked."""
+        contexts = np.asarray(params["context_seconds"], dtype=float)
+        if contexts.ndim != 1 or len(contexts) == 0 or not np.all(contexts > 0):
+            raise ValueError(
+                "context_seconds must be a non-empty sequence of positive durations; got "
+                f"{params['context_seconds']!r}."
+            )
+        longest = max(len(rec) for rec in recordings)
+        ratio = params["fps"] / params["working_fps"]
+        check_within_recordings("fps / working_fps", ratio, self.downsample_, longest)
+        for context in params["context_seconds"]:
+            check_within_recordings("context_seconds", context, context * params["fps"], longest)
+        work = [block_means(r, self.downsample_) for r in recordings]
+        self._check_lengths(recordings, work, is_list)
+        window = self.observed_length_ + self.prediction_length_
+        n_windows = sum((len(w) - window) // self.stride_ + 1 for w in work)
+        if params["n_clusters"] != "auto" and params["n_clusters"] > n_windows:
+            raise ValueError(
+                f"n_clusters={params['n_clusters']} is larger than the number of windows "
+                f"({n_windows}) in the recording(s); pass fewer clusters or more frames."
+            )
+        return work
+
     def _check_lengths(self, recordings, work, is_list):
         window = self.observed_length_ + self.prediction_length_
         for i, (rec, w) in enumerate(zip(recordings, work)):
@@ -507,6 +456,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
                     f"{self.observed_seconds + self.predicted_seconds:g} s at fps={self.fps:g} "
                     "(lower observed_seconds/predicted_seconds or pass a longer recording)."
                 )
+
+    # -- predict ---------------------------------------------------------
 
     def predict(self, X):
         """Label the frames of new recordings with the fitted net and actions.
@@ -531,166 +482,38 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         recordings, is_list = check_recordings(
             X, n_features=self.n_features_in_, estimator_name=type(self).__name__
         )
-        work = [self._downsample(r) for r in recordings]
+        work = [block_means(r, self.downsample_) for r in recordings]
         self._check_lengths(recordings, work, is_list)
         labels = []
         for rec, w in zip(recordings, work):
-            views = [
-                net_states[0]
-                for e in self.embedders_
-                for net_states in _per_net(
-                    [_frame_states(e, w, self.observed_length_, self.prediction_length_)[0]],
-                    _n_nets(e),
-                )
-            ]
-            if self.features != "states":
+            views = net_states(self.embedders_, w, self.observed_length_, self.prediction_length_)
+            if len(views) < len(self._smoothing_.scaling):  # the frames are a view too
                 views.append(self._posture(w))
-            parts = []
-            for view, (weight, mean, scale) in zip(views, self._view_stats):
-                _, both = self._context_features(view, self._middle_context)
-                parts.append((both - mean) / scale * np.sqrt(weight / both.shape[1]))
-            features = np.hstack(parts)
-            cost = euclidean_distances(features, self.cluster_centers_, squared=True)
-            lab = self._refine(viterbi(cost, self._penalty), w, self.fps / self.downsample_)
-            labels.append(np.repeat(lab, self.downsample_)[: len(rec)])
-        return labels if is_list else labels[0]
+            lab = self._smoothing_.labels(views, self.cluster_centers_)
+            labels.append(self._to_frames(self._refine(lab, w), rec))
+        return _unlist(labels, is_list)
 
-    def _check_contexts(self):
-        contexts = np.asarray(self.context_seconds, dtype=float)
-        if contexts.ndim != 1 or len(contexts) == 0 or not np.all(contexts > 0):
-            raise ValueError(
-                "context_seconds must be a non-empty sequence of positive durations; got "
-                f"{self.context_seconds!r}."
-            )
+    # -- per-recording steps (read the fitted state, set none) ----------
 
     def _posture(self, work):
         """Working frames as the net reads them (kept channels, standardised)."""
         if self.embedder_ is None:  # features="frames": standardised as in fit
-            center, scale, moving = self._frame_scaling
-            return (work - center) / scale * moving
+            return scale_frames(work, self._frame_scaling_)
         return self.embedder_.net_inputs(work[None])[0]
 
-    def _refine(self, labels, work, working):
+    def _refine(self, labels, work):
         """Labels with each cut moved to the frames' kernel change point near it.
 
         The cut moves at most ``refine_seconds``; the two parts are judged on
         four times that on either side (2 s by default).
         """
-        radius = int(round(self.refine_seconds * working))
+        working = float(self.fps) / self.downsample_  # the parameters cast as in fit
+        radius = int(round(float(self.refine_seconds) * working))
         return refine_boundaries(self._posture(work), labels, radius, span=4 * radius, min_size=3)
 
-    def _train_nets(self, work, seeds):
-        """The trained embedders, each net's per-frame states, the prediction errors.
-
-        The default net trains as one :class:`WideSeq2SeqModule` holding all
-        ``n_nets`` nets (one forward and backward pass per batch for all);
-        other embedders train one per seed.
-        """
-        train_and_embed = check_memory(self.memory).cache(_train_and_embed)
-
-        def net(seed):
-            embedder = _default_embedder() if self.embedder is None else clone(self.embedder)
-            # The windows dictate what the net predicts; the seed follows random_state.
-            return embedder.set_params(
-                objective="predict", prediction_length=self.prediction_length_, random_state=seed
-            )
-
-        nets = [net(seed) for seed in seeds]
-        if len(nets) > 1 and batchable(nets[0].get_params()):
-            seeds = tuple(int(seed) for seed in seeds)
-            nets = [nets[0].set_params(module=WideSeq2SeqModule, module__seeds=seeds)]
-        fits = [
-            train_and_embed(e, work, self.observed_length_, self.prediction_length_, self.stride_)
-            for e in nets
-        ]
-        embedders = [fitted for fitted, _, _ in fits]
-        states = [
-            view for fitted, net_states, _ in fits for view in _per_net(net_states, _n_nets(fitted))
-        ]
-        # prediction_error_ and error_peaks_ follow embedder_ (all nets' mean when wide).
-        return embedders, states, fits[0][2]
-
-    def _context_features(self, states, context):
-        """Mean and spread of the states over a centred context, per frame."""
-        return context_statistics(states, context)
-
-    def _cluster(self, views, contexts, working):
-        """Consensus clustering of all frames, then the Viterbi pass per recording.
-
-        ``views``: (weight, list of per-recording (n_working_frames, d)
-        arrays) per kind of per-frame feature (decoder states first).
-        """
-        lengths = [len(s) for s in views[0][1]]
-        n_total = sum(lengths)
-        step = max(1, -(-n_total // int(self.max_cluster_samples)))
-        trees, weights, refine_features = self._trees(views, contexts, step)
-        n_sample = len(trees[0]) + 1
-        bounds = np.cumsum([0] + lengths)
-        pieces = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
-        duration = self.min_duration_seconds * working
-
-        def segment(k):
-            sample_labels = _consensus(trees, weights, k, n_sample)
-            labels = np.repeat(sample_labels, step)[:n_total]
-            labels = np.unique(labels, return_inverse=True)[1].reshape(-1)
-            return segmental_kmeans(refine_features, labels, k, duration, pieces)
-
-        if self.n_clusters_ is not None:  # given, or 1 for constant input
-            labels, centers, self._penalty = segment(self.n_clusters_)
-        else:
-            # The largest k whose every action holds min_action_seconds in one
-            # go: beyond the number of actions, extra clusters split off
-            # transitions or phases of a movement, short each time they occur.
-            shortest = self.min_action_seconds * working
-            best = (np.zeros(n_total, dtype=np.int64), refine_features.mean(0, keepdims=True), 0.0)
-            self.shortest_action_seconds_ = {}
-            for k in range(2, min(int(self.max_clusters), n_sample - 1) + 1):
-                labels, centers, penalty = segment(k)
-                frames = _longest_runs(labels, pieces, k).min()
-                self.shortest_action_seconds_[k] = float(frames / working)
-                if frames >= shortest:
-                    best = (labels, centers, penalty)
-            labels, centers, self._penalty = best
-            self.n_clusters_ = len(centers)
-        return [labels[piece] for piece in pieces], centers
-
-    def _trees(self, views, contexts, step):
-        """Linkage trees of every view, context, statistic and linkage (sampled frames).
-
-        Also returns the features of the Viterbi pass: the standardised mean
-        and spread over the middle context of every view, joined (each view
-        scaled to unit total variance, so that none dominates by its width).
-        """
-        middle = sorted(contexts)[len(contexts) // 2]
-        trees, weights, refine = [], [], []
-        self._view_stats, self._middle_context = [], middle
-        for weight, view in views:
-            for context in contexts:
-                means, both = zip(*(self._context_features(s, context) for s in view))
-                for kind, feats in (
-                    ("mean", np.concatenate(means)),
-                    ("both", np.concatenate(both)),
-                ):
-                    feats, center, scale = standardise(feats)
-                    sample = feats[::step]
-                    for method, metric in _LINKAGES:
-                        trees.append(linkage(_distances(sample, metric), method))
-                        weights.append(weight)
-                    if context == middle and kind == "both":
-                        refine.append(feats * np.sqrt(weight / feats.shape[1]))
-                        self._view_stats.append((weight, center, scale))
-        return trees, np.asarray(weights), np.hstack(refine)
-
-    def _error_peaks(self, error, min_gap):
-        """Frames where the (smoothed) prediction error peaks."""
-        valid = ~np.isnan(error)
-        if valid.sum() < 3:
-            return np.empty(0, dtype=np.int64)
-        filled = np.where(valid, error, np.nanmedian(error))
-        smooth = uniform_filter1d(filled, max(1, min_gap // 2), mode="nearest")
-        spread = np.std(smooth[valid])
-        peaks, _ = find_peaks(smooth, distance=min_gap, prominence=spread if spread > 0 else None)
-        return peaks.astype(np.int64)
+    def _to_frames(self, values, recording):
+        """Per-working-frame values repeated back to the frames of ``recording``."""
+        return np.repeat(values, self.downsample_)[: len(recording)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -699,75 +522,48 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         return tags
 
 
-def _n_nets(embedder):
-    """Nets inside a trained embedder's module (side by side in a WideSeq2SeqModule)."""
-    return getattr(embedder.module_, "n_nets", 1)
+def _geometry(params):
+    """Frames per working frame, the working frame rate, then the window geometry.
 
-
-def _per_net(states, n_nets):
-    """Per-recording states of ``n_nets`` nets side by side -> one list per net."""
-    if n_nets == 1:
-        return [states]
-    return [list(parts) for parts in zip(*(np.split(s, n_nets, axis=1) for s in states))]
-
-
-def _frame_scaling(frames):
-    """Center, scale and moving-channel mask that standardise working frames.
-
-    As the embedder's inputs: channels that barely move become 0.
+    The window's observed and predicted parts and the stride, in working frames.
     """
-    center, scale = frames.mean(0), frames.std(0)
-    moving = scale > CHANNEL_TOLERANCE * np.maximum(1.0, np.abs(center))
-    return center, np.where(moving, scale, 1.0), moving.astype(float)
+    downsample = max(1, int(round(params["fps"] / params["working_fps"])))
+    working = params["fps"] / downsample
+    observed = max(1, int(round(params["observed_seconds"] * working)))
+    predicted = max(1, int(round(params["predicted_seconds"] * working)))
+    stride = int(params["stride"] or max(1, predicted // 5))
+    return downsample, working, observed, predicted, stride
 
 
-def _longest_runs(labels, pieces, k):
-    """Longest uninterrupted run of each label ``0..k-1`` (frames; 0 if absent), over pieces."""
-    longest = np.zeros(k, dtype=np.int64)
-    for piece in pieces:
-        lab = labels[piece]
-        if len(lab) == 0:
-            continue
-        starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
-        lengths = np.diff(np.r_[starts, len(lab)])
-        np.maximum.at(longest, lab[starts], lengths)
-    return longest
+def _warn_if_constant(recordings):
+    """Whether every frame of every recording is the same (then warn: one action)."""
+    constant = (
+        all(np.ptp(rec, axis=0).max() == 0 for rec in recordings)
+        and len({tuple(rec[0]) for rec in recordings}) == 1
+    )
+    if constant:
+        # Window edges would still look different to the net: no clusters to find.
+        warnings.warn(
+            "X is constant (every channel holds one value in every frame): there are no "
+            "actions to tell apart, every frame gets label 0.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return constant
 
 
-def _distances(features, metric):
-    """Condensed distances between rows, finite for cosine too."""
-    distances = pdist(features, metric)
-    if metric == "cosine" and np.isnan(distances).any():
-        # A zero row (a context exactly at the mean, e.g. of constant input)
-        # has no direction: orthogonal to every other row, equal to zero rows.
-        zero = np.linalg.norm(features, axis=1) == 0
-        square = np.nan_to_num(squareform(distances, checks=False), nan=1.0)
-        square[np.ix_(zero, zero)] = 0.0
-        np.fill_diagonal(square, 0.0)
-        distances = squareform(square, checks=False)
-    return distances
+def _error_peaks(error, min_gap):
+    """Frames where the (smoothed) prediction error peaks, at least ``min_gap`` apart."""
+    valid = ~np.isnan(error)
+    if valid.sum() < 3:
+        return np.empty(0, dtype=np.int64)
+    filled = np.where(valid, error, np.nanmedian(error))
+    smooth = uniform_filter1d(filled, max(1, min_gap // 2), mode="nearest")
+    spread = np.std(smooth[valid])
+    peaks, _ = find_peaks(smooth, distance=min_gap, prominence=spread if spread > 0 else None)
+    return peaks.astype(np.int64)
 
 
-def _consensus(trees, weights, k, n_sample):
-    """Average-linkage clustering into ``k`` of the co-association of the trees cut at ``k``.
-
-    Two sampled frames are close when many (view, context, linkage)
-    clusterings put them together; labels are ``0..k-1`` per sampled frame.
-    """
-    if n_sample <= k:
-        return np.arange(n_sample) % k
-    distance = _coassociation_distance(trees, weights, [k])
-    return fcluster(linkage(distance, "average"), k, "maxclust") - 1
-
-
-def _coassociation_distance(trees, weights, ks):
-    """Condensed 1 - weighted fraction of the trees (cut at each k in ``ks``) joining two frames."""
-    n_sample = len(trees[0]) + 1
-    agree = np.zeros((n_sample, n_sample))
-    for tree, weight in zip(trees, weights):
-        for k in ks:
-            part = fcluster(tree, k, "maxclust")
-            agree += weight * (part[:, None] == part[None, :])
-    # Clipped: fractional weights can leave -1e-16 where every tree agrees.
-    distance = np.clip(1.0 - agree / (np.sum(weights) * len(ks)), 0.0, 1.0)
-    return squareform(distance, checks=False)
+def _unlist(per_recording, is_list):
+    """The per-recording list as given, or its one item for a single recording."""
+    return per_recording if is_list else per_recording[0]

@@ -506,7 +506,7 @@ def test_refined_cuts_move_at_most_refine_seconds():
     st.integers(0, 40),
 )
 def test_longest_runs_match_a_plain_count(labels, split):
-    from skseq2seq._segmenter import _longest_runs
+    from skseq2seq._consensus import longest_runs
 
     labels = np.array(labels)
     split = min(split, len(labels))
@@ -519,4 +519,29 @@ def test_longest_runs_match_a_plain_count(labels, split):
             previous = label
             expected[label] = max(expected[label], run)
     # Runs never continue across recordings; label 4 never occurs.
-    assert _longest_runs(labels, pieces, 5).tolist() == expected.tolist()
+    assert longest_runs(labels, pieces, 5).tolist() == expected.tolist()
+
+
+def test_consensus_returns_the_smoothing_predict_reuses():
+    from skseq2seq._consensus import consensus_segmentation
+
+    rng = np.random.default_rng(0)
+    view = np.r_[rng.normal(0, 0.1, (60, 2)), rng.normal(3, 0.1, (40, 2))]
+    found = consensus_segmentation(
+        [(1.0, [view])], [5], None, duration=5, max_samples=100, max_clusters=4, min_action=30
+    )
+    # Two actions hold 30 frames in one go; a third would be shorter.
+    assert len(found.centers) == 2 and found.shortest[2] >= 30 > found.shortest[3]
+    cuts = boundaries(found.labels[0])
+    assert len(cuts) == 1 and abs(cuts[0] - 60) <= 5  # blurred by the 5-frame context
+    # The returned smoothing labels the same frames as the fit did (it converged).
+    assert np.array_equal(found.smoothing.labels([view], found.centers), found.labels[0])
+
+
+def test_predict_sets_no_state():
+    X, _ = make_recording()
+    seg = TemporalSegmenter(**{**FAST, "n_clusters": 3}).fit(X)
+    state = dict(vars(seg))
+    seg.predict(X[:200])
+    assert vars(seg).keys() == state.keys()
+    assert all(vars(seg)[name] is value for name, value in state.items())
