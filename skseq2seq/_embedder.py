@@ -442,10 +442,8 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             standardize=params["standardize"],
             max_value=MAX_INPUT,
         )
-        channels = self._scaling.fit(data, lengths)
         # Refuses out-of-range values, before training.
-        inputs = self._scaling.transform_for_net(data, lengths, channels)
-        del channels
+        inputs = self._scaling.fit_transform_for_net(data, lengths)
 
         rng = check_random_state(self.random_state)
         seed = rng.randint(np.iinfo(np.int32).max)

@@ -265,8 +265,15 @@ class Seq2SeqNet(NeuralNet):
         return self.mixed_precision, self.amp_dtype
 
     def infer_sequences(
-        self, dataset, *, embedding=None, pooling="mean", states=False, frames=False,
-        errors=False, n_steps=None,
+        self,
+        dataset,
+        *,
+        embedding=None,
+        pooling="mean",
+        states=False,
+        frames=False,
+        errors=False,
+        n_steps=None,
     ):
         """Run the module once over a dataset of sequences; the outputs asked for.
 

@@ -7,11 +7,10 @@ channels dropped, range check, and back to the units of ``X`` for
 """
 
 import numpy as np
-from sklearn.preprocessing import StandardScaler
 
-from ._stats import CHANNEL_TOLERANCE, overflow_scale
+from ._stats import CHANNEL_TOLERANCE, constant_columns, fit_channel_scaler
 
-__all__ = ["MAX_INPUT", "SequenceScaler", "fit_channel_scaler"]
+__all__ = ["MAX_INPUT", "SequenceScaler"]
 
 # Largest magnitude of the net's inputs (standardised units, or raw ones with
 # standardize=False): far beyond any real data, yet squared errors of such
@@ -21,35 +20,6 @@ MAX_INPUT = 1e6
 
 # Rows standardised at a time by SequenceScaler.transform: bounded float64 copies.
 _CHUNK = 256
-
-
-def fit_channel_scaler(frames):
-    """A StandardScaler of ``frames``' columns, safe from overflow.
-
-    Ordinary data gets exactly ``StandardScaler().fit(frames)``. Columns of
-    huge values (see :func:`~skseq2seq._stats.overflow_scale`) are divided by
-    a power of two first, which is exact, and the statistics multiplied back,
-    so they stay finite where squaring the values would overflow.
-
-    Parameters
-    ----------
-    frames : ndarray of shape (n_frames, n_channels)
-
-    Returns
-    -------
-    scaler : StandardScaler
-        Fitted; ``var_`` is inf for columns past about 1e154 (a documented
-        statistic only: ``mean_`` and ``scale_`` stay finite).
-    """
-    unit = overflow_scale(frames)
-    if (unit == 1).all():
-        return StandardScaler().fit(frames)
-    scaler = StandardScaler().fit(frames / unit)
-    scaler.mean_ = scaler.mean_ * unit
-    scaler.scale_ = scaler.scale_ * unit
-    with np.errstate(over="ignore"):
-        scaler.var_ = scaler.var_ * unit**2
-    return scaler
 
 
 class SequenceScaler:
@@ -97,27 +67,30 @@ class SequenceScaler:
         return np.concatenate([data, velocity], axis=2)
 
     def fit(self, data, lengths):
-        """Fit the statistics on the valid frames of padded ``data`` (n, T, n_features).
+        """Fit the statistics on the valid frames of padded ``data`` (n, T, n_features)."""
+        self._fit(self.channels(data), lengths, data.shape[2])
+        return self
 
-        Returns the channels (velocity ones included), for the caller to
-        transform without computing them again.
-        """
-        self.n_features_in_ = data.shape[2]
+    def fit_transform_for_net(self, data, lengths):
+        """:meth:`fit`, then :meth:`transform_for_net` (the channels computed once)."""
         channels = self.channels(data)
+        self._fit(channels, lengths, data.shape[2])
+        return self.transform_for_net(data, lengths, channels)
+
+    def _fit(self, channels, lengths, n_features):
+        self.n_features_in_ = n_features
         if not self.standardize:
             self.scaler_ = None
             self.kept_ = np.ones(channels.shape[2], dtype=bool)
-            return channels
+            return
         if (lengths == channels.shape[1]).all():
             frames = channels.reshape(-1, channels.shape[2])  # a view: no copy of the data
         else:
             frames = channels[np.arange(channels.shape[1])[None, :] < lengths[:, None]]
         self.scaler_ = fit_channel_scaler(frames)
-        spread = np.sqrt(self.scaler_.var_)  # inf only past 1e154: kept either way
-        kept = spread > CHANNEL_TOLERANCE * np.maximum(1.0, np.abs(self.scaler_.mean_))
+        kept = ~constant_columns(self.scaler_, CHANNEL_TOLERANCE)
         # All channels constant: keep them (the net then sees zeros) rather than none.
         self.kept_ = kept if kept.any() or self.constant == "zero" else np.ones_like(kept)
-        return channels
 
     def _standardized(self, channels):
         """The output channels of ``channels``, standardised: a new float64 array."""
@@ -156,7 +129,7 @@ class SequenceScaler:
 
         Values beyond ``max_value`` raise a ValueError naming where they are.
         The work is done a few rows at a time (bounded float64 copies).
-        ``channels``: those :meth:`fit` returned for ``data``, if at hand.
+        ``channels``: :meth:`channels` of ``data``, if at hand.
         """
         n_out = int(self.kept_.sum()) if self.constant == "drop" else len(self.kept_)
         out = np.empty(data.shape[:2] + (n_out,), dtype=np.float32)
