@@ -88,8 +88,12 @@ def compute(out_path):
 
     for tag, X, yy in [("cmu", windows, y), ("syn", X_syn, y_syn)]:
         for every, monitor in [(1, X), (2, None)]:
-            cb = EmbeddingQuality(monitor, yy if monitor is not None else None, every=every,
-                                  n_clusters=len(np.unique(yy)))
+            cb = EmbeddingQuality(
+                monitor,
+                yy if monitor is not None else None,
+                every=every,
+                n_clusters=len(np.unique(yy)),
+            )
             e = Seq2SeqEmbedder(hidden_size=16, max_epochs=4, random_state=0, callbacks=[cb])
             e.fit(X)
             for name in ("silhouette", "calinski_harabasz", "ari", "nmi"):
@@ -115,8 +119,11 @@ def compute(out_path):
             res[f"baseline/{tag}/{name}/features"] = est.features_
             if hasattr(est, "predict"):
                 res[f"baseline/{tag}/{name}/predict"] = est.predict(X[:10])
-        clu = Seq2SeqClusterer(k, embedder=Seq2SeqEmbedder(hidden_size=16, max_epochs=3,
-                                                           random_state=0), random_state=0)
+        clu = Seq2SeqClusterer(
+            k,
+            embedder=Seq2SeqEmbedder(hidden_size=16, max_epochs=3, random_state=0),
+            random_state=0,
+        )
         res[f"clusterer/{tag}/labels"] = clu.fit_predict(X)
         res[f"clusterer/{tag}/embedding"] = clu.embedding_
         res[f"clusterer/{tag}/predict"] = clu.predict(X[:10])
@@ -131,9 +138,8 @@ def compute(out_path):
     )
     res["segmenter/labels"] = seg.fit_predict(rec)
     res["segmenter/error"] = np.asarray(seg.prediction_error_)
-    seg = TemporalSegmenter(4, max_clusters=6, n_nets=1, random_state=0, features="states").set_params(
-        embedder__max_epochs=2, embedder__hidden_size=16
-    )
+    seg = TemporalSegmenter(4, max_clusters=6, n_nets=1, random_state=0, features="states")
+    seg.set_params(embedder__max_epochs=2, embedder__hidden_size=16)
     res["segmenter1/labels"] = seg.fit_predict(rec)
 
     fc = Seq2SeqForecaster(horizon=10, observed=30, hidden_size=16, max_epochs=2, random_state=0)
