@@ -13,6 +13,7 @@ from ._network import MaskedMSELoss, Seq2SeqModule
 
 __all__ = [
     "NET_PARAM_PREFIXES",
+    "ForwardedNetParamsMixin",
     "check_callbacks",
     "check_net_param_names",
     "check_network_size",
@@ -105,12 +106,70 @@ def check_net_param_names(params):
         )
 
 
-def make_net(embedder, n_channels, device, params, prediction_length, split_seed=None):
+class ForwardedNetParamsMixin:
+    """Parameters forwarded to the net (``module__<name>``, ...) as estimator parameters.
+
+    ``__init__`` stores them with ``vars(self).update(kwargs)``; they are then
+    parameters like the others (``get_params``, ``set_params``, ``clone``,
+    grid searches).
+    """
+
+    def get_params(self, deep=True):
+        """Get parameters, the forwarded skorch ones (``optimizer__<name>``, ...) included.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of contained estimators.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        params = super().get_params(deep=deep)
+        params.update(self._net_params())
+        return params
+
+    def set_params(self, **params):
+        """Set parameters, the forwarded skorch ones (``optimizer__<name>``, ...) included.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names mapped to their new values.
+
+        Returns
+        -------
+        self : Seq2SeqEmbedder
+        """
+        # Before sklearn's set_params, which would read module__<name> as a
+        # parameter of a nested estimator "module".
+        own = set(self._get_param_names())
+        forwarded = {key: params.pop(key) for key in list(params) if key not in own}
+        # Refused now, as scikit-learn refuses unknown names, not at the next fit; but
+        # "kwargs", the name of __init__'s **kwargs that scikit-learn's common checks set,
+        # is left to fit, as __init__ leaves every name.
+        check_net_param_names({key: v for key, v in forwarded.items() if key != "kwargs"})
+        vars(self).update(forwarded)
+        return super().set_params(**params)
+
+    def _net_params(self):
+        """The keyword parameters beyond the signature's (fitted attributes end with "_")."""
+        own = set(self._get_param_names())
+        return {
+            key: value
+            for key, value in vars(self).items()
+            if key not in own and not key.endswith("_") and not key.startswith("_")
+        }
+
+
+def make_net(embedder, n_channels, device, params, net_params, prediction_length, split_seed=None):
     """The skorch net that trains ``embedder``'s module, configured from its parameters.
 
-    ``params``: the embedder's parameters (numpy scalars cast); its forwarded
-    skorch parameters (``optimizer__<name>``, ...) are passed on, those it
-    sets itself refused.
+    ``params``: the embedder's parameters (numpy scalars cast);
+    ``net_params``: its forwarded skorch parameters (``optimizer__<name>``,
+    ...), passed on; those it sets itself are refused.
     """
     module_args = {
         "n_features": n_channels,
@@ -122,7 +181,6 @@ def make_net(embedder, n_channels, device, params, prediction_length, split_seed
         "decoder_strategy": params["decoder_strategy"],
         "bidirectional_encoder": params["bidirectional_encoder"],
     }
-    net_params = embedder._net_params()
     own = {f"module__{name}": name for name in module_args}
     own.update({"optimizer__lr": "lr", "iterator_train__batch_size": "batch_size"})
     clashes = sorted(set(net_params) & set(own))
