@@ -14,7 +14,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.decomposition import PCA
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
@@ -22,7 +21,7 @@ from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
 from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._scaling import SequenceScaler
 from ._sklearn_compat import Interval, RealNotInt, fit_context
-from ._stats import overflow_scale, sequence_mean_std
+from ._stats import fit_channel_scaler, sequence_mean_std
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["DTWKMeans", "MeanStdKMeans", "MeanStdSpectral", "MeanStdWard", "PCAKMeans"]
@@ -113,13 +112,11 @@ class _MeanStdFeatures:
     def _fit_features(self, data, lengths):
         # Equal to posture_statistics(X) on the training sequences.
         statistics = sequence_mean_std(data, lengths)
-        # Huge statistics scaled down exactly (their squares would overflow the scaler).
-        self._unit = overflow_scale(statistics)
-        self._scaler = StandardScaler()
-        return self._scaler.fit_transform(statistics / self._unit)
+        self._scaler = fit_channel_scaler(statistics)  # overflow-safe statistics
+        return self._scaler.transform(statistics)
 
     def _features(self, data, lengths):
-        return self._scaler.transform(sequence_mean_std(data, lengths) / self._unit)
+        return self._scaler.transform(sequence_mean_std(data, lengths))
 
 
 class MeanStdKMeans(_MeanStdFeatures, _SequenceBaseline):

@@ -59,7 +59,7 @@ _HUGE = 2.0**500
 
 
 def overflow_scale(X):
-    """Per-column power of two that brings huge columns of ``X`` to at most 1 in magnitude.
+    """Per-column power of two that brings huge columns of ``X`` to at most 1 (past 2**1023: 2).
 
     1 for columns below 2**500 (about 3e150), so that ordinary data is
     untouched; dividing by a power of two is exact, so statistics computed
@@ -84,7 +84,9 @@ def overflow_scale(X):
     """
     peak = np.abs(X).reshape(-1, X.shape[-1]).max(axis=0, initial=0.0).astype(np.float64)
     huge = peak >= _HUGE
-    return np.where(huge, np.exp2(np.ceil(np.log2(np.where(huge, peak, 1.0)))), 1.0)
+    # At most 2**1023, the largest power of two (values up to float64's limit stay below 2).
+    exponent = np.minimum(np.ceil(np.log2(np.where(huge, peak, 1.0))), 1023)
+    return np.where(huge, np.exp2(exponent), 1.0)
 
 
 # Channels whose spread is at most this (relative to max(1, |mean|)) barely
@@ -116,8 +118,8 @@ def fit_channel_scaler(frames):
     scaler = StandardScaler().fit(frames / unit)
     scaler.mean_ = scaler.mean_ * unit
     scaler.scale_ = scaler.scale_ * unit
-    with np.errstate(over="ignore"):
-        scaler.var_ = scaler.var_ * unit**2
+    with np.errstate(over="ignore"):  # twice by unit: a zero variance stays 0, not NaN
+        scaler.var_ = scaler.var_ * unit * unit
     return scaler
 
 

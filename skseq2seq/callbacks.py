@@ -45,12 +45,12 @@ class EmbeddingQuality(Callback):
     """Score the decoder-state embedding every few epochs; keep the best weights.
 
     At the end of every ``every``-th epoch (and of the last one), the monitor
-    sequences are embedded with the net being trained (the embedding
+    sequences are embedded with the net being trained (exactly the embedding
     :meth:`Seq2SeqEmbedder.transform <skseq2seq.Seq2SeqEmbedder.transform>`
-    returns: the net's embedder, ``net.embedder``, standardises them with
-    :meth:`~skseq2seq.Seq2SeqEmbedder.net_inputs` and its ``embedding`` and
-    ``pooling`` choose the vector; a net without an embedder gives the mean
-    decoder state of its raw inputs), clustered with k-means, and the scores
+    returns: the net's embedder, ``net.embedder``, prepares them and its
+    ``embedding`` and ``pooling`` choose the vector; a net without an
+    embedder gives the mean decoder state of its raw inputs), clustered with
+    k-means, and the scores
     below are written to the net's history under ``prefix + name``;
     ``prefix + name + "_best"`` marks a new best (strictly better than every
     earlier finite score, as skorch's ``EpochScoring`` marks its own), which
