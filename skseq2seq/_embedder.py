@@ -334,11 +334,10 @@ class Seq2SeqEmbedder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
-            Training sequences.
+        X : array-like
+            Training sequences, as :meth:`fit` takes them.
         y : None
-            Ignored; present for API consistency.
+            Ignored.
 
         Returns
         -------
@@ -451,13 +450,9 @@ class Seq2SeqEmbedder(
                 f"{self.prediction_length_ + 1} time steps; the shortest has {lengths.min()}."
             )
 
-    @property
-    def scaler_(self):
-        return self._scaling.scaler_
-
-    @property
-    def features_kept_(self):
-        return self._scaling.kept_
+    # The preprocessing's fitted state, under the names documented above.
+    scaler_ = property(lambda self: self._scaling.scaler_)
+    features_kept_ = property(lambda self: self._scaling.kept_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
