@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
-from ._net import SequenceBatches
+from ._net import PreparedBatches
 from ._validation import check_sequences
 
 __all__ = ["EmbedderOutputsMixin"]
@@ -76,8 +76,8 @@ class EmbedderOutputsMixin:
             )
         min_length = 2 if self.prediction_length_ is None else self.prediction_length_ + 1
         data, lengths = check_sequences(X, min_length=min_length, n_features=self.n_features_in_)
-        inputs = self._scaling.transform_for_net(data, lengths)
-        dataset = SequenceBatches(torch.from_numpy(inputs), torch.from_numpy(lengths))
+        # Prepared a batch at a time: memory bounded by the batch, not by X.
+        dataset = PreparedBatches(data, torch.from_numpy(lengths), self._scaling.transform_for_net)
         outputs = {"states": states, "frames": frames, "errors": errors}
         return self._infer(dataset, embedding=embedding, **outputs)
 

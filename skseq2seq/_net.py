@@ -20,6 +20,7 @@ __all__ = [
     "AcceleratedSeq2SeqNet",
     "GLOBAL_RNG_LOCK",
     "NonFiniteLossStop",
+    "PreparedBatches",
     "Seq2SeqNet",
     "SequenceBatches",
     "autocast",
@@ -170,6 +171,32 @@ class SequenceBatches(torch.utils.data.Dataset):
     __getitems__ = __getitem__
 
 
+class PreparedBatches(SequenceBatches):
+    """Sequences turned into the module's inputs a batch at a time, when indexed.
+
+    Parameters
+    ----------
+    data : ndarray of shape (n_samples, n_timesteps, n_features)
+        Padded sequences, as the user gave them.
+    lengths : Tensor of shape (n_samples,), int64
+    prepare : callable
+        ``prepare(data[index, :longest], lengths[index], index)`` returns the
+        module's float32 inputs of those sequences (an ndarray).
+    """
+
+    def __init__(self, data, lengths, prepare):
+        super().__init__(data, lengths)
+        self.prepare = prepare
+
+    def __getitem__(self, index):
+        lengths = self.lengths[index]
+        index = np.asarray(index)
+        X = self.prepare(self.X[index, : int(lengths.max())], lengths.numpy(), index)
+        return {"X": torch.from_numpy(X), "lengths": lengths}, lengths
+
+    __getitems__ = __getitem__
+
+
 def _whole_batch(batch):
     """collate_fn: the dataset already returned the stacked batch."""
     return batch
@@ -289,8 +316,10 @@ class Seq2SeqNet(NeuralNet):
 
         Parameters
         ----------
-        dataset : SequenceBatches
-            The module's inputs (float32, zero past each end) and lengths.
+        dataset : SequenceBatches or PreparedBatches
+            The module's inputs (float32, zero past each end) and lengths, at
+            least one sequence; a :class:`PreparedBatches` prepares each
+            batch when it runs (memory bounded by the batch, not the set).
         embedding : {None, "decoder", "encoder", "both"}, default=None
             Return the pooled embedding of this kind (see
             :func:`~skseq2seq._network.pool_states`); None: none.
@@ -320,11 +349,10 @@ class Seq2SeqNet(NeuralNet):
         batches = equal_length_batches(lengths)
 
         def padded(rows):  # (X, lengths) of equal-length rows, zero-padded to INFERENCE_BATCH rows
-            length = int(lengths[rows[0]])
-            block = dataset.X[torch.from_numpy(rows), :length]
+            block = dataset[torch.from_numpy(rows)][0]["X"]
             X = torch.zeros((INFERENCE_BATCH,) + tuple(block.shape[1:]), dtype=block.dtype)
             X[: len(block)] = block
-            return X, torch.full((INFERENCE_BATCH,), length, dtype=torch.int64)
+            return X, torch.full((INFERENCE_BATCH,), block.shape[1], dtype=torch.int64)
 
         mixed_precision, dtype = self._inference_precision()
         outputs = _forward_batches(
@@ -350,12 +378,6 @@ class Seq2SeqNet(NeuralNet):
                     predicted[:k].double(), target[:k].double(), mask[:k]
                 )
                 out.errors[rows, :steps] = squared.mean(2).cpu().numpy()
-        if embedding is not None and "embedding" not in out:
-            out.embedding = np.empty((0, 0), np.float32)
-        if states and "states" not in out:
-            out.states = np.empty((0, n_steps, 0), np.float32)
-        if frames and "frames" not in out:
-            out.frames = np.empty((0, n_steps, dataset.X.shape[2]))
         return out
 
     def get_loss(self, y_pred, y_true=None, X=None, training=False):

@@ -75,7 +75,7 @@ class SequenceScaler:
         """:meth:`fit`, then :meth:`transform_for_net` (the channels computed once)."""
         channels = self.channels(data)
         self._fit(channels, lengths, data.shape[2])
-        return self.transform_for_net(data, lengths, channels)
+        return self.transform_for_net(data, lengths, channels=channels)
 
     def _fit(self, channels, lengths, n_features):
         self.n_features_in_ = n_features
@@ -124,13 +124,15 @@ class SequenceScaler:
         out[np.arange(out.shape[1])[None, :] >= lengths[:, None]] = np.nan
         return out
 
-    def transform_for_net(self, data, lengths, channels=None):
+    def transform_for_net(self, data, lengths, index=None, *, channels=None):
         """Standardised output channels as the net reads them: float32, zero past the ends.
 
-        Values beyond ``max_value`` raise a ValueError naming where they are.
-        The work is done a few rows at a time (bounded float64 copies).
-        ``channels``: :meth:`channels` of ``data``, if at hand.
+        Values beyond ``max_value`` raise a ValueError naming where they are
+        (``index``: the sequences' numbers in the user's ``X``, by default
+        their rows here). The work is done a few rows at a time (bounded
+        float64 copies). ``channels``: :meth:`channels` of ``data``, if at hand.
         """
+        index = np.arange(len(data)) if index is None else index
         n_out = int(self.kept_.sum()) if self.constant == "drop" else len(self.kept_)
         out = np.empty(data.shape[:2] + (n_out,), dtype=np.float32)
         for start in range(0, len(data), _CHUNK):
@@ -141,11 +143,11 @@ class SequenceScaler:
             padding = np.arange(part.shape[1])[None, :] >= lengths[rows, None]
             if padding.any():
                 part = np.where(padding[:, :, None], 0.0, part)
-            self._check_range(part, start)
+            self._check_range(part, index[rows])
             out[rows] = part
         return out
 
-    def _check_range(self, data, first_row):
+    def _check_range(self, data, index):
         if self.max_value is None:
             return
         limit = self.max_value
@@ -159,7 +161,7 @@ class SequenceScaler:
         sample, step, channel = (int(i[0]) for i in np.nonzero(bad))
         value = data[sample, step, channel]
         channel = int(np.flatnonzero(self.kept_)[channel]) % self.n_features_in_
-        sample += first_row
+        sample = int(index[sample])
         if self.scaler_ is None:
             raise ValueError(
                 f"X has values out of range for standardize=False: {value:.3g} in sequence "
