@@ -18,7 +18,7 @@ __all__ = ["MAX_INPUT", "SequenceScaler"]
 # first layer. Larger values are refused rather than turned into NaN.
 MAX_INPUT = 1e6
 
-# Rows standardised at a time by SequenceScaler.transform: bounded float64 copies.
+# Rows standardised at a time by SequenceScaler.transform_for_net: bounded float64 copies.
 _CHUNK = 256
 
 
