@@ -14,9 +14,9 @@ class EmbedderOutputsMixin:
     """``inference``, ``transform``, ``transform_states``, ``forecast``, ``score_samples``, ...
 
     Every output of a fitted :class:`~skseq2seq.Seq2SeqEmbedder`: the
-    sequences are checked, prepared once by its scaler (``_scaling``, a
-    ``SequenceScaler``) and run through the net's one inference engine
-    (``net_.infer_sequences``).
+    sequences are checked, prepared a batch at a time by its scaler
+    (``_scaling``, a ``SequenceScaler``) and run through the net's one
+    inference engine (``net_.infer_sequences``).
     """
 
     def inference(self, X, *, embedding=False, states=False, frames=False, errors=False):
