@@ -81,6 +81,15 @@ def compute(out_path):
     embedder_outputs("ragged_pred", ragged, with_velocity=True)
     embedder_outputs("syn", X_syn, validation_fraction=0.25)
     embedder_outputs("syn_contrastive", X_syn, objective="contrastive")
+    # More sequences than one inference batch (256), of mixed lengths, in float32.
+    X_many, _ = make_motion_sequences(n_sequences=600, n_timesteps=20, random_state=1)
+    many = [x[: 12 + i % 9].astype(np.float32) for i, x in enumerate(X_many)]
+    embedder_outputs("many", many, prediction_length=5)
+    cb = EmbeddingQuality(n_clusters=4, metrics=["silhouette", "calinski_harabasz"])
+    e = Seq2SeqEmbedder(
+        hidden_size=16, max_epochs=2, prediction_length=5, random_state=0, callbacks=[cb]
+    )
+    res["quality/many/calinski_harabasz"] = np.array(e.fit(many).history_[:, "calinski_harabasz"])
     emb = Seq2SeqEmbedder(hidden_size=16, max_epochs=2, random_state=0, warm_start=True)
     emb.fit(X_syn).fit(X_syn[:40])
     res["warm/loss"] = np.array(emb.history_[:, "train_loss"])
@@ -106,7 +115,12 @@ def compute(out_path):
         e = Seq2SeqEmbedder(hidden_size=16, max_epochs=4, random_state=0, callbacks=[keep])
         res[f"quality/{tag}/keep_best/transform"] = e.fit(X).transform(X)
 
-    for tag, X, k in [("cmu", windows, 7), ("syn", X_syn, 4), ("ragged", ragged, 7)]:
+    for tag, X, k in [
+        ("cmu", windows, 7),
+        ("syn", X_syn, 4),
+        ("ragged", ragged, 7),
+        ("float32", windows.astype(np.float32), 7),
+    ]:
         for name, est in [
             ("kmeans", MeanStdKMeans(k, random_state=0)),
             ("ward", MeanStdWard(k)),
