@@ -24,7 +24,6 @@ __all__ = [
     "Seq2SeqNet",
     "SequenceBatches",
     "autocast",
-    "equal_length_batches",
 ]
 
 # torch's default generator is process-wide: estimators seeding it and drawing
@@ -58,7 +57,7 @@ def autocast(device, enabled, dtype=None):
 INFERENCE_BATCH = 256
 
 
-def equal_length_batches(lengths):
+def _equal_length_batches(lengths):
     """Row indices of each inference batch: equal lengths, at most INFERENCE_BATCH rows."""
     order = np.argsort(lengths, kind="stable")
     groups = np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1)
@@ -346,7 +345,7 @@ class Seq2SeqNet(NeuralNet):
         out = Bunch()
         if errors:
             out.errors = np.full((n, n_steps), np.nan)
-        batches = equal_length_batches(lengths)
+        batches = _equal_length_batches(lengths)
 
         def padded(rows):  # (X, lengths) of equal-length rows, zero-padded to INFERENCE_BATCH rows
             block = dataset[torch.from_numpy(rows)][0]["X"]

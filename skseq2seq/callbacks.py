@@ -216,21 +216,6 @@ class EmbeddingQuality(Callback):
             raise ValueError(f"n_clusters must be an integer >= 2; got {n_clusters!r}.")
         return metrics, y, int(n_clusters)
 
-    def _embed(self, net):
-        """The monitor set's embedding: that of the net's embedder's ``transform``.
-
-        A net without an embedder embeds its raw inputs (mean decoder state).
-        Both go through the net's one inference engine (fixed-shape batches).
-        """
-        embedder = getattr(net, "embedder", None)
-        if self.X_monitor is not None and embedder is not None:
-            return embedder.transform(self.X_monitor).astype(np.float64)
-        kind = {"embedding": "decoder", "pooling": "mean"}
-        if embedder is not None:
-            kind = {"embedding": embedder.embedding, "pooling": embedder.pooling}
-        out = net.infer_sequences(self.monitor_, **kind)
-        return out.embedding.astype(np.float64)
-
     def _monitor_set(self, net, dataset):
         """The monitor sequences as the net reads them; None when the embedder prepares them."""
         if self.X_monitor is None:
@@ -324,6 +309,21 @@ class EmbeddingQuality(Callback):
             self.checkpoint_dir_ = self.checkpoint_ = None
 
     # -- scoring -----------------------------------------------------------
+
+    def _embed(self, net):
+        """The monitor set's embedding, through the net's one inference engine.
+
+        With an embedder and ``X_monitor``: its ``transform``. Otherwise the
+        prepared monitor set, pooled as the embedder pools (a net on its
+        own: the mean decoder state).
+        """
+        embedder = getattr(net, "embedder", None)
+        if self.monitor_ is None:
+            return embedder.transform(self.X_monitor).astype(np.float64)
+        kind = {"embedding": "decoder", "pooling": "mean"}
+        if embedder is not None:
+            kind = {"embedding": embedder.embedding, "pooling": embedder.pooling}
+        return net.infer_sequences(self.monitor_, **kind).embedding.astype(np.float64)
 
     def _score(self, embedding):
         if not np.all(np.isfinite(embedding)):

@@ -184,3 +184,10 @@ def test_monitor_set_with_wrong_channels(data):
     X, _ = data
     with pytest.raises(ValueError, match="features"):
         _fit(X, EmbeddingQuality(X[..., :2], n_clusters=2), max_epochs=1)
+
+
+def test_monitors_a_contrastive_embedder(data):
+    """The monitor set is checked as transform checks it (no decoder length rule copied)."""
+    X, y = data
+    embedder = _fit(X, EmbeddingQuality(X, y, metrics="nmi"), max_epochs=1, objective="contrastive")
+    assert embedder.history_[-1, "nmi"] is not None
