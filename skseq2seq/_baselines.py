@@ -14,24 +14,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.decomposition import PCA
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
 from ._numbering import canonical_numbering, renumber, renumber_rows
+from ._scaling import SequenceScaler
 from ._sklearn_compat import Interval, RealNotInt, fit_context
-from ._stats import CHANNEL_TOLERANCE, overflow_scale, sequence_mean_std, standardise
+from ._stats import fit_channel_scaler, sequence_mean_std
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["DTWKMeans", "MeanStdKMeans", "MeanStdSpectral", "MeanStdWard", "PCAKMeans"]
 
 _N_CLUSTERS = [Interval(numbers.Integral, 1, None, closed="left")]
-
-
-def _valid_frames(data, lengths):
-    """Frames inside each sequence (padding left out), as rows."""
-    return data[np.arange(data.shape[1])[None, :] < lengths[:, None]]
 
 
 def _resample(data, lengths, n_timesteps):
@@ -117,13 +112,11 @@ class _MeanStdFeatures:
     def _fit_features(self, data, lengths):
         # Equal to posture_statistics(X) on the training sequences.
         statistics = sequence_mean_std(data, lengths)
-        # Huge statistics scaled down exactly (their squares would overflow the scaler).
-        self._unit = overflow_scale(statistics)
-        self._scaler = StandardScaler()
-        return self._scaler.fit_transform(statistics / self._unit)
+        self._scaler = fit_channel_scaler(statistics)  # overflow-safe statistics
+        return self._scaler.transform(statistics)
 
     def _features(self, data, lengths):
-        return self._scaler.transform(sequence_mean_std(data, lengths) / self._unit)
+        return self._scaler.transform(sequence_mean_std(data, lengths))
 
 
 class MeanStdKMeans(_MeanStdFeatures, _SequenceBaseline):
@@ -352,18 +345,14 @@ class MeanStdSpectral(_MeanStdFeatures, _SequenceBaseline):
 
 
 class _StandardisedSequences:
-    """Channels standardised over all frames of the training sequences."""
+    """Channels standardised over all frames of the training sequences; constant ones zeroed."""
 
     def _fit_scaling(self, data, lengths):
-        frames, self._center, self._scale = standardise(
-            _valid_frames(data, lengths), CHANNEL_TOLERANCE
-        )
-        self._constant = ~frames.any(0)  # zeroed channels: constant, or barely moving
-        return self._standardise(data)
+        self._scaling = SequenceScaler(constant="zero").fit(data, lengths)
+        return self._standardise(data, lengths)
 
-    def _standardise(self, data):
-        # Constant channels are zeroed; padding is ignored later.
-        return np.where(self._constant, 0.0, (data - self._center) / self._scale)
+    def _standardise(self, data, lengths):
+        return self._scaling.transform(data, lengths)  # NaN past the ends, ignored later
 
 
 class PCAKMeans(_StandardisedSequences, _SequenceBaseline):
@@ -460,7 +449,7 @@ class PCAKMeans(_StandardisedSequences, _SequenceBaseline):
         return resampled.reshape(len(resampled), -1)
 
     def _features(self, data, lengths):
-        flat = self._flatten(self._standardise(data), lengths)
+        flat = self._flatten(self._standardise(data, lengths), lengths)
         return flat if self._pca is None else self._pca.transform(flat)
 
     def _cluster(self, features, params):
@@ -573,7 +562,7 @@ class DTWKMeans(_StandardisedSequences, _SequenceBaseline):
         return self._series(self._fit_scaling(data, lengths), lengths)
 
     def _features(self, data, lengths):
-        return self._series(self._standardise(data), lengths)
+        return self._series(self._standardise(data, lengths), lengths)
 
     def _series(self, data, lengths):
         """Downsampled sequences, padded with NaN after their ends (tslearn's layout)."""

@@ -4,14 +4,13 @@ import functools
 import numbers
 
 from sklearn.base import BaseEstimator, ClusterMixin, clone
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ._default_estimator import DefaultSubEstimatorMixin
 from ._embedder import Seq2SeqEmbedder
 from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
 from ._sklearn_compat import HasMethods, Interval, StrOptions, fit_context
-from ._stats import overflow_scale, sequence_mean_std
+from ._stats import fit_channel_scaler, sequence_mean_std
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["Seq2SeqClusterer", "posture_statistics"]
@@ -65,9 +64,7 @@ def posture_statistics(X):
            [-1., -1.]])
     """
     statistics = sequence_mean_std(*check_sequences(X, min_length=1))
-    # Scaling a column by a power of two changes nothing once standardised, and
-    # keeps the scaler's squares of huge statistics finite.
-    return StandardScaler().fit_transform(statistics / overflow_scale(statistics))
+    return fit_channel_scaler(statistics).transform(statistics)  # safe from overflow
 
 
 def _fit_embedder(embedder, X):

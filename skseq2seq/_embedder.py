@@ -1,168 +1,39 @@
 """Seq2SeqEmbedder: decoder-state embeddings of sequences."""
 
-import inspect
 import numbers
-import os
 import warnings
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils import Bunch, check_random_state
-from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
-from skorch.dataset import ValidSplit
+from sklearn.utils import check_random_state
 
-from ._contrastive import ContrastiveModule, NTXentLoss
-from ._net import (
-    GLOBAL_RNG_LOCK,
-    INFERENCE_BATCH,
-    AcceleratedSeq2SeqNet,
-    NonFiniteLossStop,
-    Seq2SeqNet,
-    SequenceBatches,
-    forward_batches,
+from ._embedder_outputs import EmbedderOutputsMixin
+from ._net import GLOBAL_RNG_LOCK, SequenceBatches
+from ._net_config import (
+    ForwardedNetParamsMixin,
+    check_callbacks,
+    check_net_param_names,
+    check_network_size,
+    check_validation_monitors,
+    make_net,
 )
-from ._network import MaskedMSELoss, Seq2SeqModule, masked_squared_error, pool_states
+from ._network import Seq2SeqModule
 from ._persistence import VersionedPickleMixin
+from ._scaling import MAX_INPUT, SequenceScaler
 from ._sklearn_compat import Interval, StrOptions, fit_context
 from ._validation import check_device, check_sequences, python_scalars
 
 __all__ = ["Seq2SeqEmbedder"]
 
-# Prefixes of the skorch parameters Seq2SeqEmbedder forwards to its net.
-NET_PARAM_PREFIXES = ("module__", "optimizer__", "iterator_train__", "callbacks__")
 
-# Largest magnitude of the net's inputs (standardised units, or raw ones with
-# standardize=False): far beyond any real data, yet squared errors of such
-# values stay finite in float32 and in float16 autocast's reach after the
-# first layer. Larger values are refused rather than turned into NaN.
-MAX_INPUT = 1e6
-
-
-# Beyond this magnitude, squares summed over millions of frames could overflow
-# float64: StandardScaler's statistics are then taken on rescaled channels.
-_SAFE_MAGNITUDE = 1e100
-
-
-def _fit_standard_scaler(data, lengths):
-    """A StandardScaler of the valid frames' channels, safe from overflow.
-
-    Ordinary data gets exactly ``StandardScaler().fit``. Channels with values
-    beyond ``_SAFE_MAGNITUDE`` (up to float64's limit) are divided by their
-    largest magnitude before the statistics are taken, so they stay finite
-    where squaring the values would overflow.
-    """
-    if (lengths == data.shape[1]).all():
-        frames = data.reshape(-1, data.shape[2])  # a view: no copy of the data
-    else:
-        frames = data[np.arange(data.shape[1])[None, :] < lengths[:, None]]
-    peak = np.maximum(frames.max(0), -frames.min(0)).astype(np.float64)
-    if not (peak > _SAFE_MAGNITUDE).any():
-        return StandardScaler().fit(frames)
-    peak = np.where(peak > 0, peak, 1.0)
-    scaler = StandardScaler().fit(frames / peak)
-    scaler.mean_ = scaler.mean_ * peak
-    scaler.scale_ = scaler.scale_ * peak
-    with np.errstate(over="ignore"):  # var_ is inf past 1e154: a documented statistic only
-        scaler.var_ = scaler.var_ * peak**2
-    return scaler
-
-
-def _equal_length_batches(lengths):
-    """Row indices of each inference batch: equal lengths, at most INFERENCE_BATCH rows."""
-    order = np.argsort(lengths, kind="stable")
-    groups = np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1)
-    return [
-        group[start : start + INFERENCE_BATCH]
-        for group in groups
-        for start in range(0, len(group), INFERENCE_BATCH)
-    ]
-
-
-def _check_callbacks(callbacks):
-    """skorch callbacks: instances or classes of Callback, optionally named (name, callback)."""
-    for i, item in enumerate(callbacks or []):
-        callback = (
-            item[1]
-            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
-            else item
-        )
-        is_callback = isinstance(callback, Callback) or (
-            isinstance(callback, type) and issubclass(callback, Callback)
-        )
-        if not is_callback:
-            raise TypeError(
-                f"callbacks[{i}] is {callback!r:.80}; expected a skorch Callback (instance or "
-                "class), or a (name, callback) tuple."
-            )
-
-
-def _check_validation_monitors(callbacks, net_params, validation_fraction):
-    """Callbacks that monitor a validation score need a validation split, known before training.
-
-    skorch's EarlyStopping (``monitor="valid_loss"``), Checkpoint, LRScheduler
-    on a ``valid_*`` key would otherwise fail after the first epoch, when the
-    history has no such key.
-    """
-    if validation_fraction is not None:
-        return
-    monitors = [(key, value) for key, value in net_params.items() if key.endswith("__monitor")]
-    for i, item in enumerate(callbacks or []):
-        callback = item[1] if isinstance(item, tuple) and len(item) == 2 else item
-        if isinstance(callback, type):  # a class: its default monitor
-            default = inspect.signature(callback).parameters.get("monitor")
-            monitor = None if default is None else default.default
-        else:
-            monitor = getattr(callback, "monitor", None)
-        monitors.append((f"callbacks[{i}] ({type(callback).__name__})", monitor))
-    for where, monitor in monitors:
-        if isinstance(monitor, str) and monitor.startswith("valid_"):
-            raise ValueError(
-                f"{where} monitors {monitor!r}, a validation score, but validation_fraction is "
-                "None: no sequences are held out, so the history has no validation scores. Set "
-                "validation_fraction (e.g. 0.2) or monitor a training score ('train_loss')."
-            )
-
-
-def _check_network_size(hidden_size, num_layers, n_channels, bidirectional):
-    """Refuse, before torch allocates anything, a net that cannot fit in this machine's memory.
-
-    A GRU layer holds ``3 * (h * (inputs + h) + 2 * h)`` weights; training
-    keeps four float32 copies of each (weights, gradients, Adam's two
-    moments). An absurd ``hidden_size`` would otherwise fail inside torch.
-    """
-    h = hidden_size
-    directions = 2 if bidirectional else 1
-    per_layer = 3 * (h * (max(n_channels, directions * h) + h) + 2 * h)
-    n_weights = (directions + 1) * num_layers * per_layer + (h + 1) * n_channels
-    needed = 16 * n_weights  # bytes: four float32 copies
-    try:
-        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):  # not POSIX: a generous 1 TiB
-        available = 2**40
-    if needed > available:
-        raise ValueError(
-            f"hidden_size={hidden_size} with num_layers={num_layers} makes a net of about "
-            f"{n_weights:.3g} weights, {needed / 2**30:.3g} GiB to train, more than this "
-            f"machine's memory ({available / 2**30:.3g} GiB); use a smaller hidden_size "
-            "(16 to 512 are usual)."
-        )
-
-
-def _check_net_param_names(params):
-    """Forwarded skorch parameters carry a prefix the embedder passes on."""
-    unknown = sorted(key for key in params if not key.startswith(NET_PARAM_PREFIXES))
-    if unknown:
-        raise ValueError(
-            f"Invalid parameter: Seq2SeqEmbedder got an unexpected parameter {unknown[0]!r}; "
-            "besides its own "
-            f"parameters it takes skorch parameters starting with {NET_PARAM_PREFIXES}."
-        )
-
-
-class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
+class Seq2SeqEmbedder(
+    EmbedderOutputsMixin,
+    ForwardedNetParamsMixin,
+    VersionedPickleMixin,
+    TransformerMixin,
+    BaseEstimator,
+):
     """Embed sequences with the hidden states of a GRU sequence-to-sequence net.
 
     A GRU encoder reads each sequence (or its first part) and a GRU decoder,
@@ -429,55 +300,6 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         self.warm_start = warm_start
         vars(self).update(kwargs)  # checked in fit, as sklearn checks parameters
 
-    def get_params(self, deep=True):
-        """Get parameters, the forwarded skorch ones (``optimizer__<name>``, ...) included.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the parameters of contained estimators.
-
-        Returns
-        -------
-        params : dict
-            Parameter names mapped to their values.
-        """
-        params = super().get_params(deep=deep)
-        params.update(self._net_params())
-        return params
-
-    def set_params(self, **params):
-        """Set parameters, the forwarded skorch ones (``optimizer__<name>``, ...) included.
-
-        Parameters
-        ----------
-        **params : dict
-            Parameter names mapped to their new values.
-
-        Returns
-        -------
-        self : Seq2SeqEmbedder
-        """
-        # Before sklearn's set_params, which would read module__<name> as a
-        # parameter of a nested estimator "module".
-        own = set(self._get_param_names())
-        forwarded = {key: params.pop(key) for key in list(params) if key not in own}
-        # Refused now, as scikit-learn refuses unknown names, not at the next fit; but
-        # "kwargs", the name of __init__'s **kwargs that scikit-learn's common checks set,
-        # is left to fit, as __init__ leaves every name.
-        _check_net_param_names({key: v for key, v in forwarded.items() if key != "kwargs"})
-        vars(self).update(forwarded)
-        return super().set_params(**params)
-
-    def _net_params(self):
-        """The keyword parameters beyond the signature's (fitted attributes end with "_")."""
-        own = set(self._get_param_names())
-        return {
-            key: value
-            for key, value in vars(self).items()
-            if key not in own and not key.endswith("_") and not key.startswith("_")
-        }
-
     @property
     def module_(self):
         # Derived from net_, which owns the network (Accelerate replaces it
@@ -488,7 +310,6 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     def history_(self):
         return self.net_.history
 
-    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Train the encoder-decoder on sequences.
 
@@ -505,20 +326,43 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         self : Seq2SeqEmbedder
             The fitted embedder.
         """
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Train on sequences and embed them (the training inputs are prepared once).
+
+        Parameters
+        ----------
+        X : array-like
+            Training sequences, as :meth:`fit` takes them.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        embedding : ndarray of shape (n_samples, n_embedding), dtype float32
+            Equal to ``fit(X).transform(X)``.
+        """
+        return self._infer(self._fit(X), embedding=True).embedding
+
+    @fit_context(prefer_skip_nested_validation=True)
+    def _fit(self, X):
+        """Fit; the net's training dataset (what transform would prepare from X)."""
         params = python_scalars(self.get_params(deep=False))  # np.int64 -> int, once
-        _check_net_param_names(self._net_params())
+        check_net_param_names(self._net_params())
         device = check_device(params["device"])
-        _check_callbacks(params["callbacks"])
-        _check_validation_monitors(
+        check_callbacks(params["callbacks"])
+        check_validation_monitors(
             params["callbacks"], self._net_params(), params["validation_fraction"]
         )
         data, lengths = check_sequences(X)
         if params["warm_start"] and hasattr(self, "net_"):
             self._check_warm_start(data, lengths)
-            inputs = self._to_tensor(self._inputs(data), lengths)  # the first fit's scaler
+            inputs = self._scaling.transform_for_net(data, lengths)  # the first fit's scaler
         else:
             inputs = self._prepare_cold_fit(data, lengths, params, device)
-        dataset = SequenceBatches(inputs, torch.from_numpy(lengths))
+        dataset = SequenceBatches(torch.from_numpy(inputs), torch.from_numpy(lengths))
         epochs_before = len(self.net_.history)  # warm start: those of earlier fits
         # net_ is set before training: callbacks can call transform mid-training.
         # partial_fit: no second initialisation (warm start: the same weights).
@@ -532,15 +376,15 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
                 f"of {params['max_epochs']}: the embedder is fitted with the weights reached then "
                 f"({self.n_epochs_} complete epoch(s)); interrupted_ is True.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=4,
             )
-        return self
+        return dataset
 
     def _prepare_cold_fit(self, data, lengths, params, device):
         """Fitted attributes of a fresh fit and a new initialised ``net_``; the net's inputs."""
         self.n_features_in_ = data.shape[2]
         n_channels = data.shape[2] * (2 if params["with_velocity"] else 1)
-        _check_network_size(
+        check_network_size(
             params["hidden_size"], params["num_layers"], n_channels, params["bidirectional_encoder"]
         )
         self.prediction_length_ = self._resolve_prediction_length(lengths, params)
@@ -550,10 +394,13 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
                 f"validation_fraction={params['validation_fraction']} needs at least 2 "
                 f"sequences (one to train, one to validate); X has {len(lengths)}."
             )
-        channels = self._inputs(data)
-        self._fit_scaler(channels, lengths)
-        inputs = self._to_tensor(channels, lengths)  # refuses out-of-range values, before training
-        del channels
+        self._scaling = SequenceScaler(
+            with_velocity=params["with_velocity"],
+            standardize=params["standardize"],
+            max_value=MAX_INPUT,
+        )
+        # Refuses out-of-range values, before training.
+        inputs = self._scaling.fit_transform_for_net(data, lengths)
 
         rng = check_random_state(self.random_state)
         seed = rng.randint(np.iinfo(np.int32).max)
@@ -568,8 +415,14 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
         ):
             torch.manual_seed(seed)
-            self.net_ = self._make_net(
-                int(self.features_kept_.sum()), device, params, split_seed=split_seed
+            self.net_ = make_net(
+                self,
+                int(self.features_kept_.sum()),
+                device,
+                params,
+                self._net_params(),
+                self.prediction_length_,
+                split_seed=split_seed,
             )
             self.net_.initialize()
         return inputs
@@ -597,416 +450,9 @@ class Seq2SeqEmbedder(VersionedPickleMixin, TransformerMixin, BaseEstimator):
                 f"{self.prediction_length_ + 1} time steps; the shortest has {lengths.min()}."
             )
 
-    def _inputs(self, data):
-        """The net's input channels: the frames, and their differences if asked."""
-        if not self.with_velocity:
-            return data
-        velocity = np.diff(data, axis=1)
-        velocity = np.concatenate([velocity[:, :1], velocity], axis=1)
-        return np.concatenate([data, velocity], axis=2)
-
-    def _fit_scaler(self, channels, lengths):
-        """Standardisation of the net's input ``channels`` (see :meth:`_inputs`)."""
-        if not self.standardize:
-            self.scaler_ = None
-            self.features_kept_ = np.ones(channels.shape[2], dtype=bool)
-            return
-        self.scaler_ = _fit_standard_scaler(channels, lengths)
-        spread = np.sqrt(self.scaler_.var_)  # inf only past 1e154: kept either way
-        kept = spread > 1e-8 * np.maximum(1.0, np.abs(self.scaler_.mean_))
-        # All channels constant: keep them (the net then sees zeros) rather than none.
-        self.features_kept_ = kept if kept.any() else np.ones_like(kept)
-
-    def _standardized(self, channels):
-        """The kept input channels, standardised: a new float64 array."""
-        kept = self.features_kept_
-        data = channels[..., kept].astype(np.float64, copy=False)  # indexing copied already
-        if self.scaler_ is not None:
-            # In place: the same arithmetic as (data - mean) / scale, one array less.
-            with np.errstate(over="ignore", invalid="ignore"):
-                data -= self.scaler_.mean_[kept]
-                data /= self.scaler_.scale_[kept]
-        return data
-
-    def _to_tensor(self, channels, lengths):
-        """Standardised float32 tensor of the kept input ``channels``, padding zeroed.
-
-        Values the net cannot take (``|value| > MAX_INPUT`` after
-        standardisation) raise a ValueError naming where they are.
-        """
-        data = self._standardized(channels)
-        padding = np.arange(data.shape[1])[None, :] >= lengths[:, None]
-        if padding.any():
-            data = np.where(padding[:, :, None], 0.0, data)
-        self._check_input_range(data)
-        return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32))
-
-    def _check_input_range(self, data):
-        # Two reductions without temporaries settle the usual case (NaN fails them).
-        if data.size == 0 or (data.min() >= -MAX_INPUT and data.max() <= MAX_INPUT):
-            return
-        with np.errstate(invalid="ignore"):
-            bad = ~(np.abs(data) <= MAX_INPUT)  # also catches inf and NaN
-        if not bad.any():
-            return
-        sample, step, channel = (int(i[0]) for i in np.nonzero(bad))
-        channel = int(np.flatnonzero(self.features_kept_)[channel]) % self.n_features_in_
-        value = data[sample, step, np.nonzero(bad[sample, step])[0][0]]
-        if self.scaler_ is None:
-            raise ValueError(
-                f"X has values out of range for standardize=False: {value:.3g} in sequence "
-                f"{sample}, step {step}, channel {channel}; the net takes values up to "
-                f"{MAX_INPUT:g} in magnitude. Use standardize=True (the default) or rescale X."
-            )
-        raise ValueError(
-            f"X has values out of the range seen in fit: sequence {sample}, step {step}, "
-            f"channel {channel} lies {abs(value):.3g} standard deviations from the channel's "
-            f"training mean (at most {MAX_INPUT:g} are accepted)."
-        )
-
-    def _make_net(self, n_channels, device, params, split_seed=None):
-        module_args = {
-            "n_features": n_channels,
-            "hidden_size": params["hidden_size"],
-            "num_layers": params["num_layers"],
-            "objective": params["objective"],
-            "prediction_length": self.prediction_length_,
-            "decoder_input": params["decoder_input"],
-            "decoder_strategy": params["decoder_strategy"],
-            "bidirectional_encoder": params["bidirectional_encoder"],
-        }
-        net_params = self._net_params()
-        own = {f"module__{name}": name for name in module_args}
-        own.update({"optimizer__lr": "lr", "iterator_train__batch_size": "batch_size"})
-        clashes = sorted(set(net_params) & set(own))
-        if clashes:
-            raise ValueError(
-                f"{clashes[0]} is set by the embedder: use its parameter "
-                f"{own[clashes[0]]!r} instead"
-                + (
-                    " (the number of channels comes from X)."
-                    if clashes[0] == "module__n_features"
-                    else "."
-                )
-            )
-        callbacks = list(params["callbacks"] or [])
-        callbacks.append(
-            (
-                "stop_on_non_finite_loss",
-                NonFiniteLossStop(
-                    advice="use standardize=True or a lower lr"
-                    if not params["standardize"]
-                    else f"try a lower lr (lr={params['lr']:g})"
-                ),
-            )
-        )
-        if params["gradient_clipping"] is not None:
-            callbacks.append(("clip", GradientNormClipping(params["gradient_clipping"])))
-        if params["verbose"]:
-            callbacks.append(("progress", ProgressBar()))
-        net_class, placement = (
-            Seq2SeqNet,
-            {
-                "device": str(device),
-                "mixed_precision": params["mixed_precision"],
-            },
-        )
-        if params["accelerate"]:  # the accelerator places the net and casts
-            from accelerate import Accelerator
-
-            net_class, placement = (
-                AcceleratedSeq2SeqNet,
-                {
-                    "device": None,
-                    "accelerator": Accelerator(
-                        cpu=self.device == "cpu" or device.type == "cpu",
-                        mixed_precision=("fp16" if device.type == "cuda" else "bf16")
-                        if self.mixed_precision
-                        else "no",
-                    ),
-                },
-            )
-        module, criterion = params["module"], MaskedMSELoss
-        if params["objective"] == "contrastive":
-            criterion = NTXentLoss
-            module = ContrastiveModule if module is Seq2SeqModule else module
-        return net_class(
-            module=module,
-            **{f"module__{name}": value for name, value in module_args.items()},
-            criterion=criterion,
-            optimizer=torch.optim.Adam,
-            lr=params["lr"],
-            max_epochs=params["max_epochs"],
-            batch_size=params["batch_size"],
-            # Unsupervised: all data trains, unless a fraction is held out to
-            # record valid_loss (for EarlyStopping, Checkpoint).
-            train_split=None
-            if params["validation_fraction"] is None
-            else ValidSplit(params["validation_fraction"], random_state=split_seed),
-            callbacks=callbacks,
-            verbose=int(params["verbose"]),
-            embedder=self,  # callbacks may embed monitor data mid-training
-            **placement,
-            **net_params,
-        )
-
-    # -- inference -------------------------------------------------------
-
-    def inference(self, X, *, embedding=False, states=False, frames=False, errors=False):
-        """Run the net once over X and return the outputs asked for.
-
-        The single batched forward pass behind :meth:`transform`,
-        :meth:`transform_states`, :meth:`forecast` and :meth:`score_samples`,
-        for callers that need several of them at once.
-
-        Sequences are run in batches of equal length and a fixed number of
-        rows (padded with zeros): matrix kernels choose their blocking by the
-        batch's shape, so any other batching would make a sequence's results
-        change (at 1e-7) with the other sequences around it. Each result
-        depends on its own sequence only.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
-            Sequences.
-        embedding, states, frames, errors : bool, default=False
-            Which outputs to return (see below).
-
-        Returns
-        -------
-        outputs : :class:`~sklearn.utils.Bunch`
-            With the keys asked for:
-
-            - ``embedding``: ndarray of shape (n_samples, n_embedding), float32,
-              as :meth:`transform` returns;
-            - ``states``: ndarray of shape (n_samples, n_steps, hidden_size),
-              float32, as :meth:`transform_states` returns;
-            - ``frames``: ndarray of shape (n_samples, n_steps, n_kept), the
-              predicted frames of the channels in ``features_kept_``, in
-              standardised units (:meth:`forecast` maps them back to X's);
-            - ``errors``: ndarray of shape (n_samples, n_steps), the squared
-              prediction error of each step averaged over channels, in
-              standardised units.
-
-            Steps past a sequence's end are NaN.
-
-        Examples
-        --------
-        >>> from skseq2seq import Seq2SeqEmbedder
-        >>> from skseq2seq.datasets import make_motion_sequences
-        >>> X, _ = make_motion_sequences(n_sequences=20, n_timesteps=12, random_state=0)
-        >>> embedder = Seq2SeqEmbedder(hidden_size=8, max_epochs=1, random_state=0).fit(X)
-        >>> out = embedder.inference(X, embedding=True, errors=True)
-        >>> out.embedding.shape, out.errors.shape
-        ((20, 8), (20, 6))
-        """
-        check_is_fitted(self, "module_")
-        if (frames or errors) and self.objective == "contrastive":
-            raise ValueError(
-                "objective='contrastive' trains no decoder: there are no predicted frames or "
-                "prediction errors (forecast, score_samples); use transform."
-            )
-        min_length = 2 if self.prediction_length_ is None else self.prediction_length_ + 1
-        data, lengths = check_sequences(X, min_length=min_length, n_features=self.n_features_in_)
-        n = len(data)
-        n_steps = self.prediction_length_ or int(lengths.max(initial=0))
-        out = Bunch()
-        if frames:
-            out.frames = np.full((n, n_steps, int(self.features_kept_.sum())), np.nan)
-        if errors:
-            out.errors = np.full((n, n_steps), np.nan)
-        batches = _equal_length_batches(lengths)
-        outputs = forward_batches(
-            self.module_,
-            (self._batch_tensors(data, lengths, rows) for rows in batches),
-            self.mixed_precision,
-        )
-        for rows, (predicted, target, mask, hidden, code) in zip(batches, outputs):
-            k, steps = len(rows), mask.shape[1]
-            if embedding:  # pooled over the whole fixed-shape batch (batch-independent)
-                part = pool_states(hidden, mask, code, self.embedding, self.pooling)[:k]
-                if "embedding" not in out:
-                    out.embedding = np.empty((n, part.shape[1]), np.float32)
-                out.embedding[rows] = part.cpu().numpy()
-            if states:
-                if "states" not in out:  # the module's state size
-                    out.states = np.full((n, n_steps, hidden.shape[2]), np.nan, np.float32)
-                out.states[rows, :steps] = hidden[:k].cpu().numpy()
-            if frames:
-                out.frames[rows, :steps] = predicted[:k].cpu().numpy()
-            if errors:
-                squared = masked_squared_error(
-                    predicted[:k].double(), target[:k].double(), mask[:k]
-                )
-                out.errors[rows, :steps] = squared.mean(2).cpu().numpy()
-        if embedding and "embedding" not in out:
-            out.embedding = np.empty((0, 0), np.float32)
-        if states and "states" not in out:
-            out.states = np.empty((0, n_steps, 0), np.float32)
-        return out
-
-    def _batch_tensors(self, data, lengths, rows):
-        """(X, lengths) tensors of equal-length ``rows``, zero-padded to INFERENCE_BATCH rows."""
-        length = int(lengths[rows[0]])
-        block = self._to_tensor(self._inputs(data[rows, :length]), np.full(len(rows), length))
-        padded = torch.zeros((INFERENCE_BATCH,) + tuple(block.shape[1:]), dtype=block.dtype)
-        padded[: len(block)] = block
-        return padded, torch.full((INFERENCE_BATCH,), length, dtype=torch.int64)
-
-    def transform(self, X):
-        """Embed sequences.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
-            Sequences to embed.
-
-        Returns
-        -------
-        embedding : ndarray of shape (n_samples, n_embedding), dtype float32
-            Pooled decoder states, encoder state, or both (see ``embedding``).
-        """
-        return self.inference(X, embedding=True).embedding
-
-    def transform_iter(self, chunks):
-        """Embed an iterable of sequence chunks lazily, one chunk at a time.
-
-        For collections that do not fit in memory: feed slices of a
-        ``numpy.memmap``, files read one by one, or the blocks of a dask array;
-        only one chunk and its embedding are held at a time. Concatenating the
-        results equals ``transform`` of the concatenated chunks.
-
-        Parameters
-        ----------
-        chunks : iterable of array-like
-            Each item is anything :meth:`transform` accepts.
-
-        Yields
-        ------
-        embedding : ndarray of shape (n_chunk_samples, n_embedding), dtype float32
-            The embedding of each chunk, in order.
-        """
-        for chunk in chunks:
-            yield self.transform(chunk)
-
-    def transform_states(self, X):
-        """Decoder hidden states, one per decoded step: the interpretable embedding.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
-            Sequences to embed.
-
-        Returns
-        -------
-        states : ndarray of shape (n_samples, n_steps, hidden_size), dtype float32
-            ``n_steps`` is ``prediction_length_`` (predict) or the longest
-            sequence (reconstruct); steps past a sequence's end are NaN.
-        """
-        return self.inference(X, states=True).states
-
-    def forecast(self, X):
-        """The decoder's predicted frames, in the units of ``X``.
-
-        For ``objective="predict"``, the encoder reads each sequence but its
-        last ``prediction_length_`` steps and this returns its prediction of
-        those steps (compare with ``X[:, -prediction_length_:]``). For
-        ``"reconstruct"``, the reconstruction of the whole sequence.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
-            Sequences.
-
-        Returns
-        -------
-        frames : ndarray of shape (n_samples, n_steps, n_features)
-            Predicted frames; constant channels hold their constant; steps
-            past a sequence's end are NaN.
-        """
-        return self._frames_in_units(self.inference(X, frames=True).frames)
-
-    def net_inputs(self, X):
-        """The net's input channels for X, standardised as the net sees them.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
-            Sequences.
-
-        Returns
-        -------
-        inputs : ndarray of shape (n_samples, n_timesteps, n_kept), dtype float64
-            The channels in ``features_kept_`` (with ``with_velocity``, the
-            frames' then their differences'), standardised with ``scaler_``;
-            steps past a sequence's end are NaN.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from skseq2seq import Seq2SeqEmbedder
-        >>> X = np.random.default_rng(0).normal(size=(10, 8, 2))
-        >>> embedder = Seq2SeqEmbedder(hidden_size=4, max_epochs=1, random_state=0).fit(X)
-        >>> inputs = embedder.net_inputs(X)
-        >>> inputs.shape, bool(abs(inputs.mean()) < 1e-9)
-        ((10, 8, 2), True)
-        """
-        check_is_fitted(self, "features_kept_")
-        data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
-        inputs = self._standardized(self._inputs(data))
-        inputs[np.arange(inputs.shape[1])[None, :] >= lengths[:, None]] = np.nan
-        return inputs
-
-    def _frames_in_units(self, frames):
-        """Standardised frames of the kept channels, mapped back to the units of ``X``.
-
-        Parameters
-        ----------
-        frames : ndarray of shape (..., n_kept)
-            Values of the channels in ``features_kept_``, standardised as the
-            net sees them (NaN rows stay NaN).
-
-        Returns
-        -------
-        frames : ndarray of shape (..., n_features_in_)
-            Constant channels hold their constant; with ``with_velocity`` the
-            differences are dropped.
-        """
-        kept = self.features_kept_
-        full = np.empty(frames.shape[:-1] + (len(kept),), dtype=np.float64)
-        if self.scaler_ is None:
-            full[..., kept] = frames
-        else:
-            full[..., kept] = frames * self.scaler_.scale_[kept] + self.scaler_.mean_[kept]
-            full[..., ~kept] = self.scaler_.mean_[~kept]
-        full[np.isnan(frames[..., 0])] = np.nan
-        return full[..., : self.n_features_in_]  # with_velocity: drop the differences
-
-    def score_samples(self, X):
-        """Negative mean squared prediction error of each sequence.
-
-        Errors are in standardised units; higher means the sequence's dynamics
-        are better explained by the model (a novelty score). A low score flags
-        motion that is hard to predict, not motion unlike the training data:
-        a slow, novel movement is easy to continue and scores as normal (see
-        the user guide).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps), or list of (T_i, n_features) arrays
-            Sequences.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,)
-        """
-        return -np.nanmean(self.inference(X, errors=True).errors, axis=1)
+    # The preprocessing's fitted state, under the names documented above.
+    scaler_ = property(lambda self: self._scaling.scaler_)
+    features_kept_ = property(lambda self: self._scaling.kept_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

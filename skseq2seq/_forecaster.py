@@ -10,7 +10,8 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from skorch.callbacks import EarlyStopping
 from torch import nn
 
-from ._embedder import Seq2SeqEmbedder, _check_callbacks
+from ._embedder import Seq2SeqEmbedder
+from ._net_config import check_callbacks
 from ._network import Seq2SeqModule
 from ._persistence import VersionedPickleMixin
 from ._sklearn_compat import HasMethods, Interval, fit_context
@@ -315,7 +316,7 @@ class Seq2SeqForecaster(VersionedPickleMixin, BaseEstimator):
         params = python_scalars(self.get_params(deep=False))
         # Everything known before training is checked before training.
         check_device(params["device"])
-        _check_callbacks(params["callbacks"])
+        check_callbacks(params["callbacks"])
         horizon = duration_frames(params["horizon"], params["fps"], "horizon")
         observed = (
             None

@@ -5,22 +5,25 @@ import math
 import signal
 import threading
 
+import numpy as np
 import torch
+from sklearn.utils import Bunch
 from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.hf import AccelerateMixin
 from skorch.utils import TeeGenerator
 from torch.utils.data import BatchSampler, RandomSampler, SequentialSampler
 
+from ._network import masked_squared_error, pool_states
+
 __all__ = [
     "AcceleratedSeq2SeqNet",
     "GLOBAL_RNG_LOCK",
     "NonFiniteLossStop",
+    "PreparedBatches",
     "Seq2SeqNet",
     "SequenceBatches",
     "autocast",
-    "batch_bounds",
-    "forward_batches",
 ]
 
 # torch's default generator is process-wide: estimators seeding it and drawing
@@ -54,14 +57,18 @@ def autocast(device, enabled, dtype=None):
 INFERENCE_BATCH = 256
 
 
-def batch_bounds(n_samples, batch_size=INFERENCE_BATCH):
-    """(start, stop) of each chunk of at most ``batch_size`` samples: bounded memory."""
-    return (
-        (start, min(start + batch_size, n_samples)) for start in range(0, n_samples, batch_size)
-    )
+def _equal_length_batches(lengths):
+    """Row indices of each inference batch: equal lengths, at most INFERENCE_BATCH rows."""
+    order = np.argsort(lengths, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1)
+    return [
+        group[start : start + INFERENCE_BATCH]
+        for group in groups
+        for start in range(0, len(group), INFERENCE_BATCH)
+    ]
 
 
-def forward_batches(module, batches, mixed_precision=False, dtype=None):
+def _forward_batches(module, batches, mixed_precision=False, dtype=None):
     """Yield ``module``'s float32 outputs on ``(X, lengths)`` tensor batches.
 
     Inference only: no autograd, the module in eval mode (its training mode is
@@ -163,6 +170,32 @@ class SequenceBatches(torch.utils.data.Dataset):
     __getitems__ = __getitem__
 
 
+class PreparedBatches(SequenceBatches):
+    """Sequences turned into the module's inputs a batch at a time, when indexed.
+
+    Parameters
+    ----------
+    data : ndarray of shape (n_samples, n_timesteps, n_features)
+        Padded sequences, as the user gave them.
+    lengths : Tensor of shape (n_samples,), int64
+    prepare : callable
+        ``prepare(data[index, :longest], lengths[index], index)`` returns the
+        module's float32 inputs of those sequences (an ndarray).
+    """
+
+    def __init__(self, data, lengths, prepare):
+        super().__init__(data, lengths)
+        self.prepare = prepare
+
+    def __getitem__(self, index):
+        lengths = self.lengths[index]
+        index = np.asarray(index)
+        X = self.prepare(self.X[index, : int(lengths.max())], lengths.numpy(), index)
+        return {"X": torch.from_numpy(X), "lengths": lengths}, lengths
+
+    __getitems__ = __getitem__
+
+
 def _whole_batch(batch):
     """collate_fn: the dataset already returned the stacked batch."""
     return batch
@@ -253,6 +286,99 @@ class Seq2SeqNet(NeuralNet):
         with autocast(self._module_device(), self.mixed_precision, self.amp_dtype):
             return super().infer(x, **fit_params)
 
+    def _inference_precision(self):
+        """(autocast enabled, dtype) of inference: those of training."""
+        return self.mixed_precision, self.amp_dtype
+
+    def infer_sequences(
+        self,
+        dataset,
+        *,
+        embedding=None,
+        pooling="mean",
+        states=False,
+        frames=False,
+        errors=False,
+        n_steps=None,
+    ):
+        """Run the module once over a dataset of sequences; the outputs asked for.
+
+        The one inference engine of the package (behind
+        :meth:`Seq2SeqEmbedder.inference <skseq2seq.Seq2SeqEmbedder.inference>`
+        and :class:`~skseq2seq.callbacks.EmbeddingQuality`). Sequences run in
+        batches of equal length and ``INFERENCE_BATCH`` rows (padded with
+        zeros): matrix kernels choose their blocking by the batch's shape, so
+        any other batching would make a sequence's results change (at 1e-7)
+        with the other sequences around it. Each result depends on its own
+        sequence only. No autograd, the module in eval mode, under the
+        training's autocast; non-finite outputs raise a ValueError.
+
+        Parameters
+        ----------
+        dataset : SequenceBatches or PreparedBatches
+            The module's inputs (float32, zero past each end) and lengths, at
+            least one sequence; a :class:`PreparedBatches` prepares each
+            batch when it runs (memory bounded by the batch, not the set).
+        embedding : {None, "decoder", "encoder", "both"}, default=None
+            Return the pooled embedding of this kind (see
+            :func:`~skseq2seq._network.pool_states`); None: none.
+        pooling : {"mean", "last", "concat"}, default="mean"
+            How decoder states are pooled for ``embedding``.
+        states, frames, errors : bool, default=False
+            Return the decoder states, the predicted frames, the squared
+            prediction errors averaged over channels (float64).
+        n_steps : int, default=None
+            Steps of the states, frames and errors arrays; None: the longest
+            sequence.
+
+        Returns
+        -------
+        outputs : :class:`~sklearn.utils.Bunch`
+            ``embedding`` (n_samples, n_embedding), ``states`` (n_samples,
+            n_steps, n_hidden), ``frames`` (n_samples, n_steps, n_channels),
+            ``errors`` (n_samples, n_steps), those asked for; steps past a
+            sequence's end are NaN.
+        """
+        lengths = dataset.lengths.numpy()
+        n = len(lengths)
+        n_steps = int(lengths.max(initial=0)) if n_steps is None else n_steps
+        out = Bunch()
+        if errors:
+            out.errors = np.full((n, n_steps), np.nan)
+        batches = _equal_length_batches(lengths)
+
+        def padded(rows):  # (X, lengths) of equal-length rows, zero-padded to INFERENCE_BATCH rows
+            block = dataset[torch.from_numpy(rows)][0]["X"]
+            X = torch.zeros((INFERENCE_BATCH,) + tuple(block.shape[1:]), dtype=block.dtype)
+            X[: len(block)] = block
+            return X, torch.full((INFERENCE_BATCH,), block.shape[1], dtype=torch.int64)
+
+        mixed_precision, dtype = self._inference_precision()
+        outputs = _forward_batches(
+            self.module_, (padded(rows) for rows in batches), mixed_precision, dtype
+        )
+        for rows, (predicted, target, mask, hidden, code) in zip(batches, outputs):
+            k, steps = len(rows), mask.shape[1]
+            if embedding is not None:  # pooled over the whole fixed-shape batch
+                part = pool_states(hidden, mask, code, embedding, pooling)[:k]
+                if "embedding" not in out:
+                    out.embedding = np.empty((n, part.shape[1]), np.float32)
+                out.embedding[rows] = part.cpu().numpy()
+            if states:
+                if "states" not in out:  # the module's state size
+                    out.states = np.full((n, n_steps, hidden.shape[2]), np.nan, np.float32)
+                out.states[rows, :steps] = hidden[:k].cpu().numpy()
+            if frames:
+                if "frames" not in out:
+                    out.frames = np.full((n, n_steps, predicted.shape[2]), np.nan)
+                out.frames[rows, :steps] = predicted[:k].cpu().numpy()
+            if errors:
+                squared = masked_squared_error(
+                    predicted[:k].double(), target[:k].double(), mask[:k]
+                )
+                out.errors[rows, :steps] = squared.mean(2).cpu().numpy()
+        return out
+
     def get_loss(self, y_pred, y_true=None, X=None, training=False):
         output, target, mask = y_pred[:3]
         loss = self.criterion_(output.float(), target.float(), mask)
@@ -322,3 +448,7 @@ class AcceleratedSeq2SeqNet(AccelerateMixin, Seq2SeqNet):
     across the processes started by ``accelerate launch``, device placement,
     mixed precision) and unwraps the module after training.
     """
+
+    def _inference_precision(self):
+        # The accelerator casts in training: inference casts as it does.
+        return self.accelerator.mixed_precision != "no", None

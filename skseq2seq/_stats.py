@@ -1,6 +1,7 @@
 """Small statistics shared by the estimators."""
 
 import numpy as np
+from sklearn.preprocessing import StandardScaler
 
 
 def class_means(X, labels, classes=None, empty=None):
@@ -58,7 +59,7 @@ _HUGE = 2.0**500
 
 
 def overflow_scale(X):
-    """Per-column power of two that brings huge columns of ``X`` to at most 1 in magnitude.
+    """Per-column power of two that brings huge columns of ``X`` to at most 1 (past 2**1023: 2).
 
     1 for columns below 2**500 (about 3e150), so that ordinary data is
     untouched; dividing by a power of two is exact, so statistics computed
@@ -83,7 +84,9 @@ def overflow_scale(X):
     """
     peak = np.abs(X).reshape(-1, X.shape[-1]).max(axis=0, initial=0.0).astype(np.float64)
     huge = peak >= _HUGE
-    return np.where(huge, np.exp2(np.ceil(np.log2(np.where(huge, peak, 1.0)))), 1.0)
+    # At most 2**1023, the largest power of two (values up to float64's limit stay below 2).
+    exponent = np.minimum(np.ceil(np.log2(np.where(huge, peak, 1.0))), 1023)
+    return np.where(huge, np.exp2(exponent), 1.0)
 
 
 # Channels whose spread is at most this (relative to max(1, |mean|)) barely
@@ -91,8 +94,57 @@ def overflow_scale(X):
 CHANNEL_TOLERANCE = 1e-8
 
 
+def fit_channel_scaler(frames):
+    """A StandardScaler of ``frames``' columns, safe from overflow.
+
+    Ordinary data gets exactly ``StandardScaler().fit(frames)``. Columns of
+    huge values (see :func:`overflow_scale`) are divided by
+    a power of two first, which is exact, and the statistics multiplied back,
+    so they stay finite where squaring the values would overflow.
+
+    Parameters
+    ----------
+    frames : ndarray of shape (n_frames, n_channels)
+
+    Returns
+    -------
+    scaler : StandardScaler
+        Fitted; ``var_`` is inf for columns past about 1e154 (a documented
+        statistic only: ``mean_`` and ``scale_`` stay finite).
+    """
+    unit = overflow_scale(frames)
+    if (unit == 1).all():
+        return StandardScaler().fit(frames)
+    scaler = StandardScaler().fit(frames / unit)
+    scaler.mean_ = scaler.mean_ * unit
+    scaler.scale_ = scaler.scale_ * unit
+    with np.errstate(over="ignore"):  # twice by unit: a zero variance stays 0, not NaN
+        scaler.var_ = scaler.var_ * unit * unit
+    return scaler
+
+
+def constant_columns(scaler, tolerance=CHANNEL_TOLERANCE):
+    """Columns whose spread is at most ``tolerance * max(1, |mean|)``, by a fitted scaler.
+
+    Parameters
+    ----------
+    scaler : StandardScaler
+        Fitted (as :func:`fit_channel_scaler` returns it).
+    tolerance : float, default=CHANNEL_TOLERANCE
+
+    Returns
+    -------
+    constant : ndarray of shape (n_features,), dtype bool
+    """
+    spread = np.sqrt(scaler.var_)  # inf only past 1e154: moving either way
+    return spread <= tolerance * np.maximum(1.0, np.abs(scaler.mean_))
+
+
 def standardise(X, tolerance=1e-9):
     """Columns of ``X`` at zero mean and unit variance; constant columns zeroed.
+
+    The statistics of :func:`fit_channel_scaler`; for padded sequences, see
+    :class:`~skseq2seq._scaling.SequenceScaler`.
 
     Parameters
     ----------
@@ -119,16 +171,13 @@ def standardise(X, tolerance=1e-9):
     array([[-1.,  0.],
            [ 1.,  0.]])
     """
-    # Huge columns are scaled down exactly first: their squares would overflow.
-    unit = overflow_scale(X)
-    X = X / unit if (unit != 1).any() else X
-    center, scale = X.mean(0), X.std(0)
+    scaler = fit_channel_scaler(X)
     # Constant columns (up to rounding) carry nothing: zero them rather than
     # blow their rounding noise up to unit spread.
-    constant = scale * unit <= tolerance * np.maximum(1.0, np.abs(center * unit))
-    scale = np.where(constant, 1.0, scale)
-    Z = np.where(constant, 0.0, (X - center) / scale)
-    return Z, center * unit, np.where(constant, 1.0, scale * unit)
+    constant = constant_columns(scaler, tolerance)
+    scale = np.where(constant, 1.0, scaler.scale_)
+    Z = np.where(constant, 0.0, (X - scaler.mean_) / scale)
+    return Z, scaler.mean_, scale
 
 
 def sequence_mean_std(data, lengths, batch_size=256):

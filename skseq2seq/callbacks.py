@@ -24,8 +24,7 @@ from sklearn.metrics import (
 )
 from skorch.callbacks import Callback, Checkpoint
 
-from ._net import batch_bounds, forward_batches
-from ._network import pool_states
+from ._net import SequenceBatches
 from ._validation import check_sequences
 
 __all__ = ["EmbeddingQuality"]
@@ -46,12 +45,12 @@ class EmbeddingQuality(Callback):
     """Score the decoder-state embedding every few epochs; keep the best weights.
 
     At the end of every ``every``-th epoch (and of the last one), the monitor
-    sequences are embedded with the net being trained (the embedding
+    sequences are embedded with the net being trained (exactly the embedding
     :meth:`Seq2SeqEmbedder.transform <skseq2seq.Seq2SeqEmbedder.transform>`
-    returns: the net's embedder, ``net.embedder``, standardises them with
-    :meth:`~skseq2seq.Seq2SeqEmbedder.net_inputs` and its ``embedding`` and
-    ``pooling`` choose the vector; a net without an embedder gives the mean
-    decoder state of its raw inputs), clustered with k-means, and the scores
+    returns: the net's embedder, ``net.embedder``, prepares them and its
+    ``embedding`` and ``pooling`` choose the vector; a net without an
+    embedder gives the mean decoder state of its raw inputs), clustered with
+    k-means, and the scores
     below are written to the net's history under ``prefix + name``;
     ``prefix + name + "_best"`` marks a new best (strictly better than every
     earlier finite score, as skorch's ``EpochScoring`` marks its own), which
@@ -217,29 +216,21 @@ class EmbeddingQuality(Callback):
             raise ValueError(f"n_clusters must be an integer >= 2; got {n_clusters!r}.")
         return metrics, y, int(n_clusters)
 
-    def _monitor_tensors(self, net, dataset):
-        """(X, lengths) tensors of the monitor set, as the module reads them."""
+    def _monitor_set(self, net, dataset):
+        """The monitor sequences as the net reads them; None when the embedder prepares them."""
         if self.X_monitor is None:
-            if not (hasattr(dataset, "X") and hasattr(dataset, "lengths")):
+            if not isinstance(dataset, SequenceBatches):
                 raise ValueError(
                     "EmbeddingQuality(X_monitor=None) monitors the training data and "
                     "needs the SequenceBatches dataset Seq2SeqEmbedder trains on; "
                     f"got {type(dataset).__name__}. Pass X_monitor."
                 )
-            return dataset.X, dataset.lengths
-        embedder = getattr(net, "embedder", None)
-        if embedder is None:  # a net on its own: raw values
-            data, lengths = check_sequences(self.X_monitor, min_length=2)
-            return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32)), torch.from_numpy(
-                lengths
-            )
-        min_length = 2 if embedder.objective == "reconstruct" else embedder.prediction_length_ + 1
-        _, lengths = check_sequences(
-            self.X_monitor, min_length=min_length, n_features=embedder.n_features_in_
-        )
-        inputs = embedder.net_inputs(self.X_monitor)  # NaN past each sequence's end
-        inputs[np.isnan(inputs)] = 0.0  # the zero padding the module reads
-        return torch.from_numpy(inputs.astype(np.float32)), torch.from_numpy(lengths)
+            return dataset
+        if getattr(net, "embedder", None) is not None:
+            return None
+        data, lengths = check_sequences(self.X_monitor, min_length=2)  # a net on its own: raw
+        X = torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32))
+        return SequenceBatches(X, torch.from_numpy(lengths))
 
     def _checkpoint(self, dirname):
         """skorch's Checkpoint of the module's parameters at each new best ``keep_best``."""
@@ -262,8 +253,11 @@ class EmbeddingQuality(Callback):
         # epoch of this fit is counted from here.
         self.first_epoch_ = len(net.history)
         self.metrics_, y_monitor, self.n_clusters_ = self._check_params()
-        self.X_tensor_, self.lengths_tensor_ = self._monitor_tensors(net, X)
-        n_samples = len(self.X_tensor_)
+        self.monitor_ = self._monitor_set(net, X)
+        if self.monitor_ is None:  # checked (channels, lengths, values) as transform checks them
+            n_samples = len(net.embedder.transform(self.X_monitor))
+        else:
+            n_samples = len(self.monitor_)
         if y_monitor is not None and len(y_monitor) != n_samples:
             raise ValueError(
                 f"y_monitor has {len(y_monitor)} labels for {n_samples} monitor sequences."
@@ -274,12 +268,6 @@ class EmbeddingQuality(Callback):
                 f"n_clusters={self.n_clusters_}."
             )
         self.y_monitor_ = y_monitor
-        embedder = getattr(net, "embedder", None)
-        self.embedding_params_ = (
-            {"embedding": embedder.embedding, "pooling": embedder.pooling}
-            if embedder is not None
-            else {}
-        )
         self.checkpoint_dir_ = self.checkpoint_ = None
         if self.keep_best is not None:
             self.checkpoint_dir_ = tempfile.TemporaryDirectory(prefix="skseq2seq-best-")
@@ -310,7 +298,7 @@ class EmbeddingQuality(Callback):
             self.checkpoint_.on_epoch_end(net)  # saves when the keep_best key is marked best
 
     def on_train_end(self, net, **kwargs):
-        self.X_tensor_ = self.lengths_tensor_ = None  # do not keep the monitor tensors alive
+        self.monitor_ = None  # do not keep the monitor tensors alive
         if self.checkpoint_dir_ is None:
             return
         try:
@@ -323,24 +311,19 @@ class EmbeddingQuality(Callback):
     # -- scoring -----------------------------------------------------------
 
     def _embed(self, net):
-        batches = (
-            (
-                self.X_tensor_[start:stop, : int(self.lengths_tensor_[start:stop].max())],
-                self.lengths_tensor_[start:stop],
-            )
-            for start, stop in batch_bounds(len(self.X_tensor_))
-        )
-        outputs = forward_batches(
-            net.module_,
-            batches,
-            getattr(net, "mixed_precision", False),
-            getattr(net, "amp_dtype", None),
-        )
-        parts = [
-            pool_states(states, mask, code, **self.embedding_params_)
-            for _, _, mask, states, code in outputs
-        ]
-        return torch.cat(parts).cpu().numpy().astype(np.float64)
+        """The monitor set's embedding, through the net's one inference engine.
+
+        With an embedder and ``X_monitor``: its ``transform``. Otherwise the
+        prepared monitor set, pooled as the embedder pools (a net on its
+        own: the mean decoder state).
+        """
+        embedder = getattr(net, "embedder", None)
+        if self.monitor_ is None:
+            return embedder.transform(self.X_monitor).astype(np.float64)
+        kind = {"embedding": "decoder", "pooling": "mean"}
+        if embedder is not None:
+            kind = {"embedding": embedder.embedding, "pooling": embedder.pooling}
+        return net.infer_sequences(self.monitor_, **kind).embedding.astype(np.float64)
 
     def _score(self, embedding):
         if not np.all(np.isfinite(embedding)):

@@ -387,3 +387,10 @@ def test_plot_comparison(sequences):
     with pytest.raises(TypeError, match="what skseq2seq.compare returns"):
         plot_comparison({"ari": 1})
     plt.close("all")
+
+
+@pytest.mark.parametrize("estimator", [MeanStdKMeans(2, n_init=1), PCAKMeans(2, n_init=1)])
+def test_values_near_the_float64_limit_give_finite_features(sequences, estimator):
+    X = sequences[0][:20].copy()
+    X[..., 0] *= 1e308  # up to about 1.35e308: scaled by 2**1023, not by an inf power of two
+    assert np.isfinite(estimator.fit(X).features_).all()

@@ -329,6 +329,26 @@ def test_out_of_range_input_after_fit_raises(data, method):
         getattr(embedder, method)(X * 1e30)
 
 
+def test_out_of_range_error_names_the_sequence_in_X(data):
+    """Batches are grouped by length; the message still counts sequences as X does."""
+    X, _ = data
+    embedder = small().fit(X)
+    bad = X[1, :12] * 1e30  # shorter than X[0]: runs in an earlier batch than X[0]
+    with pytest.raises(ValueError, match=r"sequence 1, step 0, channel 0 lies"):
+        embedder.transform([X[0], bad])
+
+
+@pytest.mark.parametrize("params", [{}, {"objective": "reconstruct", "with_velocity": True}])
+def test_fit_transform_equals_fit_then_transform(data, params):
+    X, _ = data
+    ragged = [x[: 10 + i % 5] for i, x in enumerate(X)]
+    for sequences in (X, ragged):
+        embedding = small(**params).fit_transform(sequences)
+        np.testing.assert_array_equal(
+            embedding, small(**params).fit(sequences).transform(sequences)
+        )
+
+
 def test_unstandardised_huge_input_fails_before_training(data, monkeypatch):
     _forbid_training(monkeypatch)
     with pytest.raises(ValueError, match="out of range for standardize=False.*standardize=True"):

@@ -23,8 +23,11 @@ def test_with_velocity_doubles_inputs_and_forecast_keeps_units():
     assert embedder.module_.readout.out_features == 6
     assert embedder.forecast(X).shape == (30, 6, 3)
     assert embedder.transform(X).shape == (30, 8)
-    # The velocity channels are the standardised first differences.
-    inputs = embedder._inputs(X)
+    # The velocity channels are the first differences (standardised like the frames).
+    raw = Seq2SeqEmbedder(
+        hidden_size=4, max_epochs=1, with_velocity=True, standardize=False, random_state=0
+    )
+    inputs = raw.fit(X).net_inputs(X)
     np.testing.assert_allclose(inputs[:, 1:, 3:], np.diff(X, axis=1))
     np.testing.assert_allclose(inputs[:, 0, 3:], X[:, 1] - X[:, 0])
 
