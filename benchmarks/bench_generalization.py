@@ -215,6 +215,21 @@ OPTIONS = {
 }
 UNTRAINED = ", untrained"
 
+# What Seq2SeqClusterer clusters (its ``features`` and ``states_weight``), each
+# on the default net of one (dataset, seed), trained once (joblib memory):
+# posture statistics alone (no net), the learned states alone, and both views
+# joined with a few weights of the learned one. The joined settings are also
+# run on an untrained net, so that what the training adds shows.
+FEATURES = {
+    "statistics": {"features": "statistics"},
+    "states": {"features": "states"},
+    **{
+        f"states+statistics {w}": {"features": "states+statistics", "states_weight": w}
+        for w in (0.25, 0.5, 0.75)
+    },
+}
+FEATURES_UNTRAINED = ("states+statistics 0.25", "states+statistics 0.5")
+
 
 def strong_baselines(W, k, seed):
     """{name: (labels, features, seconds)}: MeanStdSpectral with and without merging."""
@@ -278,6 +293,52 @@ def option_rows(name, seed, option, trained):
         f"{option}, dynamics+posture{suffix}": (cluster(joined, n_extra_clusters=0), joined),
     }
     return score_rows(name, seed, methods, "candidate", float(views["fit_s"]))
+
+
+def _net_seconds(name, seed, trained):
+    """Train (or find in the joblib cache) the default net; seconds its training took."""
+    import torch
+
+    from skseq2seq import Seq2SeqClusterer
+
+    path = CACHE / f"{name}_{seed}_net{'' if trained else '_untrained'}_s.json"
+    if path.exists():
+        return json.loads(path.read_text())["wall_s"]
+    torch.set_num_threads(1)
+    W, y, k, _ = dataset(name)
+    t, c = time.perf_counter(), time.process_time()
+    model = Seq2SeqClusterer(n_clusters=k, random_state=seed, memory=str(CACHE / "memory"))
+    model.set_params(**({} if trained else {"embedder__max_epochs": 0})).fit(W)
+    seconds = dict(wall_s=time.perf_counter() - t, cpu_s=time.process_time() - c)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(seconds))
+    return seconds["wall_s"]
+
+
+def features_rows(name, seed, trained):
+    """Rows of Seq2SeqClusterer's ``features`` settings (FEATURES) on one dataset."""
+    import torch
+
+    from skseq2seq import Seq2SeqClusterer
+
+    warnings.filterwarnings("ignore")
+    torch.set_num_threads(1)
+    W, y, k, _ = dataset(name)
+    settings = FEATURES if trained else {f: FEATURES[f] for f in FEATURES_UNTRAINED}
+    net_s = _net_seconds(name, seed, trained)
+    methods = {}
+    for method, params in settings.items():
+        model = Seq2SeqClusterer(
+            n_clusters=k, random_state=seed, memory=str(CACHE / "memory"), **params
+        )
+        if not trained:
+            model.set_params(embedder__max_epochs=0)
+        t = time.perf_counter()
+        model.fit(W)  # the net comes from the cache: this times the rest
+        seconds = time.perf_counter() - t + (0.0 if method == "statistics" else net_s)
+        suffix = "" if trained else UNTRAINED
+        methods[method + suffix] = (model.labels_, model.embedding_, seconds)
+    return score_rows(name, seed, methods, "candidate")
 
 
 def baselines(W, k, seed):
@@ -397,6 +458,8 @@ def _extension_task(name, seed, part):
     if part == "strong baselines":
         W, y, k, _ = dataset(name)
         return score_rows(name, seed, strong_baselines(W, k, seed), "baseline")
+    if part[0] == "features":
+        return features_rows(name, seed, part[1])
     return option_rows(name, seed, *part)
 
 
@@ -411,6 +474,9 @@ def cmd_extend(args):
         have = {(r["dataset"], r["seed"], r["method"]) for r in map(json.loads, JSONL.open())}
     names = [d for d in (args.datasets or available()) if d in available()]
     parts = [(s, "strong baselines", next(iter(STRONG_BASELINES))) for s in SEEDS]
+    if args.features:  # Seq2SeqClusterer's features settings: cheap, so first
+        parts += [(s, ("features", True), next(iter(FEATURES))) for s in args.seeds]
+        parts += [(s, ("features", False), FEATURES_UNTRAINED[0] + UNTRAINED) for s in args.seeds]
     parts += [(s, (o, False), o + UNTRAINED) for s in args.seeds for o in args.options]
     parts += [(s, (o, True), o) for s in args.seeds for o in args.options if args.trained]
     todo = [(d, s, part) for s, part, first in parts for d in names if (d, s, first) not in have]
@@ -712,6 +778,12 @@ def main(argv=None):
     extend.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
     extend.add_argument("--options", nargs="*", choices=list(OPTIONS), default=list(OPTIONS))
     extend.add_argument("--no-trained", dest="trained", action="store_false")
+    extend.add_argument(
+        "--no-features",
+        dest="features",
+        action="store_false",
+        help="leave out Seq2SeqClusterer's features settings (FEATURES)",
+    )
     extend.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     sub.add_parser("summarize", help="tables and the leave-one-dataset-out choice")
     args = parser.parse_args(argv)

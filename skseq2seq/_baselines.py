@@ -14,14 +14,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.decomposition import PCA
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
 from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._sklearn_compat import Interval, RealNotInt, fit_context
-from ._stats import CHANNEL_TOLERANCE, overflow_scale, sequence_mean_std, standardise
+from ._stats import CHANNEL_TOLERANCE, MeanStdFeatures, standardise
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["DTWKMeans", "MeanStdKMeans", "MeanStdSpectral", "MeanStdWard", "PCAKMeans"]
@@ -116,14 +115,11 @@ class _MeanStdFeatures:
 
     def _fit_features(self, data, lengths):
         # Equal to posture_statistics(X) on the training sequences.
-        statistics = sequence_mean_std(data, lengths)
-        # Huge statistics scaled down exactly (their squares would overflow the scaler).
-        self._unit = overflow_scale(statistics)
-        self._scaler = StandardScaler()
-        return self._scaler.fit_transform(statistics / self._unit)
+        self._mean_std = MeanStdFeatures()
+        return self._mean_std.fit_transform(data, lengths)
 
     def _features(self, data, lengths):
-        return self._scaler.transform(sequence_mean_std(data, lengths) / self._unit)
+        return self._mean_std.transform(data, lengths)
 
 
 class MeanStdKMeans(_MeanStdFeatures, _SequenceBaseline):
