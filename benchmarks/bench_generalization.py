@@ -225,10 +225,10 @@ FEATURES = {
     "states": {"features": "states"},
     **{
         f"states+statistics {w}": {"features": "states+statistics", "states_weight": w}
-        for w in (0.25, 0.5, 0.75)
+        for w in (0.1, 0.25, 0.5, 0.75, 0.9)
     },
 }
-FEATURES_UNTRAINED = ("states+statistics 0.25", "states+statistics 0.5")
+FEATURES_UNTRAINED = tuple(f for f in FEATURES if f.startswith("states+statistics"))
 
 
 def strong_baselines(W, k, seed):
