@@ -58,7 +58,7 @@ _HUGE = 2.0**500
 
 
 def overflow_scale(X):
-    """Per-column power of two that brings huge columns of ``X`` to at most 1 in magnitude.
+    """Per-column power of two that brings huge columns of ``X`` to at most 2 in magnitude.
 
     1 for columns below 2**500 (about 3e150), so that ordinary data is
     untouched; dividing by a power of two is exact, so statistics computed
@@ -83,7 +83,9 @@ def overflow_scale(X):
     """
     peak = np.abs(X).reshape(-1, X.shape[-1]).max(axis=0, initial=0.0).astype(np.float64)
     huge = peak >= _HUGE
-    return np.where(huge, np.exp2(np.ceil(np.log2(np.where(huge, peak, 1.0)))), 1.0)
+    # 2**1023 at most: 2**1024 is inf in float64 (columns near the largest float then reach 2).
+    exponent = np.minimum(np.ceil(np.log2(np.where(huge, peak, 1.0))), 1023.0)
+    return np.where(huge, np.exp2(exponent), 1.0)
 
 
 # Channels whose spread is at most this (relative to max(1, |mean|)) barely

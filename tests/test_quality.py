@@ -57,7 +57,8 @@ def test_defaults_fit_and_predict_small():
         random_state=0,
     ).fit(X)
     assert clusterer.n_clusters_ == 3 and clusterer.k_scores_ == {}
-    assert clusterer.embedding_.shape == (60, 32)  # decoder mean + encoder state
+    # decoder mean + encoder state, joined with 2 x 6 posture statistics
+    assert clusterer.embedding_.shape == (60, 32 + 12)
     assert len(np.unique(clusterer.labels_)) == 3
     # Nearest (cosine) centre: training sequences mostly keep their cluster.
     assert np.mean(clusterer.predict(X) == clusterer.labels_) > 0.7
