@@ -638,6 +638,57 @@ def _margin_lines(table, datasets):
     return lines + [""]
 
 
+def default_by_worst_margin(table, datasets):
+    """The candidate with the best worst margin over all ``datasets`` (issue 22's fallback rule).
+
+    When the held-out targets are not met, the library default becomes the
+    pipeline with the best worst-case margin over the best baseline; this is
+    chosen on every real dataset at once, so it is not a held-out number.
+    """
+    names = [m for m, e in table[datasets[0]].items() if e["kind"] == "candidate"]
+    names = [m for m in names if all(m in table[d] for d in datasets)]
+    margins = {
+        m: {d: table[d][m]["ari"][0] - best_baseline(table, d)[1]["ari"][0] for d in datasets}
+        for m in names
+    }
+    pick = max(names, key=lambda m: min(margins[m].values()))
+    return dict(
+        candidate=pick,
+        margins=margins[pick],
+        worst=min(margins[pick].values()),
+        mean=float(np.mean(list(margins[pick].values()))),
+        n_seeds=min(table[d][pick]["n_seeds"] for d in datasets),
+    )
+
+
+# Seq2SeqClusterer's views side by side (FEATURES; "default net, untrained" is
+# the default net's states with max_epochs=0, from ``extend``'s options).
+VIEWS = (
+    "statistics",
+    "states",
+    "default net, untrained",
+    "states+statistics 0.5",
+    "states+statistics 0.5" + UNTRAINED,
+)
+
+
+def _views_lines(table, datasets):
+    """ARI of posture statistics, learned states and both, on every dataset."""
+    views = [v for v in VIEWS if all(v in table[d] for d in datasets)]
+    lines = [
+        "| dataset | best baseline | " + " | ".join(views) + " |",
+        "|---|---|" + "---|" * len(views),
+    ]
+    for d in datasets:
+        base, row = best_baseline(table, d)
+        lines.append(
+            f"| {d} | {row['ari'][0]:.3f} ({base}) | "
+            + " | ".join(f"{table[d][v]['ari'][0]:.3f}" for v in views)
+            + " |"
+        )
+    return lines + [""]
+
+
 def _training_gain_lines(table, datasets):
     """ARI of each embedder option trained minus the same option untrained."""
     lines = [
@@ -659,6 +710,7 @@ def cmd_summarize(args):
     real = [d for d in REAL if d in table]
     lodo = leave_one_dataset_out(table, criterion="worst")
     lodo_mean = leave_one_dataset_out(table, criterion="mean")
+    default = default_by_worst_margin(table, real)
     datasets = [d for d in DATASETS if d in table]
     seeds = sorted({r["seed"] for r in rows})
     lines = [
@@ -687,6 +739,19 @@ def cmd_summarize(args):
         "The same, choosing by the best *mean* margin on the other datasets.",
         "",
         *_held_out_lines(lodo_mean, real),
+        "## The default: best worst-case margin on every real dataset (not held out)",
+        "",
+        "The held-out margins above are negative, so by issue 22's rule the library default "
+        "is the candidate with the best *worst* margin over the best baseline on all the real "
+        f"datasets together: **{default['candidate']}** ({default['n_seeds']} seeds; "
+        + ", ".join(f"{d} {v:+.3f}" for d, v in default["margins"].items())
+        + f"; worst {default['worst']:+.3f}, mean {default['mean']:+.3f}). Chosen on the "
+        "numbers it reports, so these margins are not held out.",
+        "",
+        "Posture statistics, learned states and both (`Seq2SeqClusterer(features=...)`, ARI, "
+        "mean over seeds; `states` and `states+statistics` on the same trained nets):",
+        "",
+        *_views_lines(table, datasets),
     ]
     by_rank = leave_one_dataset_out(table, criterion="rank")
     lines += [
@@ -695,8 +760,10 @@ def cmd_summarize(args):
         + "; ".join(f"{d}: {by_rank[d]['candidate']} {by_rank[d]['ours'][0]:.3f}" for d in real)
         + ".",
         "",
-        "Current defaults (`default`, designed on CMU before this suite existed) on every "
-        "dataset: " + "; ".join(f"{d} {table[d]['default']['ari'][0]:.3f}" for d in datasets) + ".",
+        'The previous defaults (`default`: the learned states alone, `features="states"`, '
+        "designed on CMU before this suite existed) on every dataset: "
+        + "; ".join(f"{d} {table[d]['default']['ari'][0]:.3f}" for d in datasets)
+        + ".",
         "",
         "## Margin of every candidate over the best baseline (ARI; not held out)",
         "",
@@ -753,6 +820,7 @@ def cmd_summarize(args):
                 "table": table,
                 "leave_one_dataset_out": lodo,
                 "leave_one_dataset_out_mean": lodo_mean,
+                "default_by_worst_margin": default,
             },
             indent=1,
         )
