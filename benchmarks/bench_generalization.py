@@ -47,7 +47,12 @@ Methods
     (``embedder__max_epochs=0``, suffix ``, untrained``), each read four ways:
     as ``Seq2SeqClusterer`` clusters it (spectral, merged by posture),
     ``no-merge``, and the joined ``dynamics+posture`` view with and without
-    merging.
+    merging. It also runs ``Seq2SeqClusterer``'s ``features`` settings
+    (``FEATURES``): ``statistics`` (posture statistics alone, no net),
+    ``states`` (the default net's states alone) and ``states+statistics W``
+    (both views joined, ``states_weight=W``), the joined ones also on an
+    untrained net; the net is trained once per (dataset, seed) and shared
+    through joblib memory (``.studydata/generalization/memory``).
 
 Selection (leave one dataset out, real datasets only)
     For each real dataset D (cmu, concat, s86, h36m), the candidate with the
@@ -55,7 +60,10 @@ Selection (leave one dataset out, real datasets only)
     baseline ARI) (means over seeds) is the one reported for D (the
     protocol); the candidate with the best *mean* margin is reported beside
     it. No candidate is chosen on the number it reports. ``synth`` is
-    reported, not used in the selection.
+    reported, not used in the selection. When the held-out margins are
+    negative, the library default is the candidate with the best worst margin
+    over all real datasets together (``default_by_worst_margin``; not a
+    held-out number).
 """
 
 import argparse
