@@ -21,7 +21,7 @@ from ._embedding_clusterer import EmbeddingClusterer, check_n_clusters
 from ._numbering import canonical_numbering, renumber, renumber_rows
 from ._scaling import SequenceScaler
 from ._sklearn_compat import Interval, RealNotInt, fit_context
-from ._stats import fit_channel_scaler, sequence_mean_std
+from ._stats import MeanStdFeatures
 from ._validation import check_sequences, python_scalars
 
 __all__ = ["DTWKMeans", "MeanStdKMeans", "MeanStdSpectral", "MeanStdWard", "PCAKMeans"]
@@ -111,12 +111,11 @@ class _MeanStdFeatures:
 
     def _fit_features(self, data, lengths):
         # Equal to posture_statistics(X) on the training sequences.
-        statistics = sequence_mean_std(data, lengths)
-        self._scaler = fit_channel_scaler(statistics)  # overflow-safe statistics
-        return self._scaler.transform(statistics)
+        self._mean_std = MeanStdFeatures()
+        return self._mean_std.fit_transform(data, lengths)
 
     def _features(self, data, lengths):
-        return self._scaler.transform(sequence_mean_std(data, lengths))
+        return self._mean_std.transform(data, lengths)
 
 
 class MeanStdKMeans(_MeanStdFeatures, _SequenceBaseline):

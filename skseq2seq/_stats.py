@@ -209,3 +209,22 @@ def sequence_mean_std(data, lengths, batch_size=256):
         var = (((chunk - mean[:, None]) * mask) ** 2).sum(1) / n
         stats.append(np.hstack([mean * unit, np.sqrt(var) * unit]))
     return np.vstack(stats) if stats else np.empty((0, 2 * data.shape[2]))
+
+
+class MeanStdFeatures:
+    """Per-sequence mean/std of each channel, standardised over the training sequences.
+
+    What :func:`~skseq2seq.posture_statistics` returns for the training
+    sequences, kept fitted so that new sequences are put on the same scale
+    (the baselines' and :class:`~skseq2seq.Seq2SeqClusterer`'s ``predict``).
+    """
+
+    def fit_transform(self, data, lengths):
+        """Standardised statistics of the training sequences (``data``, ``lengths``)."""
+        statistics = sequence_mean_std(data, lengths)
+        self.scaler_ = fit_channel_scaler(statistics)  # safe from overflow
+        return self.scaler_.transform(statistics)
+
+    def transform(self, data, lengths):
+        """Statistics of new sequences, standardised as the training ones were."""
+        return self.scaler_.transform(sequence_mean_std(data, lengths))

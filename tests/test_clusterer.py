@@ -35,8 +35,9 @@ def test_clustering_options_label_every_sequence(data, clustering):
     model = Seq2SeqClusterer(3, embedder=small_embedder(), clustering=clustering, random_state=0)
     labels = model.fit_predict(X)
     assert labels.shape == (60,) and len(np.unique(labels)) == 3
-    assert model.embedding_.shape == (60, 8)
-    assert model.cluster_centers_.shape == (3, 8)
+    # The default joins the 8 learned states and the 2 x 3 posture statistics.
+    assert model.embedding_.shape == (60, 8 + 6)
+    assert model.cluster_centers_.shape == (3, 8 + 6)
     # Training sequences mostly get their own clusters back from predict
     # (exactly for k-means, whose predict is the nearest centre it fitted).
     predicted = model.predict(X)
@@ -185,3 +186,88 @@ def test_known_problems_fail_before_training(data, params, error, match, monkeyp
     monkeypatch.setattr(Seq2SeqNet, "train_step", train_step)
     with pytest.raises(error, match=match):
         Seq2SeqClusterer(**params).fit(data[0])
+
+
+def test_features_statistics_is_the_mean_std_spectral_baseline_without_a_net(data, monkeypatch):
+    from skseq2seq import posture_statistics
+    from skseq2seq._net import Seq2SeqNet
+    from skseq2seq.baselines import MeanStdSpectral
+
+    def train_step(*args, **kwargs):
+        raise AssertionError("features='statistics' trained a net")
+
+    monkeypatch.setattr(Seq2SeqNet, "train_step", train_step)
+    X, _ = data
+    model = Seq2SeqClusterer(3, features="statistics", random_state=0).fit(X)
+    baseline = MeanStdSpectral(3, random_state=0).fit(X)
+    assert model.embedder_ is None and model.n_features_in_ == 3
+    np.testing.assert_array_equal(model.labels_, baseline.labels_)
+    np.testing.assert_allclose(model.embedding_, posture_statistics(X))
+    np.testing.assert_array_equal(model.predict(X[:10]), baseline.predict(X[:10]))
+
+
+def test_features_joined_weights_the_views_squared_distances(data):
+    from sklearn.metrics import euclidean_distances
+    from sklearn.preprocessing import normalize
+
+    from skseq2seq import posture_statistics
+
+    X, _ = data
+    states = Seq2SeqClusterer(3, embedder=small_embedder(), features="states", random_state=0).fit(
+        X
+    )
+    joined = Seq2SeqClusterer(
+        3,
+        embedder=small_embedder(),
+        features="states+statistics",
+        states_weight=0.25,
+        random_state=0,
+    ).fit(X)
+    # The same net (same seed) under both; the joined rows are of unit norm and their
+    # squared distances are 0.25 x the states' plus 0.75 x the statistics' (normalised).
+    E, P = normalize(states.embedding_), normalize(posture_statistics(X))
+    np.testing.assert_allclose(np.linalg.norm(joined.embedding_, axis=1), 1.0, rtol=1e-6)
+    expected = 0.25 * euclidean_distances(E, squared=True) + 0.75 * euclidean_distances(
+        P, squared=True
+    )
+    np.testing.assert_allclose(
+        euclidean_distances(joined.embedding_, squared=True), expected, atol=1e-5
+    )
+    assert joined.embedding_.shape == (60, 8 + 6)
+    assert np.mean(joined.predict(X) == joined.labels_) > 0.8
+
+
+def test_features_states_is_unchanged_by_states_weight(data):
+    X, _ = data
+    a = Seq2SeqClusterer(3, embedder=small_embedder(), features="states", random_state=0).fit(X)
+    b = Seq2SeqClusterer(
+        3, embedder=small_embedder(), features="states", states_weight=0.9, random_state=0
+    ).fit(X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"features": "frames"}, "'features' parameter"),
+        ({"features": "states+statistics", "states_weight": 0.0}, "'states_weight' parameter"),
+        ({"features": "states+statistics", "states_weight": 1}, "'states_weight' parameter"),
+        ({"states_weight": 1.5}, "'states_weight' parameter"),
+    ],
+)
+def test_bad_features_settings_fail_before_training(data, params, match, monkeypatch):
+    from skseq2seq._net import Seq2SeqNet
+
+    def train_step(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(Seq2SeqNet, "train_step", train_step)
+    with pytest.raises(ValueError, match=match):
+        Seq2SeqClusterer(3, **params).fit(data[0])
+
+
+def test_features_statistics_predict_checks_the_channels(data):
+    X, _ = data
+    model = Seq2SeqClusterer(3, features="statistics", random_state=0).fit(X)
+    with pytest.raises(ValueError, match="3"):
+        model.predict(X[:, :, :2])

@@ -303,7 +303,7 @@ def test_pipeline_reproduces_seq2seq_clusterer():
         n_sequences=60, n_timesteps=16, n_features=3, n_regimes=3, random_state=0
     )
     embedder = Seq2SeqEmbedder(hidden_size=8, max_epochs=2, batch_size=16)
-    clusterer = Seq2SeqClusterer(3, embedder=embedder, random_state=0).fit(X)
+    clusterer = Seq2SeqClusterer(3, embedder=embedder, features="states", random_state=0).fit(X)
     assert clusterer.n_groups_ > clusterer.n_clusters_  # merging is exercised
     pipeline = make_pipeline(
         embedder.set_params(random_state=0), EmbeddingClusterer(3, random_state=0)

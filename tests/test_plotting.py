@@ -261,3 +261,13 @@ def test_segmentation_legend_names_integer_labels_by_value():
 def test_label_colors_bad_input(labels, kwargs, match):
     with pytest.raises(ValueError, match=match):
         label_colors(labels, **kwargs)
+
+
+def test_clusterer_without_a_network_has_no_states_or_history(data):
+    X, _ = data
+    model = Seq2SeqClusterer(3, features="statistics", random_state=0).fit(X)
+    with pytest.raises(ValueError, match="trained no network"):
+        plot_embedding(model, X)
+    with pytest.raises(ValueError, match="trained no network"):
+        plot_training(model)
+    plot_embedding(model.embedding_, labels=model.labels_)  # the features it clustered

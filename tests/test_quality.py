@@ -60,7 +60,8 @@ def test_defaults_fit_and_predict_small():
         random_state=0,
     ).fit(X)
     assert clusterer.n_clusters_ == 3 and clusterer.k_scores_ == {}
-    assert clusterer.embedding_.shape == (60, 32)  # decoder mean + encoder state
+    # decoder mean + encoder state, joined with 2 x 6 posture statistics
+    assert clusterer.embedding_.shape == (60, 32 + 12)
     assert len(np.unique(clusterer.labels_)) == 3
     # Nearest (cosine) centre: training sequences mostly keep their cluster.
     assert np.mean(clusterer.predict(X) == clusterer.labels_) > 0.7
@@ -99,8 +100,12 @@ def test_auto_k_validation():
 @pytest.mark.slow
 def test_auto_k_synthetic_default_embedder():
     X, _ = make_motion_sequences(n_sequences=200, random_state=0)
+    # Regimes that differ only in dynamics: the eigengap of the learned states alone.
     model = Seq2SeqClusterer(
-        n_clusters="auto", embedder=default_embedder().set_params(max_epochs=10), random_state=0
+        n_clusters="auto",
+        embedder=default_embedder().set_params(max_epochs=10),
+        features="states",
+        random_state=0,
     ).fit(X)
     assert model.n_clusters_ == 4
 

@@ -23,9 +23,12 @@ from skseq2seq.datasets import make_motion_sequences
 X, y = make_motion_sequences(
     n_sequences=200, n_timesteps=40, n_features=6, n_regimes=4, random_state=0
 )
+# The regimes differ only in their dynamics, so the learned states are clustered
+# alone: the default also joins the posture statistics, which say nothing here.
 clusterer = Seq2SeqClusterer(
     n_clusters=4,
     embedder=Seq2SeqEmbedder(hidden_size=32, max_epochs=30, lr=1e-2, random_state=0),
+    features="states",
     random_state=0,
 )
 labels = clusterer.fit_predict(X)  # y is never used for training

@@ -31,6 +31,7 @@ search = GridSearchCV(
     Seq2SeqClusterer(
         embedder=Seq2SeqEmbedder(max_epochs=30, lr=1e-2, batch_size=16, random_state=0),
         memory=cache,
+        features="states",  # dynamics-only regimes: the learned states alone
         random_state=0,
     ),
     {"embedder__hidden_size": [4, 32], "n_clusters": [2, 3, 4, 5, 6]},

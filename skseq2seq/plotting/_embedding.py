@@ -16,6 +16,11 @@ def _states_from(embedder_or_states, X):
         if X is None:
             raise ValueError("X is required when passing a fitted embedder.")
         return np.asarray(source.transform_states(X), dtype=np.float64)
+    if getattr(source, "embedder_", False) is None:
+        raise ValueError(
+            f"This {type(source).__name__} trained no network (its features use none): it has "
+            "no states to plot; pass its embedding_ to plot the features it clustered."
+        )
     if hasattr(source, "embedder_") and hasattr(source.embedder_, "transform_states"):
         if X is None:
             raise ValueError("X is required when passing a fitted clusterer.")

@@ -24,6 +24,11 @@ def _history_from(source):
         except AttributeError:
             pass
     if hasattr(source, "embedder_"):  # a fitted Seq2SeqClusterer or TemporalSegmenter
+        if source.embedder_ is None:
+            raise ValueError(
+                f"This {type(source).__name__} trained no network (its features use none): "
+                "it has no training history."
+            )
         return source.embedder_.history_
     if hasattr(source, "get_params") and hasattr(source, "fit"):
         raise NotFittedError(
