@@ -84,6 +84,7 @@ def test_demo_prints_metrics_and_saves_plot(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "Seq2SeqClusterer (defaults)" in out and "k-means on per-window mean/std" in out
     assert "spectral on per-window mean/std" in out  # the strongest classical pipeline
+    assert "Seq2SeqClusterer, learned states alone" in out
     assert "[training] net 1/1  epoch 1/1" in err  # progress on stderr by default
     import matplotlib.image
 
