@@ -51,7 +51,7 @@ def _default_embedder():
     )
 
 
-def _train_and_embed(embedder, work, observed, predicted, stride):
+def _train_and_embed(embedder, work, observed, predicted, stride, state_stride=1):
     """Train ``embedder`` on the windows of ``work``; per-frame states and errors.
 
     Module-level so joblib ``Memory`` can cache it by (embedder parameters,
@@ -60,33 +60,36 @@ def _train_and_embed(embedder, work, observed, predicted, stride):
     """
     train = sliding_windows(work, observed + predicted, stride)  # never across recordings
     embedder = embedder.fit(train)
-    states, errors = zip(*(_frame_states(embedder, w, observed, predicted) for w in work))
+    states, errors = zip(
+        *(_frame_states(embedder, w, observed, predicted, stride=state_stride) for w in work)
+    )
     return embedder, list(states), list(errors)
 
 
-def _frame_states(embedder, work, observed, predicted, chunk=2048):
+def _frame_states(embedder, work, observed, predicted, chunk=2048, stride=1):
     """Per-working-frame mean decoder state and prediction error.
 
-    Every window (stride 1) predicts ``predicted`` frames; a frame gets the
-    mean of the states and squared errors (standardised units) of the
-    windows that predict it, from one forward pass per window. Windows are
-    embedded ``chunk`` at a time to bound memory.
+    The windows starting every ``stride`` frames (and the last window) each
+    predict ``predicted`` frames; a frame gets the mean of the states and
+    squared errors (standardised units) of the windows that predict it, from
+    one forward pass per window. Windows are embedded ``chunk`` at a time to
+    bound memory.
     """
     n = len(work)
-    n_windows = n - observed - predicted + 1
+    width = observed + predicted
+    n_windows = n - width + 1
+    # The last window too, so that the last frames are predicted at any stride.
+    starts = np.unique(np.r_[np.arange(0, n_windows, stride), n_windows - 1])
     total = None  # (n, state size): allocated from the first batch's states
     err = np.zeros(n)
     count = np.zeros(n)
-    for first in range(0, n_windows, chunk):
-        last = min(first + chunk, n_windows)  # windows start at first..last-1
-        segment = work[first : last + observed + predicted - 1]
-        out = embedder.inference(
-            sliding_windows(segment, observed + predicted), states=True, errors=True
-        )
+    for part in range(0, len(starts), chunk):
+        first = starts[part : part + chunk]
+        out = embedder.inference(work[first[:, None] + np.arange(width)], states=True, errors=True)
         if total is None:
             total = np.zeros((n, out.states.shape[2]))
         for step in range(predicted):  # window i predicts frame i + observed + step
-            frames = slice(first + observed + step, last + observed + step)
+            frames = first + observed + step
             total[frames] += out.states[:, step]
             err[frames] += out.errors[:, step]
             count[frames] += 1
@@ -224,6 +227,13 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         module (one forward and backward pass per batch for all nets, each
         from its own seed's initialisation); other embedders train one net
         after the other.
+    split_windows : bool, default=False
+        With ``n_nets > 1`` and the default net: each training batch is
+        dealt out among the nets (every window trains one net), and the
+        per-frame states are read from every ``n_nets``-th window (and the
+        last), so the nets together cost about one net's arithmetic (on a
+        CPU, where arithmetic dominates, about the time of one net). False:
+        every net trains on, and embeds, every window. Ignored otherwise.
     memory : str, joblib.Memory or None, default=None
         Caches the trained net and its per-frame states by (embedder
         parameters, recordings, window geometry, seed), so changing only
@@ -329,6 +339,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         "max_cluster_samples": [Interval(numbers.Integral, 2, None, closed="left")],
         "features": [StrOptions({"states", "states+frames", "frames"})],
         "n_nets": [Interval(numbers.Integral, 1, None, closed="left")],
+        "split_windows": ["boolean"],
         "memory": [str, HasMethods(["cache"]), None],
         "random_state": ["random_state"],
     }
@@ -352,6 +363,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         max_cluster_samples=1500,
         features="states+frames",
         n_nets=3,
+        split_windows=False,
         memory=None,
         random_state=None,
     ):
@@ -370,6 +382,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         self.max_cluster_samples = max_cluster_samples
         self.features = features
         self.n_nets = n_nets
+        self.split_windows = split_windows
         self.memory = memory
         self.random_state = random_state
 
@@ -539,7 +552,15 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
                 net_states[0]
                 for e in self.embedders_
                 for net_states in _per_net(
-                    [_frame_states(e, w, self.observed_length_, self.prediction_length_)[0]],
+                    [
+                        _frame_states(
+                            e,
+                            w,
+                            self.observed_length_,
+                            self.prediction_length_,
+                            stride=self._state_stride,
+                        )[0]
+                    ],
                     _n_nets(e),
                 )
             ]
@@ -596,11 +617,23 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
             )
 
         nets = [net(seed) for seed in seeds]
+        self._state_stride = 1
         if len(nets) > 1 and batchable(nets[0].get_params()):
             seeds = tuple(int(seed) for seed in seeds)
-            nets = [nets[0].set_params(module=WideSeq2SeqModule, module__seeds=seeds)]
+            wide = {"module": WideSeq2SeqModule, "module__seeds": seeds}
+            if self.split_windows:  # the nets share out the windows: one net's arithmetic
+                wide["module__split_batches"] = True
+                self._state_stride = len(seeds)
+            nets = [nets[0].set_params(**wide)]
         fits = [
-            train_and_embed(e, work, self.observed_length_, self.prediction_length_, self.stride_)
+            train_and_embed(
+                e,
+                work,
+                self.observed_length_,
+                self.prediction_length_,
+                self.stride_,
+                self._state_stride,
+            )
             for e in nets
         ]
         embedders = [fitted for fitted, _, _ in fits]
