@@ -228,11 +228,13 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         from its own seed's initialisation); other embedders train one net
         after the other.
     split_windows : bool, default=False
-        With ``n_nets > 1`` and the default net: each training batch is
-        dealt out among the nets (every window trains one net), and the
+        With ``n_nets > 1`` and the default net: every epoch, the training
+        windows are dealt out among the nets (each net trains on its own
+        random ``1 / n_nets`` of them, in batches of the embedder's
+        ``batch_size``, so it takes ``1 / n_nets`` of the steps), and the
         per-frame states are read from every ``n_nets``-th window (and the
-        last), so the nets together cost about one net's arithmetic (on a
-        CPU, where arithmetic dominates, about the time of one net). False:
+        last): the nets together cost about one net's arithmetic, and on a
+        CPU, where arithmetic dominates, about the time of one net. False:
         every net trains on, and embeds, every window. Ignored otherwise.
     memory : str, joblib.Memory or None, default=None
         Caches the trained net and its per-frame states by (embedder
@@ -622,7 +624,11 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
             seeds = tuple(int(seed) for seed in seeds)
             wide = {"module": WideSeq2SeqModule, "module__seeds": seeds}
             if self.split_windows:  # the nets share out the windows: one net's arithmetic
-                wide["module__split_batches"] = True
+                # Batches of n_nets * batch_size rows: each net's share is a full batch.
+                wide.update(
+                    module__split_batches=True,
+                    batch_size=nets[0].get_params()["batch_size"] * len(seeds),
+                )
                 self._state_stride = len(seeds)
             nets = [nets[0].set_params(**wide)]
         fits = [

@@ -45,7 +45,9 @@ def test_unsupported_nets_and_ragged_batches_raise():
 
 def test_split_batches_deal_rows_out_among_the_nets():
     X, lengths = torch.randn(7, 12, 3), torch.full((7,), 12)
-    wide = WideSeq2SeqModule(3, hidden_size=8, prediction_length=4, seeds=(3, 7), split_batches=True)
+    wide = WideSeq2SeqModule(
+        3, hidden_size=8, prediction_length=4, seeds=(3, 7), split_batches=True
+    )
     output, target, mask, states, code = wide(X, lengths)
     # 7 rows, 2 nets: rows 0..5 train, row j net j % 2; each net's own frames, not side by side.
     assert output.shape == target.shape == (6, 4, 3) and states.shape == (6, 4, 8)
