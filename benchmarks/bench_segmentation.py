@@ -67,15 +67,17 @@ Also, in the same run:
   consensus), k = the number of distinct action names over the trials;
   Hungarian accuracy with a single matching over the concatenated frames,
   so a cluster must mean the same action in every recording.
-* Runtime: wall-clock and CPU time of default fits (no cache) on a
-  synthetic 10,000-frame, 62-channel recording at 120 fps, with
-  ``--timing-threads`` torch threads (2: the 2-core machine of the target):
-  3 nets, 1 net and 3 nets of hidden_size 64 in turn, ``--timing-repeats``
-  times, medians and the ratio to one net.
+* Runtime: wall-clock and CPU time of fits (no cache) on a synthetic
+  10,000-frame, 62-channel recording at 120 fps, with ``--timing-threads``
+  torch threads (2: the 2-core machine of the target): the settings of
+  ``TIMING`` (1 net; 3 nets on every window; 3 nets sharing out the
+  windows) in turn, ``--timing-repeats`` times, medians and the ratios to
+  one net.
 
 ``--auto-seeds``, ``--transfer-seeds`` and ``--clasp-seeds`` run those parts
 on the first seeds only (to fit a time budget); the .json is written after
-every stage, so an interrupted run keeps what it measured.
+every stage, so an interrupted run keeps what it measured. ClaSP's cuts are
+cached in ``--cache`` too (a run takes a minute or more).
 """
 
 import argparse
@@ -328,6 +330,15 @@ def clasp(X, fps=FPS, working_fps=30, n_cuts=None, seed=0):
     return np.sort(np.asarray(cuts, dtype=np.int64)) * factor
 
 
+def timed_clasp(X, n_cuts, seed):
+    """ClaSP's cuts (None when claspy fails) and its wall-clock seconds."""
+    try:
+        found, wall, _ = timed(lambda: clasp(X, n_cuts=n_cuts, seed=seed))
+    except TypeError:  # claspy 0.2.8 fails when a split finds no cut
+        return None, None
+    return found, wall
+
+
 def _has(module):
     import importlib.util
 
@@ -375,6 +386,12 @@ def main(argv=None):
     parser.add_argument(
         "--no-clasp", dest="clasp", action="store_false", help="skip ClaSP (minutes per run)"
     )
+    parser.add_argument(
+        "--no-candidates",
+        dest="candidates",
+        action="store_false",
+        help="skip the TemporalSegmenter candidates (e.g. to fill the ClaSP cache first)",
+    )
     for what in ("auto", "transfer", "clasp"):
         parser.add_argument(
             f"--{what}-seeds",
@@ -402,6 +419,7 @@ def main(argv=None):
         return
 
     import torch
+    from joblib import Memory
 
     if args.only_timing:
         out = Path(args.out)
@@ -452,6 +470,8 @@ def main(argv=None):
         "candidates": {},
     }
     data = {t: _trial(load_cmu_subject86(t, data_home=args.data)) for t in args.trials}
+    # ClaSP takes minutes a run: its cuts and time are cached with the nets.
+    cached_clasp = Memory(args.cache, verbose=0).cache(timed_clasp)
 
     def run_ts(X, y, params, seed):
         seg = TemporalSegmenter(random_state=seed, memory=memory).set_params(**params)
@@ -465,7 +485,7 @@ def main(argv=None):
     cuts = {t: {"change_points_": [], "error_peaks_": []} for t in data}
     extra_cuts = {t: {} for t in data}  # CUT_ROWS: label -> runs
     default_runs = {t: [] for t in data}
-    for name, params in CANDIDATES.items():
+    for name, params in CANDIDATES.items() if args.candidates else ():
         entry = {"params": {k: repr(v) for k, v in params.items()}, "trials": {}}
         for trial, (X, y, names) in data.items():
             runs = []
@@ -488,7 +508,7 @@ def main(argv=None):
         name: {t: e["accuracy_mean"] for t, e in entry["trials"].items()}
         for name, entry in results["candidates"].items()
     }
-    if len(data) > 1:
+    if len(data) > 1 and accuracy:
         chosen = loto_candidates(accuracy)
         results["loto"] = {t: {"chosen": c, "accuracy": accuracy[c][t]} for t, c in chosen.items()}
         print(f"LOTO: {results['loto']}", flush=True)
@@ -496,7 +516,7 @@ def main(argv=None):
     for trial, (X, y, names) in data.items():
         k = len(names)
         entry = {"n_frames": len(X), "k": k, "actions": names, "methods": {}, "cuts": {}}
-        if default_name is not None:
+        if default_runs[trial]:  # the default is among the candidates run
             runs = default_runs[trial]
             entry["methods"]["TemporalSegmenter"] = {"runs": runs, **_summary(runs)}
             entry["cuts"].update({f"TS {attr}": _mean_cuts(c) for attr, c in cuts[trial].items()})
@@ -528,9 +548,8 @@ def main(argv=None):
             ):
                 runs, failed = [], 0
                 for seed in args.seeds[: args.clasp_seeds]:
-                    try:
-                        found, wall, _ = timed(lambda: clasp(X, n_cuts=given, seed=seed))
-                    except TypeError:  # claspy 0.2.8 fails when a split finds no cut
+                    found, wall = cached_clasp(X, given, seed)
+                    if found is None:  # claspy 0.2.8 fails when a split finds no cut
                         failed += 1
                         continue
                     runs.append({**cut_scores(y, found, args.tolerances), "fit_wall_s": wall})
