@@ -86,6 +86,7 @@ import os
 import platform
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -988,6 +989,22 @@ def _loto_markdown(results):
             )
         mean = np.mean([e["accuracy"] for e in results["loto"].values()])
         lines.append(f"| **mean** | | **{mean:.3f}** | |")
+        counts = Counter(e["chosen"] for e in results["loto"].values())
+        if max(counts.values()) * 2 <= len(results["loto"]):
+            lines += [
+                "",
+                "No candidate is chosen for most held-out trials: the default is left as it was.",
+            ]
+        frames = [n for n in results["candidates"] if n.startswith("frames only")]
+        if frames:
+            bar = np.mean(
+                [results["candidates"][frames[0]]["trials"][t]["accuracy_mean"] for t in trials]
+            )
+            lines += [
+                "",
+                f"Leave-one-trial-out mean {mean:.3f} against the frames-only pipeline's mean "
+                f"{bar:.3f} ({mean - bar:+.3f}).",
+            ]
     return lines + [""]
 
 
@@ -1050,7 +1067,8 @@ def _cuts_markdown(results):
         "prediction error; baselines: boundaries of their labels; ruptures `KernelCPD` "
         "(Gaussian kernel, standardised frames at 10 fps, penalty log n, no labels); ClaSP "
         "(claspy `BinaryClaSPSegmentation`, standardised frames at 30 fps, window 0.5 s, "
-        "segments found by its significance test; mean over the seeds), and ClaSP told the "
+        "segments found by its significance test; mean over seeds "
+        f"{results['config'].get('clasp_seeds')}), and ClaSP told the "
         "annotated number of cuts (a reference that uses the labels)"
         + ("." if results["config"].get("claspy") else " (not run: claspy is not installed)."),
         "",

@@ -236,6 +236,9 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         last): the nets together cost about one net's arithmetic, and on a
         CPU, where arithmetic dominates, about the time of one net. False:
         every net trains on, and embeds, every window. Ignored otherwise.
+        Each net then learns from fewer windows: on the CMU subject-86 dev
+        trials such nets lost an action more often than nets trained on
+        every window (``benchmarks/bench_segmentation.py``).
     memory : str, joblib.Memory or None, default=None
         Caches the trained net and its per-frame states by (embedder
         parameters, recordings, window geometry, seed), so changing only
