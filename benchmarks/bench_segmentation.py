@@ -67,15 +67,17 @@ Also, in the same run:
   consensus), k = the number of distinct action names over the trials;
   Hungarian accuracy with a single matching over the concatenated frames,
   so a cluster must mean the same action in every recording.
-* Runtime: wall-clock and CPU time of default fits (no cache) on a
-  synthetic 10,000-frame, 62-channel recording at 120 fps, with
-  ``--timing-threads`` torch threads (2: the 2-core machine of the target):
-  3 nets, 1 net and 3 nets of hidden_size 64 in turn, ``--timing-repeats``
-  times, medians and the ratio to one net.
+* Runtime: wall-clock and CPU time of fits (no cache) on a synthetic
+  10,000-frame, 62-channel recording at 120 fps, with ``--timing-threads``
+  torch threads (2: the 2-core machine of the target): the settings of
+  ``TIMING`` (1 net; 3 nets on every window; 3 nets sharing out the
+  windows) in turn, ``--timing-repeats`` times, medians and the ratios to
+  one net.
 
 ``--auto-seeds``, ``--transfer-seeds`` and ``--clasp-seeds`` run those parts
 on the first seeds only (to fit a time budget); the .json is written after
-every stage, so an interrupted run keeps what it measured.
+every stage, so an interrupted run keeps what it measured. ClaSP's cuts are
+cached in ``--cache`` too (a run takes a minute or more).
 """
 
 import argparse
@@ -84,6 +86,7 @@ import os
 import platform
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -206,31 +209,67 @@ def cut_scores(y, cuts, tolerances):
 # accuracy on the two others is reported on it. The package's default is the
 # candidate chosen for most held-out trials.
 CONTEXTS = (1.5, 2.5, 3.5)
+# The nets' cost: 3 nets on every window cost ~2.5x one net on a CPU; sharing
+# the windows out among them (split_windows) costs one net's arithmetic, in
+# batches of 64 windows per net (a third of the steps each), 32 (two thirds)
+# or 21 (as many steps as one net; smaller batches use the CPU less
+# efficiently: ~1.3x and ~1.6x one net's training time). The ablations
+# ("defaults, ...") follow the package's defaults.
 CANDIDATES = {
     "1 net, contexts 1.5/2.5/3.5 s": {"n_nets": 1, "context_seconds": CONTEXTS},
-    "3 nets, contexts 1.5/2.5/3.5 s": {"n_nets": 3, "context_seconds": CONTEXTS},
-    "3 nets, contexts 1.5/2.5/3.5 s, cuts not refined": {
+    "3 nets on every window, contexts 1.5/2.5/3.5 s": {
         "n_nets": 3,
+        "split_windows": False,
         "context_seconds": CONTEXTS,
-        "refine_seconds": 0.0,
     },
-    "3 untrained nets (ablation), contexts 1.5/2.5/3.5 s": {
+    "3 nets sharing out the windows, contexts 1.5/2.5/3.5 s": {
         "n_nets": 3,
+        "split_windows": True,
         "context_seconds": CONTEXTS,
-        "embedder__max_epochs": 0,
     },
+    "3 nets sharing out the windows in 32-window batches, contexts 1.5/2.5/3.5 s": {
+        "n_nets": 3,
+        "split_windows": True,
+        "embedder__batch_size": 32,
+        "context_seconds": CONTEXTS,
+    },
+    "3 nets sharing out the windows in 21-window batches, contexts 1.5/2.5/3.5 s": {
+        "n_nets": 3,
+        "split_windows": True,
+        "embedder__batch_size": 21,
+        "context_seconds": CONTEXTS,
+    },
+    "defaults, cuts not refined": {"refine_seconds": 0.0},
+    "defaults with untrained nets (ablation)": {"embedder__max_epochs": 0},
     "frames only, no net (FrameStatsSegmenter), contexts 1.5/2.5/3.5 s": {
         "features": "frames",
         "context_seconds": CONTEXTS,
     },
 }
-# Candidates whose cuts (change_points_) also get a row in the cuts tables.
+# Candidates whose cuts (change_points_) also get a row in the cuts tables
+# (the default's are the "TS" rows).
 CUT_ROWS = {
-    "3 nets, contexts 1.5/2.5/3.5 s, cuts not refined": "TS change_points_, cuts not refined",
-    "3 untrained nets (ablation), contexts 1.5/2.5/3.5 s": "TS change_points_, untrained nets",
+    "1 net, contexts 1.5/2.5/3.5 s": "TS change_points_, 1 net",
+    "3 nets on every window, contexts 1.5/2.5/3.5 s": "TS change_points_, 3 nets on every window",
+    "3 nets sharing out the windows, contexts 1.5/2.5/3.5 s": (
+        "TS change_points_, 3 nets sharing out the windows"
+    ),
+    "defaults, cuts not refined": "TS change_points_, cuts not refined",
+    "defaults with untrained nets (ablation)": "TS change_points_, untrained nets",
     "frames only, no net (FrameStatsSegmenter), contexts 1.5/2.5/3.5 s": (
         "FrameStatsSegmenter change_points_"
     ),
+}
+# The 10,000-frame timing: each setting (n_clusters=8) fitted in turn, repeated.
+TIMING = {
+    "n_nets=1": {"n_nets": 1},
+    "3 nets on every window": {"n_nets": 3, "split_windows": False},
+    "3 nets sharing out the windows": {"n_nets": 3, "split_windows": True},
+    "3 nets sharing out the windows in 32-window batches": {
+        "n_nets": 3,
+        "split_windows": True,
+        "embedder__batch_size": 32,
+    },
 }
 
 # Candidate values of min_action_seconds for the leave-one-trial-out choice
@@ -299,6 +338,15 @@ def clasp(X, fps=FPS, working_fps=30, n_cuts=None, seed=0):
     return np.sort(np.asarray(cuts, dtype=np.int64)) * factor
 
 
+def timed_clasp(X, n_cuts, seed):
+    """ClaSP's cuts (None when claspy fails) and its wall-clock seconds."""
+    try:
+        found, wall, _ = timed(lambda: clasp(X, n_cuts=n_cuts, seed=seed))
+    except TypeError:  # claspy 0.2.8 fails when a split finds no cut
+        return None, None
+    return found, wall
+
+
 def _has(module):
     import importlib.util
 
@@ -343,6 +391,15 @@ def main(argv=None):
     parser.add_argument(
         "--no-transfer", dest="transfer", action="store_false", help="skip the transfer study"
     )
+    parser.add_argument(
+        "--no-clasp", dest="clasp", action="store_false", help="skip ClaSP (minutes per run)"
+    )
+    parser.add_argument(
+        "--no-candidates",
+        dest="candidates",
+        action="store_false",
+        help="skip the TemporalSegmenter candidates (e.g. to fill the ClaSP cache first)",
+    )
     for what in ("auto", "transfer", "clasp"):
         parser.add_argument(
             f"--{what}-seeds",
@@ -370,6 +427,7 @@ def main(argv=None):
         return
 
     import torch
+    from joblib import Memory
 
     if args.only_timing:
         out = Path(args.out)
@@ -415,11 +473,13 @@ def main(argv=None):
             "default_candidate": default_name,
             "gaussian_hmm": "hmmlearn",
             "ruptures": _has("ruptures"),
-            "claspy": _has("claspy"),
+            "claspy": args.clasp and _has("claspy"),
         },
         "candidates": {},
     }
     data = {t: _trial(load_cmu_subject86(t, data_home=args.data)) for t in args.trials}
+    # ClaSP takes minutes a run: its cuts and time are cached with the nets.
+    cached_clasp = Memory(args.cache, verbose=0).cache(timed_clasp)
 
     def run_ts(X, y, params, seed):
         seg = TemporalSegmenter(random_state=seed, memory=memory).set_params(**params)
@@ -433,14 +493,14 @@ def main(argv=None):
     cuts = {t: {"change_points_": [], "error_peaks_": []} for t in data}
     extra_cuts = {t: {} for t in data}  # CUT_ROWS: label -> runs
     default_runs = {t: [] for t in data}
-    for name, params in CANDIDATES.items():
+    for name, params in CANDIDATES.items() if args.candidates else ():
         entry = {"params": {k: repr(v) for k, v in params.items()}, "trials": {}}
         for trial, (X, y, names) in data.items():
             runs = []
             for seed in args.seeds:
                 seg, run = run_ts(X, y, {"n_clusters": len(names), **params}, seed)
                 runs.append(run)
-                if name in CUT_ROWS:
+                if name in CUT_ROWS and name != default_name:
                     extra_cuts[trial].setdefault(CUT_ROWS[name], []).append(
                         cut_scores(y, seg.change_points_, args.tolerances)
                     )
@@ -456,7 +516,7 @@ def main(argv=None):
         name: {t: e["accuracy_mean"] for t, e in entry["trials"].items()}
         for name, entry in results["candidates"].items()
     }
-    if len(data) > 1:
+    if len(data) > 1 and accuracy:
         chosen = loto_candidates(accuracy)
         results["loto"] = {t: {"chosen": c, "accuracy": accuracy[c][t]} for t, c in chosen.items()}
         print(f"LOTO: {results['loto']}", flush=True)
@@ -464,7 +524,7 @@ def main(argv=None):
     for trial, (X, y, names) in data.items():
         k = len(names)
         entry = {"n_frames": len(X), "k": k, "actions": names, "methods": {}, "cuts": {}}
-        if default_name is not None:
+        if default_runs[trial]:  # the default is among the candidates run
             runs = default_runs[trial]
             entry["methods"]["TemporalSegmenter"] = {"runs": runs, **_summary(runs)}
             entry["cuts"].update({f"TS {attr}": _mean_cuts(c) for attr, c in cuts[trial].items()})
@@ -496,9 +556,8 @@ def main(argv=None):
             ):
                 runs, failed = [], 0
                 for seed in args.seeds[: args.clasp_seeds]:
-                    try:
-                        found, wall, _ = timed(lambda: clasp(X, n_cuts=given, seed=seed))
-                    except TypeError:  # claspy 0.2.8 fails when a split finds no cut
+                    found, wall = cached_clasp(X, given, seed)
+                    if found is None:  # claspy 0.2.8 fails when a split finds no cut
                         failed += 1
                         continue
                     runs.append({**cut_scores(y, found, args.tolerances), "fit_wall_s": wall})
@@ -703,11 +762,13 @@ def ward_transfer(train, X, k, window_seconds=1.5, fps=FPS):
 
 
 def timing_10000_frames(threads, repeats=3):
-    """Wall-clock and CPU seconds of default fits (no cache) on 10,000 x 62 frames.
+    """Wall-clock and CPU seconds of fits (no cache) on 10,000 x 62 frames.
 
-    The default (3 nets side by side) and one net are fitted in turn,
-    ``repeats`` times (interleaved, so that both see the same load of a
-    shared machine); medians, and the median of the per-repeat ratios.
+    Every setting of ``TIMING`` (n_clusters=8) is fitted in turn,
+    ``repeats`` times (interleaved, so that all see the same load of a
+    shared machine); medians, and the medians of the per-repeat ratios to
+    one net (CPU time: on a shared machine the wall-clock time also counts
+    the other jobs). Then one ``n_clusters="auto"`` fit with the defaults.
     """
     import torch
 
@@ -715,33 +776,37 @@ def timing_10000_frames(threads, repeats=3):
 
     torch.set_num_threads(threads)
     X = synthetic_recording()
-    settings = {
-        "n_clusters=8": {"n_clusters": 8},
-        "n_clusters=8, n_nets=1": {"n_clusters": 8, "n_nets": 1},
-        "n_clusters=8, 3 nets of hidden_size 64": {"n_clusters": 8, "embedder__hidden_size": 64},
-    }
-    times = {label: [] for label in settings}
+    defaults = TemporalSegmenter().get_params()
+    times = {label: [] for label in TIMING}
     for repeat in range(repeats):
-        for label, params in settings.items():
-            seg = TemporalSegmenter(random_state=repeat).set_params(**params)
+        for label, params in TIMING.items():
+            seg = TemporalSegmenter(n_clusters=8, random_state=repeat).set_params(**params)
             _, wall, cpu = timed(lambda: seg.fit(X))
             times[label].append((wall, cpu))
             print(f"10,000 frames, {label}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
-    timing = {"threads": threads, "repeats": repeats}
+    timing = {"threads": threads, "repeats": repeats, "settings": {}}
+    one = times["n_nets=1"]
     for label, runs in times.items():
-        timing[label] = {
+        timing["settings"][label] = {
+            "default": all(defaults.get(k, ...) == v for k, v in TIMING[label].items()),
             "fit_wall_s": round(float(np.median([w for w, _ in runs])), 2),
             "fit_cpu_s": round(float(np.median([c for _, c in runs])), 2),
             "fit_wall_s_runs": [round(w, 2) for w, _ in runs],
+            "fit_cpu_s_runs": [round(c, 2) for _, c in runs],
+            "cpu_ratio_to_1_net": round(
+                float(np.median([a[1] / b[1] for a, b in zip(runs, one)])), 3
+            ),
+            "wall_ratio_to_1_net": round(
+                float(np.median([a[0] / b[0] for a, b in zip(runs, one)])), 3
+            ),
         }
-    pairs = zip(times["n_clusters=8"], times["n_clusters=8, n_nets=1"])
-    timing["ratio_3_nets_to_1"] = round(float(np.median([a[0] / b[0] for a, b in pairs])), 3)
-    pairs = zip(times["n_clusters=8, 3 nets of hidden_size 64"], times["n_clusters=8, n_nets=1"])
-    timing["ratio_3_nets_64_to_1"] = round(float(np.median([a[0] / b[0] for a, b in pairs])), 3)
     seg = TemporalSegmenter(n_clusters="auto", random_state=0)
     _, wall, cpu = timed(lambda: seg.fit(X))
-    timing['n_clusters="auto"'] = {"fit_wall_s": round(wall, 2), "fit_cpu_s": round(cpu, 2)}
-    print(f"10,000 frames, auto: {wall:.1f} s wall; ratio {timing['ratio_3_nets_to_1']}")
+    timing['defaults, n_clusters="auto"'] = {
+        "fit_wall_s": round(wall, 2),
+        "fit_cpu_s": round(cpu, 2),
+    }
+    print(f"10,000 frames, auto: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
     return timing
 
 
@@ -841,34 +906,40 @@ def _markdown(results):
             )
         lines.append(f"| {trial} | " + " | ".join(cells) + " |")
     if "timing_10000_frames" in results:
+        lines += _timing_markdown(results["timing_10000_frames"])
+    return "\n".join(lines) + "\n"
+
+
+def _timing_markdown(timing):
+    settings = timing.get("settings", {})
+    lines = [
+        "",
+        "## 10,000 frames",
+        "",
+        "Synthetic recording, 10,000 frames x 62 channels at 120 fps (8 regimes), "
+        f"n_clusters=8, no cache, {timing.get('threads', 1)} torch thread(s); medians of "
+        f"{timing.get('repeats')} interleaved repeats (every setting in turn). CPU seconds "
+        "are what a fit costs on an otherwise idle core; wall-clock seconds also count the "
+        "other jobs on the shared machine. Ratios: median of the per-repeat ratios to one "
+        "net.",
+        "",
+        "| setting | fit CPU s | fit wall s | CPU ratio to 1 net | wall ratio to 1 net |",
+        "|---|---|---|---|---|",
+    ]
+    for label, t in settings.items():
+        name = f"**{label} (default)**" if t["default"] else label
+        lines.append(
+            f"| {name} | {t['fit_cpu_s']:.1f} | {t['fit_wall_s']:.1f} | "
+            f"{t['cpu_ratio_to_1_net']:.2f}x | {t['wall_ratio_to_1_net']:.2f}x |"
+        )
+    auto = timing.get('defaults, n_clusters="auto"')
+    if auto:
         lines += [
             "",
-            "## 10,000 frames",
-            "",
-            "Synthetic recording, 10,000 frames x 62 channels at 120 fps (8 regimes), "
-            "TemporalSegmenter defaults, "
-            f"{results['timing_10000_frames'].get('threads', 1)} torch thread(s), "
-            "fit wall-clock (CPU) seconds: "
-            + ", ".join(
-                f"{label}: **{t['fit_wall_s']:.1f} s** ({t['fit_cpu_s']:.1f} s CPU)"
-                for label, t in results["timing_10000_frames"].items()
-                if isinstance(t, dict)
-            )
-            + ".",
+            f'Defaults with n_clusters="auto" (12 candidate numbers): {auto["fit_cpu_s"]:.1f} s '
+            f"CPU ({auto['fit_wall_s']:.1f} s wall).",
         ]
-        timing = results["timing_10000_frames"]
-        if "ratio_3_nets_to_1" in timing:
-            lines += [
-                "",
-                f"Medians of {timing['repeats']} interleaved repeats (3 nets, then 1 net); "
-                "3 nets side by side (the default) cost "
-                f"**{timing['ratio_3_nets_to_1']:.2f}x** one net (median of the per-repeat "
-                "wall-clock ratios); 3 nets of hidden_size 64 "
-                f"**{timing.get('ratio_3_nets_64_to_1', float('nan')):.2f}x**.",
-            ]
-        if timing.get("note"):
-            lines += ["", timing["note"]]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _loto_markdown(results):
@@ -918,6 +989,22 @@ def _loto_markdown(results):
             )
         mean = np.mean([e["accuracy"] for e in results["loto"].values()])
         lines.append(f"| **mean** | | **{mean:.3f}** | |")
+        counts = Counter(e["chosen"] for e in results["loto"].values())
+        if max(counts.values()) * 2 <= len(results["loto"]):
+            lines += [
+                "",
+                "No candidate is chosen for most held-out trials: the default is left as it was.",
+            ]
+        frames = [n for n in results["candidates"] if n.startswith("frames only")]
+        if frames:
+            bar = np.mean(
+                [results["candidates"][frames[0]]["trials"][t]["accuracy_mean"] for t in trials]
+            )
+            lines += [
+                "",
+                f"Leave-one-trial-out mean {mean:.3f} against the frames-only pipeline's mean "
+                f"{bar:.3f} ({mean - bar:+.3f}).",
+            ]
     return lines + [""]
 
 
@@ -980,7 +1067,8 @@ def _cuts_markdown(results):
         "prediction error; baselines: boundaries of their labels; ruptures `KernelCPD` "
         "(Gaussian kernel, standardised frames at 10 fps, penalty log n, no labels); ClaSP "
         "(claspy `BinaryClaSPSegmentation`, standardised frames at 30 fps, window 0.5 s, "
-        "segments found by its significance test; mean over the seeds), and ClaSP told the "
+        "segments found by its significance test; mean over seeds "
+        f"{results['config'].get('clasp_seeds')}), and ClaSP told the "
         "annotated number of cuts (a reference that uses the labels)"
         + ("." if results["config"].get("claspy") else " (not run: claspy is not installed)."),
         "",

@@ -49,6 +49,14 @@ class WideSeq2SeqModule(nn.Module):
     same batches, up to the loss scale (the mean over nets) and the
     gradient clipping, which sees all nets' gradients at once.
 
+    With ``split_batches=True`` each training batch is dealt out among the
+    nets instead (row ``j`` trains net ``j % n_nets``; the last
+    ``len(batch) % n_nets`` rows of a batch are left out, all rows when the
+    batch is smaller than ``n_nets``): every window trains one net, so the
+    nets together do one net's arithmetic, each on its own random share of
+    the windows. Out of training (``eval()``) every net reads every
+    sequence.
+
     The interface is :class:`~skseq2seq.Seq2SeqModule`'s, with the nets
     side by side along the last axis: ``output`` and ``target`` hold every
     net's predicted and true frames (``n_nets * n_features`` channels, the
@@ -68,6 +76,9 @@ class WideSeq2SeqModule(nn.Module):
         Steps the decoders predict.
     seeds : sequence of int, default=(0,)
         Seed of each net's initialisation (one net per seed).
+    split_batches : bool, default=False
+        In training, each row of a batch trains one net (see above) instead
+        of every net.
     **kwargs
         The other constructor arguments of ``Seq2SeqModule``, which must
         describe this net (``num_layers=1``, ``objective="predict"``,
@@ -86,7 +97,15 @@ class WideSeq2SeqModule(nn.Module):
     ((2, 4, 6), (2, 4, 16))
     """
 
-    def __init__(self, n_features, hidden_size=128, prediction_length=1, seeds=(0,), **kwargs):
+    def __init__(
+        self,
+        n_features,
+        hidden_size=128,
+        prediction_length=1,
+        seeds=(0,),
+        split_batches=False,
+        **kwargs,
+    ):
         super().__init__()
         if not batchable({"module": Seq2SeqModule, "num_layers": 1, **_defaults(kwargs)}):
             raise ValueError(
@@ -101,6 +120,7 @@ class WideSeq2SeqModule(nn.Module):
                     Seq2SeqModule(n_features, hidden_size, prediction_length=prediction_length)
                 )
         self.n_nets = len(nets)
+        self.split_batches = bool(split_batches)
         self.hidden_size = hidden_size
         self.prediction_length = prediction_length
 
@@ -128,19 +148,27 @@ class WideSeq2SeqModule(nn.Module):
         )
 
     def forward(self, X, lengths):
-        n_steps, n_pred = X.shape[1], self.prediction_length
+        n_steps, n_pred, n_nets = X.shape[1], self.prediction_length, self.n_nets
         if not bool((lengths == n_steps).all()):
             raise ValueError("WideSeq2SeqModule takes batches of equal-length sequences.")
-        batch, n_features = X.shape[0], X.shape[2]
+        n_features = X.shape[2]
+        split = self.training and self.split_batches and n_nets > 1 and len(X) >= n_nets
+        if split:
+            # Row j of the batch trains net j % n_nets: (n_nets, rows per net, T, d).
+            per_net = len(X) // n_nets
+            X = X[: per_net * n_nets]
+            inputs = X.reshape(per_net, n_nets, n_steps, n_features).transpose(0, 1).contiguous()
+        else:
+            inputs = X.expand(n_nets, *X.shape)
+        batch = inputs.shape[1]
         seen = n_steps - n_pred
-        target = X[:, seen:]
-        # Encoders: PyTorch's fused GRU loop, once per net (the input is
-        # shared; on CPU the fused loop is ~2x faster than batched Python steps).
+        # Encoders: PyTorch's fused GRU loop, once per net (on CPU the fused
+        # loop is ~2x faster than batched Python steps).
         h0 = X.new_zeros(1, batch, self.hidden_size)
         code = torch.stack(
             [
                 torch.gru(
-                    X[:, :seen],
+                    inputs[i, :, :seen],
                     h0,
                     [weight[i] for weight in self._encoder_weights()],
                     True,  # biases
@@ -150,12 +178,12 @@ class WideSeq2SeqModule(nn.Module):
                     False,  # bidirectional
                     True,  # batch_first
                 )[1][0]
-                for i in range(self.n_nets)
+                for i in range(n_nets)
             ]
         )  # (n_nets, B, H)
         h = code
         # Decoders: each step is fed the net's own previous (residual) output.
-        frame = X[:, seen - 1].expand(self.n_nets, batch, n_features)
+        frame = inputs[:, :, seen - 1]
         dec_ih, dec_bih = self.decoder_weight_ih.transpose(1, 2), self.decoder_bias_ih[:, None]
         dec_hh, dec_bhh = self.decoder_weight_hh.transpose(1, 2), self.decoder_bias_hh[:, None]
         read, read_b = self.readout_weight.transpose(1, 2), self.readout_bias[:, None]
@@ -167,12 +195,20 @@ class WideSeq2SeqModule(nn.Module):
             frame = frame + torch.baddbmm(read_b, h, read)
             frames.append(frame)
             states.append(h)
-        # (n_pred, n_nets, B, d) -> (B, n_pred, n_nets * d): nets side by side.
-        output = torch.stack(frames).permute(2, 0, 1, 3).reshape(batch, n_pred, -1)
-        states = torch.stack(states).permute(2, 0, 1, 3).reshape(batch, n_pred, -1)
-        code = code.permute(1, 0, 2).reshape(batch, -1)
-        target = target.repeat(1, 1, self.n_nets)
-        mask = torch.ones((batch, n_pred), dtype=torch.bool, device=X.device)
+        output, states = torch.stack(frames), torch.stack(states)  # (n_pred, n_nets, B, d)
+        if split:
+            # Back to the batch's rows: (B, n_pred, d), row j from net j % n_nets.
+            output = output.permute(2, 1, 0, 3).reshape(len(X), n_pred, -1)
+            states = states.permute(2, 1, 0, 3).reshape(len(X), n_pred, -1)
+            code = code.transpose(0, 1).reshape(len(X), -1)
+            target = X[:, seen:]
+        else:
+            # (B, n_pred, n_nets * d): nets side by side, the targets repeated.
+            output = output.permute(2, 0, 1, 3).reshape(batch, n_pred, -1)
+            states = states.permute(2, 0, 1, 3).reshape(batch, n_pred, -1)
+            code = code.permute(1, 0, 2).reshape(batch, -1)
+            target = X[:, seen:].repeat(1, 1, n_nets)
+        mask = torch.ones(output.shape[:2], dtype=torch.bool, device=X.device)
         return output, target, mask, states, code
 
 

@@ -17,7 +17,9 @@ from .datasets import sliding_windows
 __all__ = ["frame_scaling", "frame_states", "net_states", "scale_frames", "train_nets"]
 
 
-def train_nets(prototype, seeds, work, observed, predicted, stride, memory=None):
+def train_nets(
+    prototype, seeds, work, observed, predicted, stride, split_windows=False, memory=None
+):
     """Train one net per seed on the windows of ``work``; every net's per-frame states.
 
     A batchable ``prototype`` (the segmenter's default net) trains as one
@@ -35,6 +37,9 @@ def train_nets(prototype, seeds, work, observed, predicted, stride, memory=None)
         The recordings at the working frame rate.
     observed, predicted, stride : int
         Window geometry, in working frames.
+    split_windows : bool, default=False
+        With the wide module, deal each batch out among the nets (one net's
+        arithmetic) and read states from every ``len(seeds)``-th window.
     memory : str, joblib.Memory or None, default=None
         Caches each training and its per-frame states.
 
@@ -58,7 +63,12 @@ def train_nets(prototype, seeds, work, observed, predicted, stride, memory=None)
     ]
     if len(nets) > 1 and batchable(nets[0].get_params()):
         wide_seeds = tuple(int(seed) for seed in seeds)
-        nets = [nets[0].set_params(module=WideSeq2SeqModule, module__seeds=wide_seeds)]
+        wide = {"module": WideSeq2SeqModule, "module__seeds": wide_seeds}
+        if split_windows:  # the nets share out the windows: one net's arithmetic
+            # Batches of n_nets * batch_size rows: each net's share is a full batch.
+            batch_size = nets[0].get_params()["batch_size"] * len(wide_seeds)
+            wide.update(module__split_batches=True, batch_size=batch_size)
+        nets = [nets[0].set_params(**wide)]
     fits = [train_and_embed(e, work, observed, predicted, stride) for e in nets]
     embedders = [fitted for fitted, _, _ in fits]
     states = [
@@ -82,7 +92,8 @@ def net_states(embedders, work, observed, predicted):
         net
         for embedder in embedders
         for net in _split_nets(
-            frame_states(embedder, work, observed, predicted)[0], _nets_in(embedder)
+            frame_states(embedder, work, observed, predicted, stride=_state_stride(embedder))[0],
+            _nets_in(embedder),
         )
     ]
 
@@ -96,17 +107,21 @@ def _train_and_embed(embedder, work, observed, predicted, stride):
     """
     train = sliding_windows(work, observed + predicted, stride)  # never across recordings
     embedder = embedder.fit(train)
-    states, errors = zip(*(frame_states(embedder, w, observed, predicted) for w in work))
+    state_stride = _state_stride(embedder)
+    states, errors = zip(
+        *(frame_states(embedder, w, observed, predicted, stride=state_stride) for w in work)
+    )
     return embedder, list(states), list(errors)
 
 
-def frame_states(embedder, work, observed, predicted, chunk=2048):
+def frame_states(embedder, work, observed, predicted, chunk=2048, stride=1):
     """Per-working-frame mean decoder state and prediction error.
 
-    Every window (stride 1) predicts ``predicted`` frames; a frame gets the
-    mean of the states and squared errors (standardised units) of the
-    windows that predict it, from one forward pass per window. Windows are
-    embedded ``chunk`` at a time to bound memory.
+    The windows starting every ``stride`` frames (and the last window) each
+    predict ``predicted`` frames; a frame gets the mean of the states and
+    squared errors (standardised units) of the windows that predict it, from
+    one forward pass per window. Windows are embedded ``chunk`` at a time to
+    bound memory.
 
     Parameters
     ----------
@@ -118,6 +133,8 @@ def frame_states(embedder, work, observed, predicted, chunk=2048):
         Window geometry, in working frames.
     chunk : int, default=2048
         Windows embedded at a time.
+    stride : int, default=1
+        Frames between the starts of the windows read.
 
     Returns
     -------
@@ -128,20 +145,20 @@ def frame_states(embedder, work, observed, predicted, chunk=2048):
         NaN where no window predicts the frame.
     """
     n = len(work)
-    n_windows = n - observed - predicted + 1
+    width = observed + predicted
+    n_windows = n - width + 1
+    # The last window too, so that the last frames are predicted at any stride.
+    starts = np.unique(np.r_[np.arange(0, n_windows, stride), n_windows - 1])
     total = None  # (n, state size): allocated from the first batch's states
     err = np.zeros(n)
     count = np.zeros(n)
-    for first in range(0, n_windows, chunk):
-        last = min(first + chunk, n_windows)  # windows start at first..last-1
-        segment = work[first : last + observed + predicted - 1]
-        out = embedder.inference(
-            sliding_windows(segment, observed + predicted), states=True, errors=True
-        )
+    for part in range(0, len(starts), chunk):
+        first = starts[part : part + chunk]
+        out = embedder.inference(work[first[:, None] + np.arange(width)], states=True, errors=True)
         if total is None:
             total = np.zeros((n, out.states.shape[2]))
         for step in range(predicted):  # window i predicts frame i + observed + step
-            frames = slice(first + observed + step, last + observed + step)
+            frames = first + observed + step
             total[frames] += out.states[:, step]
             err[frames] += out.errors[:, step]
             count[frames] += 1
@@ -157,6 +174,13 @@ def _nets_in(embedder):
     """Nets side by side in a trained embedder: a WideSeq2SeqModule's, else one."""
     module = embedder.module_
     return module.n_nets if isinstance(module, WideSeq2SeqModule) else 1
+
+
+def _state_stride(embedder):
+    """Frames between the windows read for states: every net's share when they split batches."""
+    module = embedder.module_
+    split = isinstance(module, WideSeq2SeqModule) and module.split_batches
+    return module.n_nets if split else 1
 
 
 def _split_nets(states, n_nets):

@@ -424,6 +424,7 @@ def test_auto_number_of_clusters_over_several_recordings():
         ({"n_clusters": "auto", "max_clusters": 1}, "'max_clusters' parameter"),
         ({"n_clusters": "auto", "min_action_seconds": -1}, "'min_action_seconds' parameter"),
         ({"n_nets": 0}, "'n_nets' parameter"),
+        ({"split_windows": "yes"}, "'split_windows' parameter"),
     ],
 )
 def test_invalid_auto_parameters_raise_value_error(params, match):
@@ -465,6 +466,27 @@ def test_several_nets_form_one_consensus(tmp_path, monkeypatch):
     monkeypatch.setattr(Seq2SeqEmbedder, "fit", lambda *a, **k: pytest.fail("retrained"))
     again = TemporalSegmenter(**{**params, "min_duration_seconds": 1.0}).fit(X)
     assert clustering_accuracy(y, again.labels_) >= 0.9
+
+
+def test_nets_sharing_out_the_windows(monkeypatch):
+    X, y = make_recording()
+    params = {**FAST, "n_clusters": 3, "n_nets": 2, "split_windows": True}
+    fits = []
+    fit = Seq2SeqEmbedder.fit
+    monkeypatch.setattr(Seq2SeqEmbedder, "fit", lambda self, X: fits.append(self) or fit(self, X))
+    seg = TemporalSegmenter(**params).fit(X)
+    # One wide module whose batches are dealt out: each net's share is a full batch.
+    (wide,) = fits
+    assert wide.module_.split_batches and wide.batch_size == 2 * small_net().batch_size
+    assert seg.frame_embedding_.shape == (len(X), 16)
+    assert np.isfinite(seg.frame_embedding_).all()
+    # Every frame after the first window's observed part is predicted (states read every
+    # second window, and the last).
+    observed = seg.observed_length_
+    assert np.isnan(seg.prediction_error_[:observed]).all()
+    assert np.isfinite(seg.prediction_error_[observed:]).all()
+    assert clustering_accuracy(y, seg.labels_) >= 0.9
+    assert np.mean(seg.predict(X) == seg.labels_) >= 0.99
 
 
 def test_other_embedders_train_one_net_per_seed():
