@@ -133,10 +133,13 @@ def compute(out_path):
             res[f"baseline/{tag}/{name}/features"] = est.features_
             if hasattr(est, "predict"):
                 res[f"baseline/{tag}/{name}/predict"] = est.predict(X[:10])
+        # The learned states alone: the old default (issue 22 changed the default features).
+        same = {"features": "states"} if "features" in Seq2SeqClusterer().get_params() else {}
         clu = Seq2SeqClusterer(
             k,
             embedder=Seq2SeqEmbedder(hidden_size=16, max_epochs=3, random_state=0),
             random_state=0,
+            **same,
         )
         res[f"clusterer/{tag}/labels"] = clu.fit_predict(X)
         res[f"clusterer/{tag}/embedding"] = clu.embedding_

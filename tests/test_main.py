@@ -253,12 +253,14 @@ def test_options_set_the_estimator_parameters(tmp_path):
     first, _ = write_recordings(tmp_path / "data", n_frames=(60, 60))
     argv = ["segment", str(first), "--fps", "30", "--out", str(tmp_path / "o.csv")]
     argv += ["--n-clusters", "auto", "--n-nets", "2", "--min-action-seconds", "1.5"]
+    argv += ["--split-windows"]
     argv += ["--max-clusters", "5", "--memory", str(tmp_path / "cache"), "--epochs", "3"]
     argv += ["--hidden-size", "16", "--device", "cpu", "--random-state", "7"]
     params = trained_params(*argv)
     expected = {
         "n_clusters": "auto",
         "n_nets": 2,
+        "split_windows": True,
         "min_action_seconds": 1.5,
         "max_clusters": 5,
         "memory": str(tmp_path / "cache"),

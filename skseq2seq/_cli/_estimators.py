@@ -11,6 +11,7 @@ PARAMETERS = {
     "max_clusters": "max_clusters",
     "min_action_seconds": "min_action_seconds",
     "n_nets": "n_nets",
+    "split_windows": "split_windows",
     "memory": "memory",
 }
 # option -> parameter of the net: the embedder's (``embedder__``) in the

@@ -39,6 +39,13 @@ def add_arguments(parser):
         "--n-nets", type=_options.positive_int, help="nets trained (default: TemporalSegmenter's)"
     )
     parser.add_argument(
+        "--split-windows",
+        action="store_true",
+        default=None,
+        help="the nets share out the training windows: about one net's time, less accurate "
+        "(TemporalSegmenter(split_windows=True))",
+    )
+    parser.add_argument(
         "--min-action-seconds",
         type=_options.seconds,
         help="with --n-clusters auto: shortest stretch every action must hold",
