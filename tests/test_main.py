@@ -253,7 +253,7 @@ def test_options_set_the_estimator_parameters(tmp_path):
     first, _ = write_recordings(tmp_path / "data", n_frames=(60, 60))
     argv = ["segment", str(first), "--fps", "30", "--out", str(tmp_path / "o.csv")]
     argv += ["--n-clusters", "auto", "--n-nets", "2", "--min-action-seconds", "1.5"]
-    argv += ["--split-windows"]
+    argv += ["--split-windows", "--features", "states"]
     argv += ["--max-clusters", "5", "--memory", str(tmp_path / "cache"), "--epochs", "3"]
     argv += ["--hidden-size", "16", "--device", "cpu", "--random-state", "7"]
     params = trained_params(*argv)
@@ -261,6 +261,7 @@ def test_options_set_the_estimator_parameters(tmp_path):
         "n_clusters": "auto",
         "n_nets": 2,
         "split_windows": True,
+        "features": "states",
         "min_action_seconds": 1.5,
         "max_clusters": 5,
         "memory": str(tmp_path / "cache"),
@@ -272,8 +273,9 @@ def test_options_set_the_estimator_parameters(tmp_path):
     }
     assert {name: params[name] for name in expected} == expected
     argv = ["cluster", str(first), "--fps", "30", "--out", str(tmp_path / "o.csv"), "--verbose"]
-    params = trained_params(*argv, "--memory", str(tmp_path / "cache"))
+    params = trained_params(*argv, "--memory", str(tmp_path / "cache"), "--features", "states")
     assert params["memory"] == str(tmp_path / "cache") and params["embedder__verbose"] == 1
+    assert params["features"] == "states"
     argv = ["forecast", str(first), "--fps", "30", "--observed", "0.5s", "--horizon", "10"]
     argv += ["--stride", "3", "--epochs", "3", "--hidden-size", "16", "--device", "cpu"]
     params = trained_params(*argv, "--random-state", "7", "--verbose", "--out", str(tmp_path / "o"))
@@ -362,6 +364,8 @@ def test_cluster_user_errors(tmp_path, capsys):
     assert line == f"error: --out {first} would overwrite the input {first}; name another file"
     line = command_error(capsys, *base, "--window", "10", "--plot", out)
     assert "--plot" in line and "would overwrite --out" in line
+    line = command_error(capsys, *base, "--features", "statistics", "--plot", out + ".png")
+    assert "--plot draws the learned states" in line and "no net" in line
     line = command_error(capsys, *base[:3], "zero", *base[4:])  # argparse's own, on one line
     assert "expected a positive integer or 'auto', got 'zero'" in line
     assert not (tmp_path / "labels.csv").exists()

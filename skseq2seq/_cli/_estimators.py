@@ -12,6 +12,7 @@ PARAMETERS = {
     "min_action_seconds": "min_action_seconds",
     "n_nets": "n_nets",
     "split_windows": "split_windows",
+    "features": "features",
     "memory": "memory",
 }
 # option -> parameter of the net: the embedder's (``embedder__``) in the

@@ -33,8 +33,15 @@ def add_arguments(parser):
     _options.add_windows(parser, WIDTH, STRIDE)
     _options.add_fps(parser)
     _options.add_preprocessing(parser)
+    parser.add_argument(
+        "--features",
+        choices=["states", "statistics", "states+statistics"],
+        help="what is clustered: the learned states, the windows' mean/std statistics (no "
+        "net), or both (default: Seq2SeqClusterer's); 'states' for classes that differ "
+        "only in dynamics",
+    )
     _options.add_memory(parser)
-    parser.add_argument("--plot", help="save a figure of the embedding to this PNG file")
+    parser.add_argument("--plot", help="save a figure of the learned states to this PNG file")
     _options.add_model_files(parser)
     _options.add_net(parser)
 
@@ -56,6 +63,11 @@ def prepare(args):
     if args.model:
         reject_training_options(args)
         saved = load_model(args.model, Seq2SeqClusterer)
+    features = getattr(saved.estimator, "features", None) if saved else args.features
+    if plot is not None and features == "statistics":
+        raise ValueError(
+            "--plot draws the learned states; with --features statistics no net is trained"
+        )
     data = read_windows(args, saved)
     outputs = {"--out": out, "--plot": plot, "--save-model": save}
     check_not_inputs(outputs, data.recordings.filenames + ([args.model] if args.model else []))

@@ -39,6 +39,12 @@ def add_arguments(parser):
         "--n-nets", type=_options.positive_int, help="nets trained (default: TemporalSegmenter's)"
     )
     parser.add_argument(
+        "--features",
+        choices=["states", "states+frames", "frames"],
+        help="what describes each frame: the nets' states, the frames, or both (default: "
+        "TemporalSegmenter's); 'frames' trains no net",
+    )
+    parser.add_argument(
         "--split-windows",
         action="store_true",
         default=None,
