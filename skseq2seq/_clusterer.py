@@ -303,8 +303,8 @@ class Seq2SeqClusterer(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         data, lengths = check_sequences(X, min_length=1)
         check_n_clusters(params["n_clusters"], params["clustering"], len(lengths))
         # Fitted even when only merging uses them: predict standardises new sequences alike.
-        self._statistics = MeanStdFeatures()
-        statistics = self._statistics.fit_transform(data, lengths)
+        self._statistics_ = MeanStdFeatures()
+        statistics = self._statistics_.fit_transform(data, lengths)
         self.embedder_ = None
         self.n_features_in_ = data.shape[2]
         if params["features"] != "statistics":
@@ -368,10 +368,11 @@ class Seq2SeqClusterer(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         labels : ndarray of shape (n_samples,)
         """
         check_is_fitted(self, "labels_")
-        data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
-        return self.embedding_clusterer_.predict(
-            self._features(X, self._statistics.transform(data, lengths))
-        )
+        statistics = None
+        if self.features != "states":  # the learned states alone need no statistics
+            data, lengths = check_sequences(X, min_length=1, n_features=self.n_features_in_)
+            statistics = self._statistics_.transform(data, lengths)
+        return self.embedding_clusterer_.predict(self._features(X, statistics))
 
     def _features(self, X, statistics):
         """What is clustered (``features``), given X's standardised posture statistics."""
