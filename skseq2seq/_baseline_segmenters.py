@@ -367,7 +367,7 @@ class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
     max_clusters : int, default=12
         Largest number of actions tried by ``n_clusters="auto"``.
     min_action_seconds : float, default=3.0
-        Shortest stretch every action found by ``n_clusters="auto"`` holds.
+        Shortest action, in seconds (see TemporalSegmenter).
     fps : float, default=120
         Frame rate of the recordings.
     working_fps : float, default=60

@@ -88,10 +88,15 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         Largest number of actions tried by ``n_clusters="auto"`` (ignored
         otherwise).
     min_action_seconds : float, default=3.0
-        Shortest uninterrupted stretch, in seconds, that every action found
-        by ``n_clusters="auto"`` must hold somewhere (ignored otherwise).
-        Asking for more clusters than there are actions splits off
-        transitions or single phases of a movement: recurring pieces of a
+        Shortest action, in seconds. Every action the consensus forms holds
+        at least this much in all: clusters of fewer frames are transitions
+        between actions (frames few clusterings agree on), which would
+        otherwise take an action's place; the consensus tree is cut deeper
+        until ``n_clusters`` clusters hold this much, and the frames of
+        smaller ones join the closest. With ``n_clusters="auto"``, every
+        action must also hold it in one uninterrupted stretch somewhere:
+        asking for more clusters than there are actions splits off
+        transitions or single phases of a movement, recurring pieces of a
         second or two, which may add up to long totals but are never long in
         one go; a performed action (a walk, a series of jumps) is. Set it
         below the shortest action you want found. Chosen leave-one-trial-out

@@ -560,6 +560,28 @@ def test_consensus_returns_the_smoothing_predict_reuses():
     assert np.array_equal(found.smoothing.labels([view], found.centers), found.labels[0])
 
 
+def test_consensus_keeps_a_stumble_from_taking_an_action_s_place():
+    from skseq2seq._consensus import consensus_segmentation
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], [60, 50, 40])
+    view = rng.normal(0, 0.3, (150, 2)) + np.array([[0, 0], [3, 0], [0, 3]])[y]
+    view[100:103] = 20.0  # three frames far from every action
+
+    def labels(min_action):
+        found = consensus_segmentation(
+            [(1.0, [view])], [3], 3, duration=5, max_samples=200, min_action=min_action
+        )
+        return found.labels[0]
+
+    # Cut at 3 clusters, the stumble is one of them and two actions merge;
+    # with every action holding 20 frames, the stumble joins its neighbours.
+    assert clustering_accuracy(y, labels(None)) < 0.8
+    assert clustering_accuracy(y, labels(20)) == 1.0
+    # No cut has 3 clusters of 100 frames: the tree is cut at 3 as before.
+    assert np.array_equal(labels(100), labels(None))
+
+
 def test_predict_sets_no_state():
     X, _ = make_recording()
     seg = TemporalSegmenter(**{**FAST, "n_clusters": 3}).fit(X)
