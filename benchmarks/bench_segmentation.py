@@ -211,65 +211,54 @@ def cut_scores(y, cuts, tolerances):
 CONTEXTS = (1.5, 2.5, 3.5)
 # The nets' cost: 3 nets on every window cost ~2.5x one net on a CPU; sharing
 # the windows out among them (split_windows) costs one net's arithmetic, in
-# batches of 64 windows per net (a third of the steps each), 32 (two thirds)
-# or 21 (as many steps as one net; smaller batches use the CPU less
-# efficiently: ~1.3x and ~1.6x one net's training time). The ablations
-# ("defaults, ...") follow the package's defaults.
+# batches of 64 windows per net (a third of the steps each) or 21 (as many
+# steps as one net). Every candidate names the settings it is about, so that
+# a change of the package's defaults does not change what a row measures.
+# "consensus cut at k": the consensus tree cut at n_clusters clusters whatever
+# their sizes (min_action_seconds=0), as before the least action size.
+NETS = {"features": "states+frames", "context_seconds": CONTEXTS}
+FRAMES = {"features": "frames", "context_seconds": CONTEXTS}
 CANDIDATES = {
-    "1 net, contexts 1.5/2.5/3.5 s": {"n_nets": 1, "context_seconds": CONTEXTS},
-    "3 nets on every window, contexts 1.5/2.5/3.5 s": {
-        "n_nets": 3,
-        "split_windows": False,
-        "context_seconds": CONTEXTS,
-    },
-    "3 nets sharing out the windows, contexts 1.5/2.5/3.5 s": {
-        "n_nets": 3,
-        "split_windows": True,
-        "context_seconds": CONTEXTS,
-    },
-    "3 nets sharing out the windows in 32-window batches, contexts 1.5/2.5/3.5 s": {
-        "n_nets": 3,
-        "split_windows": True,
-        "embedder__batch_size": 32,
-        "context_seconds": CONTEXTS,
-    },
-    "3 nets sharing out the windows in 21-window batches, contexts 1.5/2.5/3.5 s": {
+    "1 net": {**NETS, "n_nets": 1},
+    "3 nets on every window": {**NETS, "n_nets": 3, "split_windows": False},
+    "3 nets sharing out the windows": {**NETS, "n_nets": 3, "split_windows": True},
+    "3 nets sharing out the windows in 21-window batches": {
+        **NETS,
         "n_nets": 3,
         "split_windows": True,
         "embedder__batch_size": 21,
-        "context_seconds": CONTEXTS,
     },
-    "defaults, cuts not refined": {"refine_seconds": 0.0},
-    "defaults with untrained nets (ablation)": {"embedder__max_epochs": 0},
-    "frames only, no net (FrameStatsSegmenter), contexts 1.5/2.5/3.5 s": {
-        "features": "frames",
-        "context_seconds": CONTEXTS,
-    },
+    "3 nets on every window, reading 1 s": {**NETS, "n_nets": 3, "observed_seconds": 1.0},
+    "3 nets, consensus cut at k": {**NETS, "n_nets": 3, "min_action_seconds": 0.0},
+    "3 nets, cuts not refined": {**NETS, "n_nets": 3, "refine_seconds": 0.0},
+    "3 untrained nets (ablation)": {**NETS, "n_nets": 3, "embedder__max_epochs": 0},
+    "frames only, no net (FrameStatsSegmenter)": FRAMES,
+    "frames only, consensus cut at k": {**FRAMES, "min_action_seconds": 0.0},
+    "frames only, actions of 2 s": {**FRAMES, "min_action_seconds": 2.0},
+    "frames only, actions of 4 s": {**FRAMES, "min_action_seconds": 4.0},
+    "frames only, cuts not refined": {**FRAMES, "refine_seconds": 0.0},
 }
 # Candidates whose cuts (change_points_) also get a row in the cuts tables
 # (the default's are the "TS" rows).
 CUT_ROWS = {
-    "1 net, contexts 1.5/2.5/3.5 s": "TS change_points_, 1 net",
-    "3 nets on every window, contexts 1.5/2.5/3.5 s": "TS change_points_, 3 nets on every window",
-    "3 nets sharing out the windows, contexts 1.5/2.5/3.5 s": (
-        "TS change_points_, 3 nets sharing out the windows"
-    ),
-    "defaults, cuts not refined": "TS change_points_, cuts not refined",
-    "defaults with untrained nets (ablation)": "TS change_points_, untrained nets",
-    "frames only, no net (FrameStatsSegmenter), contexts 1.5/2.5/3.5 s": (
-        "FrameStatsSegmenter change_points_"
-    ),
+    "1 net": "TS change_points_, 1 net",
+    "3 nets on every window": "TS change_points_, 3 nets on every window",
+    "3 nets sharing out the windows": "TS change_points_, 3 nets sharing out the windows",
+    "3 nets, cuts not refined": "TS change_points_, 3 nets, cuts not refined",
+    "3 untrained nets (ablation)": "TS change_points_, untrained nets",
+    "frames only, no net (FrameStatsSegmenter)": "FrameStatsSegmenter change_points_",
+    "frames only, cuts not refined": "frames only, cuts not refined",
 }
 # The 10,000-frame timing: each setting (n_clusters=8) fitted in turn, repeated.
 TIMING = {
-    "n_nets=1": {"n_nets": 1},
-    "3 nets on every window": {"n_nets": 3, "split_windows": False},
-    "3 nets sharing out the windows": {"n_nets": 3, "split_windows": True},
-    "3 nets sharing out the windows in 32-window batches": {
+    "n_nets=1": {"features": "states+frames", "n_nets": 1},
+    "3 nets on every window": {"features": "states+frames", "n_nets": 3, "split_windows": False},
+    "3 nets sharing out the windows": {
+        "features": "states+frames",
         "n_nets": 3,
         "split_windows": True,
-        "embedder__batch_size": 32,
     },
+    "frames only": {"features": "frames"},
 }
 
 # Candidate values of min_action_seconds for the leave-one-trial-out choice
@@ -353,6 +342,25 @@ def _has(module):
     return importlib.util.find_spec(module) is not None
 
 
+def fit_scored(X, y, params, seed, memory, tolerances, threads=None):
+    """One TemporalSegmenter fit: (its scores and fit times, the scores of its cuts)."""
+    import torch
+
+    from skseq2seq import TemporalSegmenter
+
+    if threads is not None:  # a worker process of --jobs starts with torch's default
+        torch.set_num_threads(threads)
+    seg = TemporalSegmenter(random_state=seed, memory=memory).set_params(**params)
+    labels, wall, cpu = timed(lambda: seg.fit_predict(X))
+    run = {"seed": seed, **scores(y, labels), "fit_wall_s": round(wall, 2)}
+    run["fit_cpu_s"] = round(cpu, 2)
+    found_cuts = {
+        attr: cut_scores(y, getattr(seg, attr), tolerances)
+        for attr in ("change_points_", "error_peaks_")
+    }
+    return run, found_cuts
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -369,6 +377,9 @@ def main(argv=None):
         help="random_state of each TemporalSegmenter run",
     )
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="candidate fits run at a time (processes)"
+    )
     parser.add_argument(
         "--timing-threads", type=int, default=2, help="torch threads of the 10,000-frame run"
     )
@@ -427,7 +438,7 @@ def main(argv=None):
         return
 
     import torch
-    from joblib import Memory
+    from joblib import Memory, Parallel, delayed
 
     if args.only_timing:
         out = Path(args.out)
@@ -489,29 +500,48 @@ def main(argv=None):
         return seg, run
 
     # Every candidate, every trial and seed (the nets are cached: candidates
-    # that differ only after training share them).
+    # that differ only after training share them), --jobs fits at a time.
     cuts = {t: {"change_points_": [], "error_peaks_": []} for t in data}
     extra_cuts = {t: {} for t in data}  # CUT_ROWS: label -> runs
     default_runs = {t: [] for t in data}
+    tasks = [
+        (name, trial, seed)
+        for name in (CANDIDATES if args.candidates else ())
+        for trial in data
+        for seed in args.seeds
+    ]
+    done = Parallel(n_jobs=args.jobs)(
+        delayed(fit_scored)(
+            data[trial][0],
+            data[trial][1],
+            {"n_clusters": len(data[trial][2]), **CANDIDATES[name]},
+            seed,
+            memory,
+            args.tolerances,
+            args.threads,
+        )
+        for name, trial, seed in tasks
+    )
+    fitted = dict(zip(tasks, done))
     for name, params in CANDIDATES.items() if args.candidates else ():
         entry = {"params": {k: repr(v) for k, v in params.items()}, "trials": {}}
-        for trial, (X, y, names) in data.items():
+        for trial in data:
             runs = []
             for seed in args.seeds:
-                seg, run = run_ts(X, y, {"n_clusters": len(names), **params}, seed)
+                run, found_cuts = fitted[name, trial, seed]
                 runs.append(run)
                 if name in CUT_ROWS and name != default_name:
                     extra_cuts[trial].setdefault(CUT_ROWS[name], []).append(
-                        cut_scores(y, seg.change_points_, args.tolerances)
+                        found_cuts["change_points_"]
                     )
                 if name == default_name:
                     default_runs[trial].append(run)
                     for attr in cuts[trial]:
-                        cuts[trial][attr].append(cut_scores(y, getattr(seg, attr), args.tolerances))
+                        cuts[trial][attr].append(found_cuts[attr])
             entry["trials"][trial] = {"runs": runs, **_summary(runs)}
             print(f"{name} / {trial}: {entry['trials'][trial]['accuracy_mean']}", flush=True)
         results["candidates"][name] = entry
-        save(results)
+    save(results)
     accuracy = {
         name: {t: e["accuracy_mean"] for t, e in entry["trials"].items()}
         for name, entry in results["candidates"].items()
@@ -698,10 +728,10 @@ def transfer(data, seeds, memory, save, results):
 
         for label, params in (
             ("TemporalSegmenter", {}),
-            ("FrameStatsSegmenter", {"features": "frames"}),
+            ("3 nets on every window", {"features": "states+frames", "n_nets": 3}),
         ):
             runs = []
-            for seed in seeds if label == "TemporalSegmenter" else seeds[:1]:
+            for seed in seeds:
                 seg = TemporalSegmenter(
                     n_clusters=len(names), random_state=seed, memory=memory, **params
                 )
@@ -1005,7 +1035,27 @@ def _loto_markdown(results):
                 f"Leave-one-trial-out mean {mean:.3f} against the frames-only pipeline's mean "
                 f"{bar:.3f} ({mean - bar:+.3f}).",
             ]
+            # What the learned states give when the choice is among them only.
+            nets = {n: a for n, a in _accuracy(results).items() if not n.startswith("frames only")}
+            if nets and len(trials) > 1:
+                chosen = loto_candidates(nets)
+                held = np.mean([nets[c][t] for t, c in chosen.items()])
+                lines += [
+                    "",
+                    "Chosen among the candidates with nets only: "
+                    + ", ".join(f"{t} → {c} ({nets[c][t]:.3f})" for t, c in chosen.items())
+                    + f"; leave-one-trial-out mean {held:.3f} ({held - bar:+.3f} against the "
+                    "frames-only pipeline).",
+                ]
     return lines + [""]
+
+
+def _accuracy(results):
+    """{candidate: {trial: mean accuracy}}."""
+    return {
+        name: {t: e["accuracy_mean"] for t, e in entry["trials"].items()}
+        for name, entry in results["candidates"].items()
+    }
 
 
 def _auto_markdown(results):
@@ -1131,9 +1181,9 @@ def _transfer_markdown(results):
         "clusters matched to actions on the training trials, so a label must keep its "
         "action on the new recording; *re-matched*: Hungarian accuracy on the held-out "
         "frames alone. Ward on 1.5 s window statistics under the same protocol (held-out "
-        "frames to the nearest training cluster mean). TemporalSegmenter: seeds "
-        f"{results['config'].get('transfer_seeds')} (mean, worst in brackets); "
-        "FrameStatsSegmenter and Ward: deterministic.",
+        "frames to the nearest training cluster mean). TemporalSegmenter (its defaults) and "
+        f"3 nets: seeds {results['config'].get('transfer_seeds')} (mean, worst in brackets); "
+        "Ward: deterministic.",
         "",
         "| held-out trial | trained on | k | shared frames | method | carried | re-matched "
         "| labels found |",

@@ -312,7 +312,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         min_duration_seconds=0.5,
         refine_seconds=0.5,
         max_cluster_samples=1500,
-        features="states+frames",
+        features="frames",
         n_nets=3,
         split_windows=False,
         memory=None,

@@ -21,7 +21,14 @@ def small_net(**params):
     return Seq2SeqEmbedder(**{"hidden_size": 16, "max_epochs": 4, **params})
 
 
-FAST = dict(fps=FPS, working_fps=FPS, embedder=small_net(), n_nets=1, random_state=0)
+FAST = dict(
+    fps=FPS,
+    working_fps=FPS,
+    embedder=small_net(),
+    features="states+frames",
+    n_nets=1,
+    random_state=0,
+)
 
 
 def make_recording(order=(0, 1, 2, 0, 1), seconds=4.0, n_features=4, noise=0.05, seed=0):
@@ -205,7 +212,7 @@ def test_no_smoothing_option():
 
 def test_states_only_view():
     X, y = make_recording()
-    seg = TemporalSegmenter(n_clusters=3, features="states", **FAST).fit(X)
+    seg = TemporalSegmenter(n_clusters=3, **{**FAST, "features": "states"}).fit(X)
     assert clustering_accuracy(y, seg.labels_) >= 0.9
     assert seg.cluster_centers_.shape == (3, 2 * 16)
 
