@@ -3,8 +3,9 @@
 Each example either stops with a user error (exit status 2, one line
 ``error: ...`` on stderr, no traceback, nothing written) or reaches the
 training of a net (for the segmenter's default, which trains none, its
-consensus), which is replaced by an exception so that the suite is fast; input files are never modified. A few real subprocesses check the same
-from outside.
+consensus), which is replaced by an exception so that the suite is fast;
+input files are never modified. A few real subprocesses check the same from
+outside.
 """
 
 import hashlib
