@@ -2,7 +2,7 @@
 
 One command::
 
-    python benchmarks/bench_segmentation.py              # ~30 min on 1 core, nets cached
+    python benchmarks/bench_segmentation.py --jobs 2     # ~40 min on 2 cores, nets cached
     python benchmarks/bench_segmentation.py --seeds 0 --no-joint --skip-timing
 
 runs the development trials 01, 03 and 05 of subject 86 (``--data``: the
@@ -57,7 +57,10 @@ Also, in the same run:
   and 1 s).
 * Ablations among the candidates: the frames alone (``features="frames"``,
   no net: :class:`~skseq2seq.baselines.FrameStatsSegmenter`), untrained nets
-  (``embedder__max_epochs=0``), cuts not refined (``refine_seconds=0``).
+  (``embedder__max_epochs=0``), cuts not refined (``refine_seconds=0``), the
+  consensus cut at k clusters whatever their sizes (``min_action_seconds=0``).
+  Besides the leave-one-trial-out choice among all candidates, the same
+  choice among the candidates with nets only: what the learned states give.
 * Transfer (``--no-transfer`` skips it): fit on all trials but one, label
   the held-out one with ``predict``; accuracy on the held-out frames of the
   actions seen in training, clusters matched to actions on the training
@@ -71,7 +74,7 @@ Also, in the same run:
   10,000-frame, 62-channel recording at 120 fps, with ``--timing-threads``
   torch threads (2: the 2-core machine of the target): the settings of
   ``TIMING`` (1 net; 3 nets on every window; 3 nets sharing out the
-  windows) in turn, ``--timing-repeats`` times, medians and the ratios to
+  windows; the frames alone) in turn, ``--timing-repeats`` times, medians and the ratios to
   one net.
 
 ``--auto-seeds``, ``--transfer-seeds`` and ``--clasp-seeds`` run those parts
