@@ -40,12 +40,11 @@ Scores: Hungarian frame accuracy and adjusted Rand index.
 Also, in the same run:
 
 * ``n_clusters="auto"``: the number of actions chosen per trial and seed,
-  and the accuracy at that number. Its setting ``min_action_seconds`` is
-  chosen leave-one-trial-out from ``MIN_ACTION_SECONDS`` (the value whose
-  chosen k is closest to the annotated k on the two other trials, summed
-  over seeds; ties go to the shorter duration), read off
-  ``shortest_action_seconds_`` of the auto fits, and reported for the
-  third trial.
+  and the accuracy at that number, at every ``min_action_seconds`` in
+  ``MIN_ACTION_SECONDS`` (each fitted: the consensus depends on it). It is
+  chosen leave-one-trial-out (the value whose chosen k is closest to the
+  annotated k on the two other trials, summed over seeds; ties go to the
+  shorter duration) and reported for the third trial.
 * Cuts: ``change_points_`` (boundaries of the labels), ``error_peaks_``
   (peaks of the prediction error), ruptures' ``KernelCPD`` (``pip install
   'skseq2seq[benchmarks]'``) and ClaSP (``pip install --no-deps claspy
@@ -238,7 +237,7 @@ CANDIDATES = {
     "frames only, no net (FrameStatsSegmenter)": FRAMES,
     "frames only, consensus cut at k": {**FRAMES, "min_action_seconds": 0.0},
     "frames only, actions of 2 s": {**FRAMES, "min_action_seconds": 2.0},
-    "frames only, actions of 4 s": {**FRAMES, "min_action_seconds": 4.0},
+    "frames only, actions of 3 s": {**FRAMES, "min_action_seconds": 3.0},
     "frames only, cuts not refined": {**FRAMES, "refine_seconds": 0.0},
 }
 # Candidates whose cuts (change_points_) also get a row in the cuts tables
@@ -269,22 +268,22 @@ TIMING = {
 MIN_ACTION_SECONDS = (1.0, 2.0, 3.0, 4.0, 5.0)
 
 
-def chosen_k(shortest, duration):
-    """The k n_clusters="auto" picks at min_action_seconds=duration (shortest_action_seconds_)."""
-    return max([1] + [int(k) for k, seconds in shortest.items() if seconds >= duration])
-
-
 def loto_min_action_seconds(auto_runs, ks):
-    """min_action_seconds chosen on all trials but one, per held-out trial."""
+    """min_action_seconds chosen on all trials but one, per held-out trial.
+
+    ``auto_runs[trial][duration]``: the n_clusters="auto" runs (each with its
+    chosen ``k``) at that min_action_seconds; the duration whose chosen k is
+    closest to the annotated ``ks`` on the other trials, summed over runs.
+    """
     chosen = {}
     for held in auto_runs:
 
         def error(duration):
             return sum(
-                abs(chosen_k(run["shortest"], duration) - ks[trial])
-                for trial, runs in auto_runs.items()
+                abs(run["k"] - ks[trial])
+                for trial, by_duration in auto_runs.items()
                 if trial != held
-                for run in runs
+                for run in by_duration[duration]
             )
 
         chosen[held] = min(MIN_ACTION_SECONDS, key=error)  # first (shortest) of ties
@@ -362,6 +361,28 @@ def fit_scored(X, y, params, seed, memory, tolerances, threads=None):
         for attr in ("change_points_", "error_peaks_")
     }
     return run, found_cuts
+
+
+def fit_auto(X, y, duration, seed, memory, threads=None):
+    """One n_clusters="auto" fit at min_action_seconds=duration: its scores, k and shortest runs."""
+    import torch
+
+    from skseq2seq import TemporalSegmenter
+
+    if threads is not None:
+        torch.set_num_threads(threads)
+    seg = TemporalSegmenter(
+        n_clusters="auto", min_action_seconds=duration, random_state=seed, memory=memory
+    )
+    labels, wall, cpu = timed(lambda: seg.fit_predict(X))
+    return {
+        "seed": seed,
+        **scores(y, labels),
+        "fit_wall_s": round(wall, 2),
+        "fit_cpu_s": round(cpu, 2),
+        "k": int(seg.n_clusters_),
+        "shortest": seg.shortest_action_seconds_,
+    }
 
 
 def main(argv=None):
@@ -607,36 +628,41 @@ def main(argv=None):
         save(results)
 
     if args.auto:
+        # The consensus depends on min_action_seconds (the least action size),
+        # so every candidate duration is fitted, not read off one fit.
         ks = {trial: len(names) for trial, (_, _, names) in data.items()}
-        auto_runs = {}
-        for trial, (X, y, _) in data.items():
-            auto_runs[trial] = []
-            for seed in args.seeds[: args.auto_seeds]:
-                seg, run = run_ts(X, y, {"n_clusters": "auto"}, seed)
-                auto_runs[trial].append(
-                    {**run, "k": int(seg.n_clusters_), "shortest": seg.shortest_action_seconds_}
-                )
-                print(f"trial {trial} auto seed {seed}: k={seg.n_clusters_}", flush=True)
+        tasks = [
+            (trial, duration, seed)
+            for trial in data
+            for duration in MIN_ACTION_SECONDS
+            for seed in args.seeds[: args.auto_seeds]
+        ]
+        done = Parallel(n_jobs=args.jobs)(
+            delayed(fit_auto)(data[t][0], data[t][1], d, seed, memory, args.threads)
+            for t, d, seed in tasks
+        )
+        auto_runs = {t: {d: [] for d in MIN_ACTION_SECONDS} for t in data}
+        for (trial, duration, _), run in zip(tasks, done):
+            auto_runs[trial][duration].append(run)
         chosen = loto_min_action_seconds(auto_runs, ks) if len(data) > 1 else {}
+        default = defaults["min_action_seconds"]
         results["auto"] = {}
-        for trial, runs in auto_runs.items():
-            duration = chosen.get(trial, defaults["min_action_seconds"])
-            loto = runs
-            if duration != defaults["min_action_seconds"]:  # refit (cached nets) at the choice
-                X, y, _ = data[trial]
-                loto = []
-                for seed in args.seeds[: args.auto_seeds]:
-                    params = {"n_clusters": "auto", "min_action_seconds": duration}
-                    seg, run = run_ts(X, y, params, seed)
-                    loto.append({**run, "k": int(seg.n_clusters_)})
+        for trial, by_duration in auto_runs.items():
+
+            def brief(runs):
+                return [{key: r[key] for key in ("seed", "k", "accuracy")} for r in runs]
+
+            duration = chosen.get(trial, default)
             results["auto"][trial] = {
                 "k_true": ks[trial],
-                "default": [{key: r[key] for key in ("seed", "k", "accuracy")} for r in runs],
-                "shortest_action_seconds": [r["shortest"] for r in runs],
+                "default": brief(by_duration[default]),
+                "shortest_action_seconds": [r["shortest"] for r in by_duration[default]],
+                "by_min_action_seconds": {f"{d:g}": brief(r) for d, r in by_duration.items()},
                 "loto_min_action_seconds": duration,
-                "loto": [{key: r[key] for key in ("seed", "k", "accuracy")} for r in loto],
+                "loto": brief(by_duration[duration]),
             }
             print(f"auto {trial}: {results['auto'][trial]}", flush=True)
+        save(results)
 
     if args.joint and len(data) > 1:
         from skseq2seq.metrics import clustering_accuracy, match_labels
@@ -1073,7 +1099,8 @@ def _auto_markdown(results):
         f"min_action_seconds={results['config']['defaults']['min_action_seconds']:g} "
         f"(max_clusters={results['config']['defaults']['max_clusters']}). LOTO: "
         f"min_action_seconds chosen from {list(MIN_ACTION_SECONDS)} on the two other trials "
-        "(chosen k closest to the annotated k, summed over seeds), reported on this one.",
+        "(chosen k closest to the annotated k, summed over seeds; ties to the shorter), "
+        "reported on this one.",
         "",
         "| trial | annotated k | default: k (accuracy) | LOTO min_action_seconds "
         "| LOTO: k (accuracy) | LOTO mean accuracy |",
@@ -1092,6 +1119,30 @@ def _auto_markdown(results):
             f"{entry['loto_min_action_seconds']:g} | {cell(entry['loto'])} | {acc:.3f} |"
         )
     lines.append(f"| **mean** | | | | | **{np.mean(loto_acc):.3f}** |")
+    first = next(iter(results["auto"].values()))
+    if "by_min_action_seconds" in first:
+        durations = list(first["by_min_action_seconds"])
+        lines += [
+            "",
+            "k chosen at every candidate min_action_seconds (each fitted; k of every seed, "
+            "accuracy of the first in brackets), and the total distance to the annotated k "
+            "over the trials (not held out):",
+            "",
+            "| trial | annotated k | " + " | ".join(f"{d} s" for d in durations) + " |",
+            "|---|---|" + "---|" * len(durations),
+        ]
+        total = dict.fromkeys(durations, 0)
+        for trial, entry in results["auto"].items():
+            cells = []
+            for d in durations:
+                runs = entry["by_min_action_seconds"][d]
+                total[d] += sum(abs(r["k"] - entry["k_true"]) for r in runs)
+                ks = ",".join(str(r["k"]) for r in runs)
+                cells.append(f"{ks} ({runs[0]['accuracy']:.3f})")
+            lines.append(f"| {trial} | {entry['k_true']} | " + " | ".join(cells) + " |")
+        lines.append(
+            "| **total distance** | | " + " | ".join(str(total[d]) for d in durations) + " |"
+        )
     lines += [
         "",
         f"`shortest_action_seconds_` for every k tried, seed {seeds[0]}: the longest "

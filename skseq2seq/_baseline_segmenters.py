@@ -366,7 +366,7 @@ class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
         Number of actions (see TemporalSegmenter).
     max_clusters : int, default=12
         Largest number of actions tried by ``n_clusters="auto"``.
-    min_action_seconds : float, default=3.0
+    min_action_seconds : float, default=4.0
         Shortest action, in seconds (see TemporalSegmenter).
     fps : float, default=120
         Frame rate of the recordings.
@@ -433,7 +433,7 @@ class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
         n_clusters=8,
         *,
         max_clusters=12,
-        min_action_seconds=3.0,
+        min_action_seconds=4.0,
         fps=120,
         working_fps=60,
         context_seconds=(1.5, 2.5, 3.5),
