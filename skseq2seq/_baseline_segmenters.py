@@ -358,7 +358,9 @@ class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
     standardised frames over contexts of a few seconds, and the consensus of
     hierarchical clusterings, the switching-penalty smoothing and the
     sharpening of the cuts run as in TemporalSegmenter. Whatever
-    TemporalSegmenter scores above this comes from its learned states.
+    TemporalSegmenter with ``features="states+frames"`` scores above this
+    comes from its learned states. It is TemporalSegmenter's default too;
+    this class stays the frames alone whatever the defaults.
 
     Parameters
     ----------
