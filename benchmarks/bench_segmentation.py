@@ -1047,7 +1047,6 @@ def _loto_markdown(results):
         "it; the default is the candidate chosen for most held-out trials "
         f"(now: **{cfg.get('default_candidate')}**).",
         "",
-        "",
         "*Settled frames*: the accuracy (same matching) on the frames outside every "
         "annotated transition window (the ground truth gives each transition's earliest, best "
         "and latest acceptable frame; the labels cut at the best one, and within the window "
