@@ -399,8 +399,9 @@ def test_invalid_embedder_raises_value_error():
 
 
 def test_auto_number_of_clusters():
-    X, y = make_recording()  # three regimes, 4 s to 8 s each in total
-    seg = TemporalSegmenter(n_clusters="auto", max_clusters=6, **FAST).fit(X)
+    X, y = make_recording()  # three regimes of 4 s in one go, 4 s to 8 s each in total
+    seg = TemporalSegmenter(n_clusters="auto", max_clusters=6, min_action_seconds=3.0, **FAST)
+    seg.fit(X)
     assert seg.n_clusters_ == 3
     assert seg.cluster_centers_.shape[0] == 3
     assert list(seg.shortest_action_seconds_) == [2, 3, 4, 5, 6]
@@ -417,8 +418,8 @@ def test_auto_number_of_clusters():
 
 def test_auto_number_of_clusters_over_several_recordings():
     X1, y1 = make_recording(order=(0, 1, 2), seed=2)
-    X2, y2 = make_recording(order=(2, 0, 1), seed=3)
-    seg = TemporalSegmenter(n_clusters="auto", max_clusters=5, **FAST)
+    X2, y2 = make_recording(order=(2, 0, 1), seed=3)  # regimes of 4 s
+    seg = TemporalSegmenter(n_clusters="auto", max_clusters=5, min_action_seconds=3.0, **FAST)
     labels = seg.fit_predict([X1, X2])
     assert seg.n_clusters_ == 3
     assert clustering_accuracy(np.r_[y1, y2], np.concatenate(labels)) >= 0.9
