@@ -519,7 +519,7 @@ def test_segment_without_frame_rate_uses_the_library_default(tmp_path, capsys):
     # The default features (the frames alone) train no net: net options are refused.
     plain = ["segment", str(path), "--n-clusters", "2", "--n-nets", "1", "--epochs", "2"]
     line = command_error(capsys, *plain, "--out", str(tmp_path / "h.csv"))
-    assert "--epochs, --n-nets shape the nets, and features='frames' trains none" in line
+    assert "features='frames' trains no net, so --epochs, --n-nets cannot apply" in line
     assert not (tmp_path / "h.csv").exists()
 
 

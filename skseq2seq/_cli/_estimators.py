@@ -69,6 +69,6 @@ def reject_net_options(args, features):
     ]
     if given:
         raise ValueError(
-            f"{', '.join(given)} shape the nets, and features={features!r} trains none; pass "
+            f"features={features!r} trains no net, so {', '.join(given)} cannot apply; pass "
             "--features with the states (e.g. --features states+frames), or leave them out"
         )
