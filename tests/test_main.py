@@ -366,6 +366,8 @@ def test_cluster_user_errors(tmp_path, capsys):
     assert "--plot" in line and "would overwrite --out" in line
     line = command_error(capsys, *base, "--features", "statistics", "--plot", out + ".png")
     assert "--plot draws the learned states" in line and "no net" in line
+    line = command_error(capsys, *base, "--features", "statistics", "--epochs", "2")
+    assert "features='statistics' trains no net, so --epochs cannot apply" in line
     line = command_error(capsys, *base[:3], "zero", *base[4:])  # argparse's own, on one line
     assert "expected a positive integer or 'auto', got 'zero'" in line
     assert not (tmp_path / "labels.csv").exists()
