@@ -181,14 +181,14 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         take the label of the preceding sampled frame before the Viterbi
         pass.
     n_nets : int, default=3
-        Nets trained (from different seeds) on the same windows; the states
-        of each are one view of the consensus, together weighing as much as
-        the frames. One net's result hinges on its initialisation (on CMU
-        subject 86, one seed in five lost a whole action); three agree far
-        more often. The default net trains them side by side as one wide
-        module (one forward and backward pass per batch for all nets, each
-        from its own seed's initialisation); other embedders train one net
-        after the other.
+        With the states: nets trained (from different seeds) on the same
+        windows; the states of each are one view of the consensus, together
+        weighing as much as the frames. One net's result hinges on its
+        initialisation (on the CMU subject-86 dev trials, 1 run in 15 lost
+        part of an action); three agree more often (none in 15). The
+        default net trains them side by side as one wide module (one forward
+        and backward pass per batch for all nets, each from its own seed's
+        initialisation); other embedders train one net after the other.
     split_windows : bool, default=False
         With ``n_nets > 1`` and the default net: every epoch, the training
         windows are dealt out among the nets (each net trains on its own
@@ -199,8 +199,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         CPU, where arithmetic dominates, about the time of one net. False:
         every net trains on, and embeds, every window. Ignored otherwise.
         Each net then learns from fewer windows: on the CMU subject-86 dev
-        trials such nets lost an action more often than nets trained on
-        every window (``benchmarks/bench_segmentation.py``).
+        trials such nets lost part of an action more often than nets trained
+        on every window (``benchmarks/bench_segmentation.py``).
     memory : str, joblib.Memory or None, default=None
         Caches the trained net and its per-frame states by (embedder
         parameters, recordings, window geometry, seed), so changing only
