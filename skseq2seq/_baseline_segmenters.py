@@ -358,7 +358,9 @@ class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
     standardised frames over contexts of a few seconds, and the consensus of
     hierarchical clusterings, the switching-penalty smoothing and the
     sharpening of the cuts run as in TemporalSegmenter. Whatever
-    TemporalSegmenter scores above this comes from its learned states.
+    TemporalSegmenter with ``features="states+frames"`` scores above this
+    comes from its learned states. It is TemporalSegmenter's default too;
+    this class stays the frames alone whatever the defaults.
 
     Parameters
     ----------
@@ -366,8 +368,8 @@ class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
         Number of actions (see TemporalSegmenter).
     max_clusters : int, default=12
         Largest number of actions tried by ``n_clusters="auto"``.
-    min_action_seconds : float, default=3.0
-        Shortest stretch every action found by ``n_clusters="auto"`` holds.
+    min_action_seconds : float, default=4.0
+        Shortest action, in seconds (see TemporalSegmenter).
     fps : float, default=120
         Frame rate of the recordings.
     working_fps : float, default=60
@@ -433,7 +435,7 @@ class FrameStatsSegmenter(ClusterMixin, BaseEstimator):
         n_clusters=8,
         *,
         max_clusters=12,
-        min_action_seconds=3.0,
+        min_action_seconds=4.0,
         fps=120,
         working_fps=60,
         context_seconds=(1.5, 2.5, 3.5),

@@ -53,6 +53,8 @@ def _default_estimators(task, n_clusters):
         return defaults
     defaults = {
         "TemporalSegmenter": TemporalSegmenter(n_clusters),
+        # The default segments from the frames alone: what the learned states give.
+        "TemporalSegmenter(states+frames)": TemporalSegmenter(n_clusters, features="states+frames"),
         "WindowStatsSegmenter": WindowStatsSegmenter(n_clusters),
         "WindowStatsSegmenter(kmeans)": WindowStatsSegmenter(n_clusters, clustering="kmeans"),
         "FrameStatsSegmenter": FrameStatsSegmenter(n_clusters),
@@ -203,13 +205,16 @@ def compare(
         ``Seq2SeqClusterer(untrained)`` (its embedder with ``max_epochs=0``)
         and, when tslearn is installed,
         ``DTWKMeans(downsample=2, max_fit_samples=200)``; for
-        ``"segment"``, ``TemporalSegmenter``, ``WindowStatsSegmenter`` (Ward
-        and k-means) and, when hmmlearn is installed, ``GaussianHMMSegmenter``,
-        all at their defaults. A dict ``{name: estimator}`` adds its rows to
-        the defaults: an estimator under a default's name replaces it (e.g.
-        a ``Seq2SeqClusterer`` with a smaller network) and ``"drop"`` removes
-        that default. An estimator must be a clusterer (``fit`` and
-        ``fit_predict``, or scikit-learn's clusterer tag, giving ``labels_``)
+        ``"segment"``, ``TemporalSegmenter`` (whose default is the frames
+        alone), ``TemporalSegmenter(states+frames)`` (with the learned
+        states of its nets), ``WindowStatsSegmenter`` (Ward and k-means),
+        ``FrameStatsSegmenter`` and, when hmmlearn is installed,
+        ``GaussianHMMSegmenter``, all at their defaults otherwise. A dict
+        ``{name: estimator}`` adds its rows to the defaults: an estimator
+        under a default's name replaces it (e.g. a ``Seq2SeqClusterer`` with
+        a smaller network) and ``"drop"`` removes that default. An estimator
+        must be a clusterer (``fit`` and ``fit_predict``, or scikit-learn's
+        clusterer tag, giving ``labels_``)
         taking X's layout; this is checked before any fit.
     n_clusters : int, default=None
         Number of clusters, set on every estimator with an ``n_clusters``

@@ -114,8 +114,9 @@ def consensus_segmentation(
     max_clusters : int, default=None
         Largest number of actions tried when ``n_clusters`` is None.
     min_action : float, default=None
-        Shortest run, in frames, every action must hold when ``n_clusters``
-        is None.
+        Frames every action holds: in all, for the consensus (smaller
+        clusters of its tree are transitions, see :func:`_consensus_labels`),
+        and, when ``n_clusters`` is None, in one uninterrupted run.
 
     Returns
     -------
@@ -124,13 +125,14 @@ def consensus_segmentation(
     lengths = [len(s) for s in views[0][1]]
     n_total = sum(lengths)
     step = max(1, -(-n_total // int(max_samples)))
+    min_size = 0.0 if min_action is None else min_action / step  # in sampled frames
     trees, weights, features, smoothing_space = _context_trees(views, contexts, step)
     n_sample = len(trees[0]) + 1
     bounds = np.cumsum([0] + lengths)
     pieces = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
     def segment(k):
-        sample_labels = _consensus_labels(trees, weights, k, n_sample)
+        sample_labels = _consensus_labels(trees, weights, k, n_sample, min_size)
         labels = np.repeat(sample_labels, step)[:n_total]
         labels = np.unique(labels, return_inverse=True)[1].reshape(-1)
         return segmental_kmeans(features, labels, k, duration, pieces)
@@ -212,16 +214,40 @@ def _distances(features, metric):
     return distances
 
 
-def _consensus_labels(trees, weights, k, n_sample):
+def _consensus_labels(trees, weights, k, n_sample, min_size=0.0):
     """Average-linkage clustering into ``k`` of the co-association of the trees cut at ``k``.
 
     Two sampled frames are close when many (view, context, linkage)
     clusterings put them together; labels are ``0..k-1`` per sampled frame.
+
+    Frames that few clusterings agree on (transitions between actions, a
+    stumble) form small clusters of their own near the root of the average
+    linkage tree; cut at ``k`` clusters, one of them would take the place of
+    an action, and the smoothing would then leave it empty (on CMU subject
+    86, every lost action came from this). So the tree is cut at the
+    fewest clusters of which ``k`` hold at least ``min_size`` frames each,
+    and the frames of the smaller ones join the cluster they are closest to
+    on average. When no cut has ``k`` such clusters, the tree is cut at ``k``.
     """
     if n_sample <= k:
         return np.arange(n_sample) % k
     distance = _coassociation_distance(trees, weights, [k])
-    return fcluster(linkage(distance, "average"), k, "maxclust") - 1
+    tree = linkage(distance, "average")
+    labels = fcluster(tree, k, "maxclust") - 1
+    if min_size <= 0:
+        return labels
+    for n_cut in range(k, n_sample + 1):
+        cut = fcluster(tree, n_cut, "maxclust") - 1
+        large = np.flatnonzero(np.bincount(cut) >= min_size)
+        # Each deeper cut splits one cluster, so the count of large clusters
+        # moves by at most one a step and meets k before it passes it.
+        if len(large) >= k:
+            break
+    if len(large) != k:
+        return labels
+    members = cut[:, None] == large[None, :]
+    mean_distance = squareform(distance) @ members / members.sum(0)
+    return np.where(members.any(1), members.argmax(1), mean_distance.argmin(1))
 
 
 def _coassociation_distance(trees, weights, ks):

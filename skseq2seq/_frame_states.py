@@ -11,7 +11,8 @@ from sklearn.base import clone
 from sklearn.utils.validation import check_memory
 
 from ._ensemble import WideSeq2SeqModule, batchable
-from ._stats import CHANNEL_TOLERANCE
+from ._scaling import MAX_INPUT
+from ._stats import CHANNEL_TOLERANCE, overflow_scale
 from .datasets import sliding_windows
 
 __all__ = ["frame_scaling", "frame_states", "net_states", "scale_frames", "train_nets"]
@@ -193,6 +194,8 @@ def frame_scaling(frames):
 
     As the embedder's inputs: channels that barely move become 0. The
     segmenter's posture view when no net is trained (``features="frames"``).
+    Huge channels are divided by a power of two for their statistics (exact,
+    see :func:`~skseq2seq._stats.overflow_scale`), so they stay finite.
 
     Parameters
     ----------
@@ -205,12 +208,30 @@ def frame_scaling(frames):
         Center, scale (1 for still channels) and the moving mask (as floats),
         for :func:`scale_frames`.
     """
-    center, scale = frames.mean(0), frames.std(0)
+    unit = overflow_scale(frames)
+    center, scale = (frames / unit).mean(0) * unit, (frames / unit).std(0) * unit
     moving = scale > CHANNEL_TOLERANCE * np.maximum(1.0, np.abs(center))
     return center, np.where(moving, scale, 1.0), moving.astype(float)
 
 
 def scale_frames(frames, scaling):
-    """Frames standardised by :func:`frame_scaling` (still channels 0)."""
+    """Frames standardised by :func:`frame_scaling` (still channels 0).
+
+    Raises
+    ------
+    ValueError
+        When a frame lies more than ``MAX_INPUT`` standard deviations from
+        its channel's mean in the fit, as the embedder refuses it: the
+        context statistics would square it past float64's range.
+    """
     center, scale, moving = scaling
-    return (frames - center) / scale * moving
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = (frames - center) / scale * moving
+    if not (np.abs(scaled) <= MAX_INPUT).all():
+        frame, channel = (int(i[0]) for i in np.nonzero(~(np.abs(scaled) <= MAX_INPUT)))
+        raise ValueError(
+            f"X has values out of the range seen in fit: working frame {frame}, channel "
+            f"{channel} lies {abs(scaled[frame, channel]):.3g} standard deviations from the "
+            f"channel's training mean (at most {MAX_INPUT:g} are accepted)."
+        )
+    return scaled

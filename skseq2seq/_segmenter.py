@@ -43,7 +43,7 @@ def _default_embedder():
 
 
 class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
-    """Segment continuous recordings into actions with a sequence-to-sequence GRU.
+    """Segment continuous recordings into actions, with or without sequence-to-sequence GRUs.
 
     The samples are the frames of one recording (or of several): each frame
     gets an action label, consistent across the recording(s). The method
@@ -51,29 +51,37 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
 
     1. Frames are averaged in blocks down to about ``working_fps`` frames per
        second.
-    2. Sliding windows of ``observed_seconds + predicted_seconds`` cover the
-       recording (every ``stride`` frames); ``n_nets`` copies of the
-       ``embedder`` (by default a free-running decoder that standardises
-       channels and drops constant ones), from different seeds, learn to
-       predict each window's last ``predicted_seconds`` from the rest.
-    3. Every frame gets the mean of the decoder states that predicted it
+    2. With the learned states (``features="states+frames"`` or
+       ``"states"``): sliding windows of ``observed_seconds +
+       predicted_seconds`` cover the recording (every ``stride`` frames);
+       ``n_nets`` copies of the ``embedder`` (by default a free-running
+       decoder that standardises channels and drops constant ones), from
+       different seeds, learn to predict each window's last
+       ``predicted_seconds`` from the rest.
+    3. Then every frame gets the mean of the decoder states that predicted it
        (windows at stride 1) and the mean squared error of those predictions
        (``prediction_error_``), whose peaks are kept as ``error_peaks_``
        (they also fire within actions: cuts between actions are better
        read off the labels, ``change_points_``).
-    4. Each frame is described by the mean and spread of the per-frame states
-       over a context of a few seconds around it (actions last seconds, not
-       frames), and, by default, likewise by the mean and spread of the
-       net's standardised inputs, the frames themselves (posture).
-       Hierarchical clusterings (cosine average linkage and Ward) of every
-       view (each net's states, the frames), for every context length in
+    4. Each frame is described by the mean and spread of the standardised
+       frames over a context of a few seconds around it (actions last
+       seconds, not frames), the posture view, and likewise by each net's
+       per-frame states when they are used. Hierarchical clusterings (cosine
+       average linkage and Ward) of every view, for every context length in
        ``context_seconds``, are combined into a consensus (co-association)
-       clustering into ``n_clusters`` actions.
+       clustering into ``n_clusters`` actions, each holding at least
+       ``min_action_seconds`` of frames.
     5. A switching-penalty Viterbi pass (segmental k-means on the features of
        the middle context, all views joined) removes segments shorter than
        about ``min_duration_seconds``.
     6. Each cut moves, within ``refine_seconds``, to the kernel change
        point of the frames around it.
+
+    The default, the frames alone (no net trained), was chosen
+    leave-one-trial-out on the annotated CMU subject-86 trials, where it
+    segmented the held-out trials at least as well as the learned states
+    and in a fraction of the time (``benchmarks/bench_segmentation.py``);
+    pass ``features="states+frames"`` for the nets' view of the dynamics.
 
     Parameters
     ----------
@@ -87,15 +95,22 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     max_clusters : int, default=12
         Largest number of actions tried by ``n_clusters="auto"`` (ignored
         otherwise).
-    min_action_seconds : float, default=3.0
-        Shortest uninterrupted stretch, in seconds, that every action found
-        by ``n_clusters="auto"`` must hold somewhere (ignored otherwise).
-        Asking for more clusters than there are actions splits off
-        transitions or single phases of a movement: recurring pieces of a
+    min_action_seconds : float, default=4.0
+        Shortest action, in seconds. Every action the consensus forms holds
+        at least this much in all: clusters of fewer frames are transitions
+        between actions (frames few clusterings agree on), which would
+        otherwise take an action's place; the consensus tree is cut deeper
+        until ``n_clusters`` clusters hold this much, and the frames of
+        smaller ones join the closest. With ``n_clusters="auto"``, every
+        action must also hold it in one uninterrupted stretch somewhere:
+        asking for more clusters than there are actions splits off
+        transitions or single phases of a movement, recurring pieces of a
         second or two, which may add up to long totals but are never long in
         one go; a performed action (a walk, a series of jumps) is. Set it
-        below the shortest action you want found. Chosen leave-one-trial-out
-        on CMU subject 86 (see ``benchmarks/bench_segmentation.py``).
+        below the shortest action you want found. Chosen on the CMU
+        subject-86 dev trials, where ``n_clusters="auto"`` came closest to
+        the annotated numbers of actions with it (the benchmark also reports
+        the choice leave-one-trial-out: ``benchmarks/bench_segmentation.py``).
     fps : float, default=120
         Frame rate of the recordings, in frames per second. Every duration
         below is in seconds and converted with it.
@@ -144,30 +159,36 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         many seconds on either side) into two homogeneous parts under a
         Gaussian kernel (the cost of ruptures' ``KernelCPD``). 0 keeps the
         cuts where the smoothing put them.
-    features : {"states+frames", "states", "frames"}, default="states+frames"
-        Views of each frame that enter the consensus: the decoder states
-        only (the paper's embedding, which describes the dynamics), or also
-        the net's standardised inputs (which describe the posture; with an
-        embedder's ``with_velocity``, the frame-to-frame changes as well).
-        The views tend to confuse different actions, which their consensus
-        can tell apart. "frames": the standardised frames alone, no net
-        trained (the same pipeline without the learned states: the bar
-        they have to clear; ``embedder_`` is then None, ``embedders_``
-        empty, ``prediction_error_`` NaN).
+    features : {"frames", "states+frames", "states"}, default="frames"
+        Views of each frame that enter the consensus. "frames": the
+        standardised frames alone (posture and, with contexts, how much it
+        moves), no net trained: ``embedder_`` is then None, ``embedders_``
+        empty, ``prediction_error_`` NaN, ``error_peaks_`` empty, and the
+        net's parameters (``embedder``, ``n_nets``, ``split_windows``, the
+        window lengths, ``stride``, ``memory``) are not used. "states+frames":
+        also the decoder states of ``n_nets`` trained nets, which describe
+        the dynamics; the views tend to confuse different actions, which
+        their consensus can tell apart. "states": the decoder states only
+        (the paper's embedding). On the CMU subject-86 trials the learned
+        states did not segment held-out trials better than the frames alone
+        (``benchmarks/results/segmentation.md``), hence the default. The
+        frames' context statistics cannot tell apart actions that share
+        their postures and differ only in speed or rhythm (see Examples):
+        there, use the states.
     max_cluster_samples : int, default=1500
         Frames subsampled (evenly in time) for the hierarchical clusterings,
         whose cost grows with the square of their number; the other frames
         take the label of the preceding sampled frame before the Viterbi
         pass.
     n_nets : int, default=3
-        Nets trained (from different seeds) on the same windows; the states
-        of each are one view of the consensus, together weighing as much as
-        the frames. One net's result hinges on its initialisation (on CMU
-        subject 86, one seed in five lost a whole action); three agree far
-        more often. The default net trains them side by side as one wide
-        module (one forward and backward pass per batch for all nets, each
-        from its own seed's initialisation); other embedders train one net
-        after the other.
+        With the states: nets trained (from different seeds) on the same
+        windows; the states of each are one view of the consensus, together
+        weighing as much as the frames. One net's result hinges on its
+        initialisation (on the CMU subject-86 dev trials, 1 run in 15 lost
+        part of an action); three agree more often (none in 15). The
+        default net trains them side by side as one wide module (one forward
+        and backward pass per batch for all nets, each from its own seed's
+        initialisation); other embedders train one net after the other.
     split_windows : bool, default=False
         With ``n_nets > 1`` and the default net: every epoch, the training
         windows are dealt out among the nets (each net trains on its own
@@ -178,8 +199,8 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         CPU, where arithmetic dominates, about the time of one net. False:
         every net trains on, and embeds, every window. Ignored otherwise.
         Each net then learns from fewer windows: on the CMU subject-86 dev
-        trials such nets lost an action more often than nets trained on
-        every window (``benchmarks/bench_segmentation.py``).
+        trials such nets lost part of an action more often than nets trained
+        on every window (``benchmarks/bench_segmentation.py``).
     memory : str, joblib.Memory or None, default=None
         Caches the trained net and its per-frame states by (embedder
         parameters, recordings, window geometry, seed), so changing only
@@ -260,13 +281,24 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
     >>> t = np.arange(600) / 30.0
     >>> slow = np.c_[np.sin(2 * np.pi * t), np.cos(2 * np.pi * t)]
     >>> fast = np.c_[np.sin(6 * np.pi * t), -np.cos(6 * np.pi * t)]
+
+    An action with another posture (the second channel shifted by 2): the
+    default, the frames alone, finds the change at 10 s (frame 300):
+
+    >>> X = np.where((t < 10)[:, None], slow, fast + [0.0, 2.0])
+    >>> seg = TemporalSegmenter(n_clusters=2, fps=30, working_fps=30).fit(X)
+    >>> seg.labels_.shape, abs(int(seg.change_points_[0]) - 300) < 15
+    ((600,), True)
+
+    The same postures at three times the speed: the frames alone look the
+    same throughout, the states of a (small) trained net tell them apart:
+
     >>> X = np.where((t < 10)[:, None], slow, fast)
-    >>> seg = TemporalSegmenter(n_clusters=2, fps=30, working_fps=30,
+    >>> seg = TemporalSegmenter(n_clusters=2, fps=30, working_fps=30, features="states+frames",
     ...                         embedder=Seq2SeqEmbedder(hidden_size=8, max_epochs=2),
-    ...                         random_state=0)
-    >>> labels = seg.fit_predict(X)
-    >>> labels.shape
-    (600,)
+    ...                         random_state=0).fit(X)
+    >>> abs(int(seg.change_points_[0]) - 300) < 15, seg.frame_embedding_.shape
+    (True, (600, 8))
     """
 
     _parameter_constraints = {
@@ -296,7 +328,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         n_clusters=8,
         *,
         max_clusters=12,
-        min_action_seconds=3.0,
+        min_action_seconds=4.0,
         fps=120,
         working_fps=60,
         observed_seconds=0.4,
@@ -307,7 +339,7 @@ class TemporalSegmenter(DefaultSubEstimatorMixin, ClusterMixin, BaseEstimator):
         min_duration_seconds=0.5,
         refine_seconds=0.5,
         max_cluster_samples=1500,
-        features="states+frames",
+        features="frames",
         n_nets=3,
         split_windows=False,
         memory=None,

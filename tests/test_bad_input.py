@@ -749,7 +749,8 @@ def test_numpy_scalar_parameters_clusterer(params):
 @numpy_scalar_examples(SEGMENTER_SPEC)
 def test_numpy_scalar_parameters_segmenter(params):
     X = np.random.default_rng(0).standard_normal((20, N_FEATURES))
-    segmenter = TemporalSegmenter().set_params(**params)  # embedder__<name> on the default net
+    # embedder__<name> on the default net, whose states are used
+    segmenter = TemporalSegmenter(features="states+frames").set_params(**params)
     check_labels("segmenter.fit", segmenter.fit_predict(X), 20)
     check_labels("segmenter.predict", segmenter.predict(X), 20)
     assert np.isfinite(segmenter.frame_embedding_).all()

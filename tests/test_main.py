@@ -366,6 +366,8 @@ def test_cluster_user_errors(tmp_path, capsys):
     assert "--plot" in line and "would overwrite --out" in line
     line = command_error(capsys, *base, "--features", "statistics", "--plot", out + ".png")
     assert "--plot draws the learned states" in line and "no net" in line
+    line = command_error(capsys, *base, "--features", "statistics", "--epochs", "2")
+    assert "features='statistics' trains no net, so --epochs cannot apply" in line
     line = command_error(capsys, *base[:3], "zero", *base[4:])  # argparse's own, on one line
     assert "expected a positive integer or 'auto', got 'zero'" in line
     assert not (tmp_path / "labels.csv").exists()
@@ -395,7 +397,16 @@ def test_segment_writes_frames_segments_and_plot(tmp_path, capsys):
     path = two_actions(tmp_path / "walk.npy", n_frames=90)
     out, plot, segments = tmp_path / "frames.csv", tmp_path / "timeline.png", tmp_path / "s.csv"
     argv = ["segment", str(path), "--n-clusters", "2", "--fps", "30", "--out", str(out)]
-    argv += ["--plot", str(plot), "--segments", str(segments), "--n-nets", "1"]
+    argv += [
+        "--plot",
+        str(plot),
+        "--segments",
+        str(segments),
+        "--n-nets",
+        "1",
+        "--features",
+        "states+frames",
+    ]
     assert main([*argv, "--epochs", "2", "--hidden-size", "4"]) == 0
     rows = read_csv(out)
     assert rows[0] == ["frame", "time", "label"] and len(rows) == 91
@@ -427,7 +438,18 @@ def test_segment_scores_against_the_truth(tmp_path, capsys, monkeypatch):
     )
     path = two_actions(tmp_path / "two.npy", n_frames=600)
     truth = write(tmp_path / "truth.txt", "2\n1 slow\n299 300 301\n2 fast\n600\n")
-    argv = ["segment", str(path), "--n-clusters", "2", "--fps", "30", "--n-nets", "1"]
+    argv = [
+        "segment",
+        str(path),
+        "--n-clusters",
+        "2",
+        "--fps",
+        "30",
+        "--n-nets",
+        "1",
+        "--features",
+        "states+frames",
+    ]
     argv += ["--out", str(tmp_path / "f.csv"), "--truth", str(truth), *SMALL]
     assert main([*argv, "--plot", str(tmp_path / "p.png")]) == 0
     out = capsys.readouterr().out
@@ -471,7 +493,16 @@ def test_segment_user_errors(tmp_path, capsys):
 
 def test_segment_without_frame_rate_uses_the_library_default(tmp_path, capsys):
     path = two_actions(tmp_path / "two.npy", n_frames=240, fps=120)
-    argv = ["segment", str(path), "--n-clusters", "2", "--n-nets", "1"]
+    argv = [
+        "segment",
+        str(path),
+        "--n-clusters",
+        "2",
+        "--n-nets",
+        "1",
+        "--features",
+        "states+frames",
+    ]
     argv += ["--out", str(tmp_path / "f.csv"), "--save-model", str(tmp_path / "m.joblib")]
     assert main([*argv, *SMALL]) == 0
     assert "assuming 120 fps (pass --fps)" in capsys.readouterr().err
@@ -487,13 +518,18 @@ def test_segment_without_frame_rate_uses_the_library_default(tmp_path, capsys):
     assert "fitted at 120 fps, the file is at 60" in line
     line = command_error(capsys, *again, "--n-nets", "2", "--n-clusters", "3")
     assert "--n-clusters, --n-nets cannot apply" in line
+    # The default features (the frames alone) train no net: net options are refused.
+    plain = ["segment", str(path), "--n-clusters", "2", "--n-nets", "1", "--epochs", "2"]
+    line = command_error(capsys, *plain, "--out", str(tmp_path / "h.csv"))
+    assert "features='frames' trains no net, so --epochs, --n-nets cannot apply" in line
+    assert not (tmp_path / "h.csv").exists()
 
 
 def test_segment_chooses_the_number_of_actions(tmp_path, capsys):
     path = two_actions(tmp_path / "two.npy")  # 20 s slow, 20 s fast, at 30 fps
     out = tmp_path / "frames.csv"
     argv = ["segment", str(path), "--n-clusters", "auto", "--fps", "30", "--out", str(out)]
-    assert main([*argv, "--n-nets", "1", *SMALL]) == 0
+    assert main([*argv, "--n-nets", "1", "--features", "states+frames", *SMALL]) == 0
     captured = capsys.readouterr()
     assert "n_clusters=auto chose" in captured.out and captured.err == ""  # --quiet
     labels = np.array([int(r[2]) for r in read_csv(out)[1:]])
@@ -514,7 +550,7 @@ def test_cluster_and_segment_real_bvh(formats_dir, tmp_path):
     assert (tmp_path / "embedding.png").stat().st_size > 0
     frames = tmp_path / "frames.csv"
     argv = ["segment", str(formats_dir / "131_01.bvh"), "--n-clusters", "3", "--out", str(frames)]
-    assert main([*argv, "--n-nets", "1", *SMALL]) == 0
+    assert main([*argv, "--n-nets", "1", "--features", "states+frames", *SMALL]) == 0
     rows = read_csv(frames)
     assert len(rows) == 1 + 994 and rows[121][:2] == ["120", "1.0"]  # the file's 120 fps
 
@@ -522,7 +558,16 @@ def test_cluster_and_segment_real_bvh(formats_dir, tmp_path):
 @pytest.mark.slow
 def test_segment_subject86_mat_with_its_ground_truth(cmu_data_home, tmp_path, capsys):
     folder = cmu_data_home / "cmu_mocap" / "subject86"
-    argv = ["segment", str(folder / "03.mat"), "--n-clusters", "4", "--n-nets", "1"]
+    argv = [
+        "segment",
+        str(folder / "03.mat"),
+        "--n-clusters",
+        "4",
+        "--n-nets",
+        "1",
+        "--features",
+        "states+frames",
+    ]
     argv += ["--truth", str(folder / "03_ground_truth.txt"), "--out", str(tmp_path / "f.csv")]
     assert main([*argv, *SMALL]) == 0
     out = capsys.readouterr().out

@@ -244,7 +244,7 @@ def test_fps_to_times_written_use_the_new_rate(takes, tmp_path):
     truth = tmp_path / "truth.txt"
     truth.write_text("\n".join(["a"] * 40 + ["b"] * 40) + "\n")  # per frame at 30 fps
     argv = ["segment", str(takes[0]), "--fps-to", "15", "--n-clusters", "2"]
-    assert main([*argv, "--truth", str(truth), "--out", str(frames), *SMALL]) == 0
+    assert main([*argv, "--truth", str(truth), "--out", str(frames), "--quiet"]) == 0
     rows = [line.split(",") for line in frames.read_text().splitlines()]
     assert len(rows) == 1 + 40 and rows[2][:2] == ["1", str(round(1 / 15, 6))]
 
@@ -294,7 +294,7 @@ def test_saved_model_keeps_its_preprocessing(takes, tmp_path, capsys):
     assert "unit='auto'" in command_error(capsys, *use, "--unit", "m")
     segment_model = tmp_path / "s.joblib"
     argv = ["segment", str(takes[0]), "--n-clusters", "2", "--representation", "rotations"]
-    assert main([*argv, "--out", str(out), *SMALL, "--save-model", str(segment_model)]) == 0
+    assert main([*argv, "--out", str(out), "--quiet", "--save-model", str(segment_model)]) == 0
     use = ["segment", str(takes[0]), "--out", str(again), "--model", str(segment_model)]
     assert main(use) == 0 and again.read_text() == out.read_text()
     capsys.readouterr()

@@ -21,7 +21,14 @@ def small_net(**params):
     return Seq2SeqEmbedder(**{"hidden_size": 16, "max_epochs": 4, **params})
 
 
-FAST = dict(fps=FPS, working_fps=FPS, embedder=small_net(), n_nets=1, random_state=0)
+FAST = dict(
+    fps=FPS,
+    working_fps=FPS,
+    embedder=small_net(),
+    features="states+frames",
+    n_nets=1,
+    random_state=0,
+)
 
 
 def make_recording(order=(0, 1, 2, 0, 1), seconds=4.0, n_features=4, noise=0.05, seed=0):
@@ -205,7 +212,7 @@ def test_no_smoothing_option():
 
 def test_states_only_view():
     X, y = make_recording()
-    seg = TemporalSegmenter(n_clusters=3, features="states", **FAST).fit(X)
+    seg = TemporalSegmenter(n_clusters=3, **{**FAST, "features": "states"}).fit(X)
     assert clustering_accuracy(y, seg.labels_) >= 0.9
     assert seg.cluster_centers_.shape == (3, 2 * 16)
 
@@ -392,8 +399,9 @@ def test_invalid_embedder_raises_value_error():
 
 
 def test_auto_number_of_clusters():
-    X, y = make_recording()  # three regimes, 4 s to 8 s each in total
-    seg = TemporalSegmenter(n_clusters="auto", max_clusters=6, **FAST).fit(X)
+    X, y = make_recording()  # three regimes of 4 s in one go, 4 s to 8 s each in total
+    seg = TemporalSegmenter(n_clusters="auto", max_clusters=6, min_action_seconds=3.0, **FAST)
+    seg.fit(X)
     assert seg.n_clusters_ == 3
     assert seg.cluster_centers_.shape[0] == 3
     assert list(seg.shortest_action_seconds_) == [2, 3, 4, 5, 6]
@@ -410,8 +418,8 @@ def test_auto_number_of_clusters():
 
 def test_auto_number_of_clusters_over_several_recordings():
     X1, y1 = make_recording(order=(0, 1, 2), seed=2)
-    X2, y2 = make_recording(order=(2, 0, 1), seed=3)
-    seg = TemporalSegmenter(n_clusters="auto", max_clusters=5, **FAST)
+    X2, y2 = make_recording(order=(2, 0, 1), seed=3)  # regimes of 4 s
+    seg = TemporalSegmenter(n_clusters="auto", max_clusters=5, min_action_seconds=3.0, **FAST)
     labels = seg.fit_predict([X1, X2])
     assert seg.n_clusters_ == 3
     assert clustering_accuracy(np.r_[y1, y2], np.concatenate(labels)) >= 0.9
@@ -558,6 +566,28 @@ def test_consensus_returns_the_smoothing_predict_reuses():
     assert len(cuts) == 1 and abs(cuts[0] - 60) <= 5  # blurred by the 5-frame context
     # The returned smoothing labels the same frames as the fit did (it converged).
     assert np.array_equal(found.smoothing.labels([view], found.centers), found.labels[0])
+
+
+def test_consensus_keeps_a_stumble_from_taking_an_action_s_place():
+    from skseq2seq._consensus import consensus_segmentation
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], [60, 50, 40])
+    view = rng.normal(0, 0.3, (150, 2)) + np.array([[0, 0], [3, 0], [0, 3]])[y]
+    view[100:103] = 20.0  # three frames far from every action
+
+    def labels(min_action):
+        found = consensus_segmentation(
+            [(1.0, [view])], [3], 3, duration=5, max_samples=200, min_action=min_action
+        )
+        return found.labels[0]
+
+    # Cut at 3 clusters, the stumble is one of them and two actions merge;
+    # with every action holding 20 frames, the stumble joins its neighbours.
+    assert clustering_accuracy(y, labels(None)) < 0.8
+    assert clustering_accuracy(y, labels(20)) == 1.0
+    # No cut has 3 clusters of 100 frames: the tree is cut at 3 as before.
+    assert np.array_equal(labels(100), labels(None))
 
 
 def test_predict_sets_no_state():

@@ -3,12 +3,13 @@ Segmenting a long recording into actions
 ========================================
 
 CMU subject 86 performs a series of actions in one take (walk, jump,
-punch, kick, ...). :class:`~skseq2seq.TemporalSegmenter` slides windows
-over the recording, trains sequence-to-sequence GRUs (three, by default)
-to predict each window's end, gives every frame the decoder states that
-predicted it and clusters the frames into actions, with temporal
-smoothing. The
-ground-truth transitions give a reference.
+punch, kick, ...). :class:`~skseq2seq.TemporalSegmenter` describes every
+frame by the frames around it and clusters the frames into actions, with
+temporal smoothing; by default from the frames alone, and with
+``features="states+frames"`` also from the states of sequence-to-sequence
+GRUs (three) trained to predict each sliding window's end, which gives
+every frame the decoder states that predicted it and a prediction error.
+The ground-truth transitions give a reference.
 
 The recording is read from ``cmu_mocap/subject86`` in the data home
 (``$SKSEQ2SEQ_DATA``, else ``~/skseq2seq_data``; the documentation build
@@ -63,28 +64,32 @@ print(
 # Segmentation
 # ------------
 # The number of actions is given (``n_clusters="auto"`` would choose it);
-# everything else is learned without labels, with the default settings:
-# three nets (hidden size 128, 10 epochs each, from different seeds) whose
-# states enter one consensus clustering. That takes 10 to 30 seconds or so on
-# one CPU core; the time this page took is printed below.
+# everything else is found without labels. First the default: the frames
+# alone, no net trained. Then the same pipeline with the states of three
+# nets (hidden size 128, 10 epochs each, from different seeds) as well,
+# which takes 10 to 30 seconds or so on one CPU core; the times this page
+# took are printed below.
 from time import perf_counter
 
 from skseq2seq import TemporalSegmenter
 from skseq2seq.metrics import segmentation_report
 
-segmenter = TemporalSegmenter(n_clusters=len(names), fps=fps, random_state=0)
-start = perf_counter()
-segments = segmenter.fit_predict(frames)
-print(f"fit in {perf_counter() - start:.0f} s ({segmenter.n_nets} nets)")
-report = segmentation_report(frame_labels, segments, tolerance=0.5, fps=fps)
-print(
-    f"frames: accuracy {report['accuracy']:.2f}  ARI {report['ari']:.2f}  NMI {report['nmi']:.2f}"
-)
+for features in ("frames", "states+frames"):
+    segmenter = TemporalSegmenter(n_clusters=len(names), fps=fps, features=features, random_state=0)
+    start = perf_counter()
+    segments = segmenter.fit_predict(frames)
+    seconds = perf_counter() - start
+    report = segmentation_report(frame_labels, segments, tolerance=0.5, fps=fps)
+    print(
+        f"features={features!r:<16} fit in {seconds:3.0f} s: accuracy {report['accuracy']:.2f}  "
+        f"ARI {report['ari']:.2f}  NMI {report['nmi']:.2f}"
+    )
 
 # %%
 # Where the actions change
 # ------------------------
-# The segmenter gives two kinds of cut. ``change_points_`` are the
+# From here on, the second fit (with the nets): it has a prediction error
+# and per-frame states. It gives two kinds of cut. ``change_points_`` are the
 # boundaries of its labels: where the action it assigns changes.
 # ``error_peaks_`` are the frames where the net's prediction error peaks:
 # the motion is hard to predict there, which happens at a change of action

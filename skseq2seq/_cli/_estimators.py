@@ -54,3 +54,21 @@ def reject_training_options(args):
             f"--model {args.model}: a saved model is not trained again, so {', '.join(given)} "
             "cannot apply; leave them out, or train without --model"
         )
+
+
+def reject_net_options(args, features):
+    """Raise when options that shape the nets come with ``features`` that train none.
+
+    ``features`` is the option's value or, left out, the estimator's default
+    (``TemporalSegmenter``'s default, the frames alone, trains no net).
+    """
+    given = [
+        "--" + option.replace("_", "-")
+        for option in (*NET_PARAMETERS, "n_nets", "split_windows")
+        if getattr(args, option, None) is not None
+    ]
+    if given:
+        raise ValueError(
+            f"features={features!r} trains no net, so {', '.join(given)} cannot apply; pass "
+            "--features with the states (e.g. --features states+frames), or leave them out"
+        )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .. import Seq2SeqClusterer
 from . import _options
-from ._estimators import build, reject_training_options
+from ._estimators import build, reject_net_options, reject_training_options
 from ._files import (
     SavedModel,
     check_not_inputs,
@@ -63,6 +63,8 @@ def prepare(args):
     if args.model:
         reject_training_options(args)
         saved = load_model(args.model, Seq2SeqClusterer)
+    elif (args.features or Seq2SeqClusterer().features) == "statistics":
+        reject_net_options(args, "statistics")
     features = getattr(saved.estimator, "features", None) if saved else args.features
     if plot is not None and features == "statistics":
         raise ValueError(

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import TemporalSegmenter
 from . import _options, _preprocessing
-from ._estimators import build, reject_training_options
+from ._estimators import build, reject_net_options, reject_training_options
 from ._files import (
     SavedModel,
     check_not_inputs,
@@ -121,6 +121,8 @@ def prepare(args):
     if args.model:
         reject_training_options(args)
         saved = load_model(args.model, TemporalSegmenter)
+    elif (args.features or TemporalSegmenter().features) == "frames":
+        reject_net_options(args, "frames")
     if not Path(args.file).is_file():
         raise FileNotFoundError(f"No file {args.file}")
     stored = saved.preprocessing if saved is not None else None
@@ -174,7 +176,7 @@ def run(args, inputs, progress):
         note(inputs.fps_note)
     if inputs.saved is None:
         model = build(TemporalSegmenter, args, progress, fps=fps)
-        progress.expect(model.n_nets)
+        progress.expect(0 if model.features == "frames" else model.n_nets)
         labels = model.fit_predict(frames)
     else:
         model = inputs.saved.estimator
