@@ -150,9 +150,9 @@ def compute(out_path):
     res["segbaseline/frames"] = FrameStatsSegmenter(4, max_clusters=6).fit_predict(rec)
     labels = WindowStatsSegmenter(4, random_state=0).fit_predict([rec, rec[:1800]])
     res["segbaseline/windows"] = np.concatenate(labels)
-    seg = TemporalSegmenter(4, max_clusters=6, n_nets=2, random_state=0).set_params(
-        embedder__max_epochs=2, embedder__hidden_size=16
-    )
+    seg = TemporalSegmenter(
+        4, max_clusters=6, n_nets=2, features="states+frames", random_state=0
+    ).set_params(embedder__max_epochs=2, embedder__hidden_size=16)
     res["segmenter/labels"] = seg.fit_predict(rec)
     res["segmenter/error"] = np.asarray(seg.prediction_error_)
     seg = TemporalSegmenter(4, max_clusters=6, n_nets=1, random_state=0, features="states")
