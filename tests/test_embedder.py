@@ -363,6 +363,16 @@ def test_non_finite_training_loss_stops_with_the_epoch(data):
         small(lr=1e30, gradient_clipping=None, max_epochs=5).fit(X * 1e4)
 
 
+@pytest.fixture
+def ctrl_c_raises():
+    """Python's own SIGINT handler, as in a terminal: a shell that starts the suite in
+    the background hands it SIGINT ignored, and then there is no Ctrl-C to record."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_keyboard_interrupt_warns_and_is_recorded(data, monkeypatch):
     from skseq2seq._net import Seq2SeqNet
 
@@ -382,6 +392,7 @@ def test_keyboard_interrupt_warns_and_is_recorded(data, monkeypatch):
     assert np.isfinite(embedder.transform(data[0])).all()
 
 
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_ctrl_c_while_a_callback_runs_is_an_interruption(data):
     """Ctrl-C is recorded by its signal, wherever it lands (here: inside a callback)."""
     from skorch.callbacks import Callback
