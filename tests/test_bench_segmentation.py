@@ -1,19 +1,12 @@
 """The report helpers of benchmarks/bench_segmentation.py: LOTO choice and timing table."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_segmentation.py"
+from _scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_segmentation", PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench_segmentation.py")
 
 
 def test_each_held_out_trial_gets_the_best_candidate_on_the_others(bench):

@@ -1,19 +1,12 @@
 """The selection rule of benchmarks/bench_generalization.py: worst-case and mean margins."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_generalization.py"
+from _scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_generalization", PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench_generalization.py")
 
 
 def entry(kind, ari):

@@ -2,21 +2,17 @@
 its results table is benchmarks/readme_results.py's output, not typed by hand."""
 
 import doctest
-import importlib.util
 from pathlib import Path
 
 import pytest
+from _scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 INDEX = ROOT / "docs" / "index.rst"
 
 
 def _readme_results():
-    path = ROOT / "benchmarks" / "readme_results.py"
-    spec = importlib.util.spec_from_file_location("readme_results", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/readme_results.py")
 
 
 def test_docs_results_table_matches_the_results_files():
@@ -46,9 +42,7 @@ def test_external_names_link_without_network():
     """docs/conf.py links other projects' objects by URL pattern when intersphinx
     has no inventories (the default offline build)."""
     pytest.importorskip("sphinx")
-    spec = importlib.util.spec_from_file_location("docs_conf", ROOT / "docs" / "conf.py")
-    conf = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(conf)
+    conf = load_script("docs/conf.py")
     url = conf._external_url
     assert url("numpy.ndarray") == (
         "https://numpy.org/doc/stable/reference/generated/numpy.ndarray.html"

@@ -70,11 +70,8 @@ def test_readme_usage_runs_as_written(tmp_path, monkeypatch):
 
 def test_readme_results_table_matches_the_results_files():
     """README's results block is benchmarks/readme_results.py's output, not typed by hand."""
-    import importlib.util
+    from _scripts import load_script
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "readme_results.py"
-    spec = importlib.util.spec_from_file_location("readme_results", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("benchmarks/readme_results.py")
     text = module.README.read_text()
     assert module.render(text) == text, "run python benchmarks/readme_results.py"

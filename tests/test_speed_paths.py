@@ -288,14 +288,9 @@ class _Recorder(Callback):
 
 def _reference_gru():
     """Issue 17's hand-written model, as benchmarks/bench_speed.py defines it (one copy)."""
-    import importlib.util
-    from pathlib import Path
+    from _scripts import load_script
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_speed.py"
-    spec = importlib.util.spec_from_file_location("bench_speed", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.ReferenceGRU
+    return load_script("benchmarks/bench_speed.py").ReferenceGRU
 
 
 def test_training_equals_hand_written_loop(X):
