@@ -378,8 +378,12 @@ def _has(module):
     return importlib.util.find_spec(module) is not None
 
 
-def fit_scored(X, y, params, seed, memory, tolerances, threads=None, settled=None):
-    """One TemporalSegmenter fit: (its scores and fit times, the scores of its cuts)."""
+def fit_scored(X, y, params, seed, memory, tolerances=(), threads=None, settled=None):
+    """One TemporalSegmenter fit: (its scores, fit times and k, the scores of its cuts).
+
+    The scores hold ``shortest`` (``shortest_action_seconds_``) when the
+    number of actions was chosen; cuts are scored at ``tolerances``.
+    """
     import torch
 
     from skseq2seq import TemporalSegmenter
@@ -389,34 +393,14 @@ def fit_scored(X, y, params, seed, memory, tolerances, threads=None, settled=Non
     seg = TemporalSegmenter(random_state=seed, memory=memory).set_params(**params)
     labels, wall, cpu = timed(lambda: seg.fit_predict(X))
     run = {"seed": seed, **scores(y, labels, settled), "fit_wall_s": round(wall, 2)}
-    run["fit_cpu_s"] = round(cpu, 2)
+    run.update(fit_cpu_s=round(cpu, 2), k=int(seg.n_clusters_))
+    if hasattr(seg, "shortest_action_seconds_"):
+        run["shortest"] = seg.shortest_action_seconds_
     found_cuts = {
         attr: cut_scores(y, getattr(seg, attr), tolerances)
         for attr in ("change_points_", "error_peaks_")
     }
     return run, found_cuts
-
-
-def fit_auto(X, y, duration, seed, memory, threads=None):
-    """One n_clusters="auto" fit at min_action_seconds=duration: its scores, k and shortest runs."""
-    import torch
-
-    from skseq2seq import TemporalSegmenter
-
-    if threads is not None:
-        torch.set_num_threads(threads)
-    seg = TemporalSegmenter(
-        n_clusters="auto", min_action_seconds=duration, random_state=seed, memory=memory
-    )
-    labels, wall, cpu = timed(lambda: seg.fit_predict(X))
-    return {
-        "seed": seed,
-        **scores(y, labels),
-        "fit_wall_s": round(wall, 2),
-        "fit_cpu_s": round(cpu, 2),
-        "k": int(seg.n_clusters_),
-        "shortest": seg.shortest_action_seconds_,
-    }
 
 
 def main(argv=None):
@@ -569,13 +553,6 @@ def main(argv=None):
     # ClaSP takes minutes a run: its cuts and time are cached with the nets.
     cached_clasp = Memory(args.cache, verbose=0).cache(timed_clasp)
 
-    def run_ts(X, y, params, seed):
-        seg = TemporalSegmenter(random_state=seed, memory=memory).set_params(**params)
-        labels, wall, cpu = timed(lambda: seg.fit_predict(X))
-        run = {"seed": seed, **scores(y, labels), "fit_wall_s": round(wall, 2)}
-        run["fit_cpu_s"] = round(cpu, 2)
-        return seg, run
-
     # Every candidate, every trial and seed (the nets are cached: candidates
     # that differ only after training share them), --jobs fits at a time.
     cuts = {t: {"change_points_": [], "error_peaks_": []} for t in data}
@@ -699,11 +676,18 @@ def main(argv=None):
             for seed in args.seeds[: args.auto_seeds]
         ]
         done = Parallel(n_jobs=args.jobs)(
-            delayed(fit_auto)(data[t][0], data[t][1], d, seed, memory, args.threads)
+            delayed(fit_scored)(
+                data[t][0],
+                data[t][1],
+                {"n_clusters": "auto", "min_action_seconds": d},
+                seed,
+                memory,
+                threads=args.threads,
+            )
             for t, d, seed in tasks
         )
         auto_runs = {t: {d: [] for d in MIN_ACTION_SECONDS} for t in data}
-        for (trial, duration, _), run in zip(tasks, done):
+        for (trial, duration, _), (run, _) in zip(tasks, done):
             auto_runs[trial][duration].append(run)
         chosen = loto_min_action_seconds(auto_runs, ks) if len(data) > 1 else {}
         default = defaults["min_action_seconds"]
@@ -895,7 +879,7 @@ def timing_10000_frames(threads, repeats=3):
     from skseq2seq import TemporalSegmenter
 
     torch.set_num_threads(threads)
-    X = synthetic_recording()
+    X, _ = synthetic_recording()
     defaults = TemporalSegmenter().get_params()
     times = {label: [] for label in TIMING}
     for repeat in range(repeats):
@@ -931,14 +915,17 @@ def timing_10000_frames(threads, repeats=3):
 
 
 def synthetic_recording(n_frames=10_000, n_channels=62, n_actions=8, seed=0):
-    """A 10,000-frame, 62-channel recording at 120 fps: 8 oscillating regimes plus noise."""
+    """A 10,000-frame, 62-channel recording at 120 fps: 8 oscillating regimes plus noise.
+
+    Returns the frames and the regime of each frame.
+    """
     rng = np.random.default_rng(seed)
     t = np.arange(n_frames) / FPS
     action = np.repeat(np.arange(n_actions), -(-n_frames // n_actions))[:n_frames]
     freq = 0.5 + 0.3 * action[:, None]
     phase = np.linspace(0, 3, n_channels)[None]
     noise = 0.1 * rng.standard_normal((n_frames, n_channels))
-    return np.sin(2 * np.pi * freq * t[:, None] + phase) + noise
+    return np.sin(2 * np.pi * freq * t[:, None] + phase) + noise, action
 
 
 # Where the learned states earn their place: regimes that differ only in speed.
@@ -961,8 +948,7 @@ def speed_only_regimes(seeds):
     from skseq2seq import TemporalSegmenter
     from skseq2seq.metrics import clustering_accuracy
 
-    X = synthetic_recording()
-    y = np.repeat(np.arange(8), -(-len(X) // 8))[: len(X)]
+    X, y = synthetic_recording()
     out = {}
     for label, params in SPEED_ONLY.items():
         runs = []
@@ -1019,7 +1005,8 @@ def held_out_h36m(data_home, seeds, memory):
         entry = {"n_frames": len(X), "k": k, "methods": {}}
         for label, params in HELD_OUT_SETTINGS.items():
             runs = []
-            for seed in seeds if params.get("features", "frames") != "frames" else seeds[:1]:
+            trains = TemporalSegmenter(**params).features != "frames"
+            for seed in seeds if trains else seeds[:1]:  # the frames alone: deterministic
                 seg = TemporalSegmenter(
                     n_clusters=k, fps=fps, random_state=seed, memory=memory, **params
                 )
