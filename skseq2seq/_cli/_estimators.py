@@ -42,13 +42,18 @@ def build(estimator_class, args, progress, **from_data):
     return estimator.set_params(**params)
 
 
-def reject_training_options(args):
-    """Raise when options that only shape training come with ``--model``."""
-    given = [
+def _given(args, options):
+    """The options among ``options`` (argparse destinations) the user passed, as typed."""
+    return [
         "--" + option.replace("_", "-")
-        for option in (*PARAMETERS, *NET_PARAMETERS)
+        for option in options
         if getattr(args, option, None) is not None
     ]
+
+
+def reject_training_options(args):
+    """Raise when options that only shape training come with ``--model``."""
+    given = _given(args, (*PARAMETERS, *NET_PARAMETERS))
     if given:
         raise ValueError(
             f"--model {args.model}: a saved model is not trained again, so {', '.join(given)} "
@@ -62,11 +67,7 @@ def reject_net_options(args, features):
     ``features`` is the option's value or, left out, the estimator's default
     (``TemporalSegmenter``'s default, the frames alone, trains no net).
     """
-    given = [
-        "--" + option.replace("_", "-")
-        for option in (*NET_PARAMETERS, "n_nets", "split_windows")
-        if getattr(args, option, None) is not None
-    ]
+    given = _given(args, (*NET_PARAMETERS, "n_nets", "split_windows"))
     if given:
         raise ValueError(
             f"features={features!r} trains no net, so {', '.join(given)} cannot apply; pass "
