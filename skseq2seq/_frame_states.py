@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_memory
 
 from ._ensemble import WideSeq2SeqModule, batchable
 from ._scaling import MAX_INPUT
-from ._stats import CHANNEL_TOLERANCE, overflow_scale
+from ._stats import constant_columns, fit_channel_scaler
 from .datasets import sliding_windows
 
 __all__ = ["frame_scaling", "frame_states", "net_states", "scale_frames", "train_nets"]
@@ -194,8 +194,9 @@ def frame_scaling(frames):
 
     As the embedder's inputs: channels that barely move become 0. The
     segmenter's posture view when no net is trained (``features="frames"``).
-    Huge channels are divided by a power of two for their statistics (exact,
-    see :func:`~skseq2seq._stats.overflow_scale`), so they stay finite.
+    The statistics and the still-channel rule are the shared ones
+    (:func:`~skseq2seq._stats.fit_channel_scaler`, safe from overflow, and
+    :func:`~skseq2seq._stats.constant_columns`).
 
     Parameters
     ----------
@@ -208,10 +209,9 @@ def frame_scaling(frames):
         Center, scale (1 for still channels) and the moving mask (as floats),
         for :func:`scale_frames`.
     """
-    unit = overflow_scale(frames)
-    center, scale = (frames / unit).mean(0) * unit, (frames / unit).std(0) * unit
-    moving = scale > CHANNEL_TOLERANCE * np.maximum(1.0, np.abs(center))
-    return center, np.where(moving, scale, 1.0), moving.astype(float)
+    scaler = fit_channel_scaler(frames)
+    moving = ~constant_columns(scaler)
+    return scaler.mean_, np.where(moving, scaler.scale_, 1.0), moving.astype(float)
 
 
 def scale_frames(frames, scaling):
