@@ -210,20 +210,15 @@ def scores(y, labels, settled=None):
     return out
 
 
-def settled_frames(data_home, trial, n_frames):
-    """Frames outside every annotated transition window (earliest to latest acceptable frame).
+def settled_frames(transition_windows, n_frames):
+    """Frames outside every annotated transition window (``load_cmu_subject86``'s).
 
-    Subject 86's ground truth gives, for every transition, the earliest,
-    best and latest frame its annotators accept; the labels put the cut at
-    the best one. Within a window either action is right.
+    Within a window (earliest to latest acceptable frame of a transition)
+    the annotators accept either action; the labels cut at the best frame.
     """
-    path = Path(data_home) / "cmu_mocap" / "subject86" / f"{trial}_ground_truth.txt"
     settled = np.ones(n_frames, dtype=bool)
-    for line in path.read_text().splitlines():
-        numbers = line.split()
-        if len(numbers) == 3 and all(n.isdigit() for n in numbers):
-            earliest, _, latest = map(int, numbers)
-            settled[max(0, earliest - 1) : latest] = False  # 1-based frames
+    for start, stop in transition_windows:
+        settled[start:stop] = False
     return settled
 
 
@@ -548,8 +543,11 @@ def main(argv=None):
         },
         "candidates": {},
     }
-    data = {t: _trial(load_cmu_subject86(t, data_home=args.data)) for t in args.trials}
-    settled = {t: settled_frames(args.data, t, len(X)) for t, (X, _, _) in data.items()}
+    bunches = {t: load_cmu_subject86(t, data_home=args.data) for t in args.trials}
+    data = {t: _trial(bunch) for t, bunch in bunches.items()}
+    settled = {
+        t: settled_frames(bunch.transition_windows, len(bunch.data)) for t, bunch in bunches.items()
+    }
     # ClaSP takes minutes a run: its cuts and time are cached with the nets.
     cached_clasp = Memory(args.cache, verbose=0).cache(timed_clasp)
 

@@ -190,6 +190,9 @@ def test_subject86_fixture_loads(subject86):
     trial = load_cmu_subject86(1, data_home=subject86.parents[1])
     assert trial.data.shape == (100, 96) and trial.target_names.tolist() == ["walk", "punch"]
     assert trial.target.tolist().count(0) == 40
+    # Frames 39 to 41 (1-based) around the cut after frame 40: either action is right there.
+    assert trial.transition_windows.tolist() == [[38, 41]]
+    assert (trial.target[38:41] == [0, 0, 1]).all()
 
 
 @pytest.mark.parametrize(

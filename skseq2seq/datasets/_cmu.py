@@ -91,12 +91,12 @@ def _ground_truth_ints(path, lineno, text, counts, what):
 
 
 def _parse_subject86_ground_truth(path):
-    """[(action, end_frame)] from a subject-86 ground-truth file.
+    """[(action, end_frame, (earliest, latest) or None)] from a subject-86 ground-truth file.
 
     The file gives the number of segments, then per segment a line
     ``index name`` and a line ``earliest best latest`` (1-based transition
-    frames out of the segment); the last segment has one number, its end.
-    Errors name the file, the line and this layout.
+    frames out of the segment); the last segment has one number, its end
+    (its window is then None). Errors name the file, the line and this layout.
     """
     (first, head), *body = read_lines(path, _GROUND_TRUTH_LAYOUT)
     (n_segments,) = _ground_truth_ints(path, first, head, (1,), "the number of segments")
@@ -132,7 +132,8 @@ def _parse_subject86_ground_truth(path):
                 "transition frames >= 1, in increasing order",
                 frames_lineno,
             )
-        segments.append((_normalise_action(name), best))
+        window = (frames[0], frames[2]) if len(frames) == 3 else None
+        segments.append((_normalise_action(name), best, window))
     return segments
 
 
@@ -145,7 +146,7 @@ def _segment_labels(segments, n_frames):
     names = []
     y = np.empty(n_frames, dtype=np.int64)
     start = 0
-    for i, (name, end) in enumerate(segments):
+    for i, (name, end, _) in enumerate(segments):
         if name not in names:
             names.append(name)
         # 1-based transition frame `end` -> 0-based frames [start, end).
@@ -153,6 +154,17 @@ def _segment_labels(segments, n_frames):
         y[start:stop] = names.index(name)
         start = stop
     return y, names
+
+
+def _transition_windows(segments, n_frames):
+    """Frames ``[start, stop)`` around each transition where either action is accepted."""
+    # Every segment but the last (which ends the recording) gives its window,
+    # 1-based and inclusive.
+    windows = [
+        (min(earliest - 1, n_frames), min(latest, n_frames))
+        for _, _, (earliest, latest) in segments[:-1]
+    ]
+    return np.asarray(windows, dtype=np.int64).reshape(-1, 2)
 
 
 def _read_expmap(path):
@@ -193,8 +205,11 @@ def load_cmu_subject86(trial, data_home=None, *, return_X_y=False):
         ``target``: ndarray of shape (n_frames,), dtype int64, the action of
         each frame, an index into ``target_names``; ``target_names``: ndarray
         of the distinct action names, in order of first appearance; ``fps``:
-        frames per second (120); ``filenames``: the ``.mat`` and ground-truth
-        files read.
+        frames per second (120); ``transition_windows``: ndarray of shape
+        (n_transitions, 2), per transition the frames ``[start, stop)`` from
+        its earliest to its latest acceptable frame, where the annotators
+        accept either action (the labels cut at the best frame, inside);
+        ``filenames``: the ``.mat`` and ground-truth files read.
     (data, target) : tuple
         When ``return_X_y`` is True.
 
@@ -223,7 +238,8 @@ def load_cmu_subject86(trial, data_home=None, *, return_X_y=False):
         if not path.is_file():
             raise FileNotFoundError(f"Trial {trial!r}: file {path} not found.")
     X = _read_expmap(mat_path)
-    y, names = _segment_labels(_parse_subject86_ground_truth(truth_path), len(X))
+    segments = _parse_subject86_ground_truth(truth_path)
+    y, names = _segment_labels(segments, len(X))
     if return_X_y:
         return X, y
     return Bunch(
@@ -231,6 +247,7 @@ def load_cmu_subject86(trial, data_home=None, *, return_X_y=False):
         target=y,
         target_names=np.asarray(names),
         fps=_SUBJECT86_FPS,
+        transition_windows=_transition_windows(segments, len(X)),
         filenames=[str(mat_path), str(truth_path)],
     )
 
